@@ -1,0 +1,56 @@
+# crmlab: run the course, run the tests. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LOCK   := requirements/lock.txt
+LECTURES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+JOBS   ?= 2
+
+.PHONY: help venv course test test-fast lab notebooks exercises bench check clean
+
+help:
+	@echo "make course     execute every lecture into build/course/ and render HTML"
+	@echo "make test       the whole test suite (creates .venv first)"
+	@echo "make lab        JupyterLab on the course"
+	@echo "make notebooks  re-execute the committed notebooks in place"
+	@echo "make exercises  build student versions and autograders into build/exercises/"
+	@echo "make bench      run the benchmarks in benchmarks/"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmlab needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (crmlab)" >/dev/null
+	touch $(STAMP)
+
+course: $(STAMP)
+	$(BIN)/python -m crmlab.course run --out build/course $(LECTURES)
+	$(MAKE) --no-print-directory exercises
+
+exercises: $(STAMP)
+	$(BIN)/python -m crmlab.course exercises --out build/exercises
+
+NBVAL := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900
+
+test: $(STAMP)
+	@if [ -f ../shared/tools/check_course.py ]; then $(BIN)/python ../shared/tools/check_course.py; fi
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(NBVAL) tests notebooks
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) -m "not notebook" tests
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+notebooks: $(STAMP)
+	$(BIN)/python -m crmlab.course execute-in-place $(LECTURES)
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,180 @@
+"""Bilingual vocabulary (English / Chinese) for everything crmlab shows.
+
+Every label, table header and category name that crmlab produces goes through
+:func:`label`, so ``lang="zh"`` switches a whole lecture to Chinese. Modules add
+their own terms with :func:`register` at import time; a test checks that every
+term has both languages.
+
+Examples
+--------
+>>> label("revenue", "zh")
+'收入'
+>>> label("revenue")
+'Revenue'
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+__all__ = [
+    "LANGUAGES",
+    "check_lang",
+    "label",
+    "register",
+    "terms",
+    "translate_columns",
+    "translate_values",
+    "localize",
+]
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+_TERMS: dict[str, dict[str, str]] = {}
+
+
+def register(new_terms: Mapping[str, Mapping[str, str]]) -> None:
+    """Add terms to the vocabulary.
+
+    Parameters
+    ----------
+    new_terms
+        ``{key: {"en": ..., "zh": ...}}``. A key that exists already must keep
+        the same translations (two modules may not disagree on a word).
+
+    Examples
+    --------
+    >>> register({"basket": {"en": "Basket", "zh": "购物篮"}})
+    >>> label("basket", "zh")
+    '购物篮'
+    """
+    for key, entry in new_terms.items():
+        missing = [code for code in LANGUAGES if not entry.get(code)]
+        if missing:
+            raise ValueError(f"term {key!r} has no text for language(s) {missing}")
+        clean = {code: str(entry[code]) for code in LANGUAGES}
+        if key in _TERMS and _TERMS[key] != clean:
+            raise ValueError(f"term {key!r} is registered already with other text: {_TERMS[key]}")
+        _TERMS[key] = clean
+
+
+def terms() -> dict[str, dict[str, str]]:
+    """A copy of the whole vocabulary, ``{key: {"en": ..., "zh": ...}}``."""
+    return {key: dict(entry) for key, entry in _TERMS.items()}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language code, else raise ``ValueError``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang={lang!r} is not supported: use one of {', '.join(map(repr, LANGUAGES))}")
+    return lang
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The text of vocabulary term ``key`` in ``lang``.
+
+    Raises ``KeyError`` naming the key when it is not in the vocabulary, so a
+    missing translation is found by the tests rather than shown as a raw key.
+    """
+    check_lang(lang)
+    try:
+        return _TERMS[key][lang]
+    except KeyError:
+        raise KeyError(f"no vocabulary term {key!r}; add it with crmlab.lang.register") from None
+
+
+def translate_columns(frame: pd.DataFrame, lang: str = "en", keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Rename the columns of ``frame`` that are vocabulary keys to their text in ``lang``.
+
+    Columns that are not vocabulary keys are kept as they are (a researcher's own
+    column names). ``keys`` limits the renaming to those columns.
+    """
+    check_lang(lang)
+    wanted = set(frame.columns if keys is None else keys)
+    mapping = {c: _TERMS[c][lang] for c in frame.columns if c in wanted and c in _TERMS}
+    out = frame.rename(columns=mapping)
+    if isinstance(out.index, pd.Index) and out.index.name in _TERMS:
+        out.index.name = _TERMS[out.index.name][lang]
+    return out
+
+
+def translate_values(values: pd.Series | Iterable[str], lang: str = "en") -> pd.Series | list[str]:
+    """Translate category values that are vocabulary keys; other values stay as they are."""
+    check_lang(lang)
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return values.cat.rename_categories(lambda v: _TERMS[v][lang] if v in _TERMS else v)
+        return values.map(lambda v: _TERMS[v][lang] if isinstance(v, str) and v in _TERMS else v)
+    return [_TERMS[v][lang] if v in _TERMS else v for v in values]
+
+
+def localize(frame: pd.DataFrame, lang: str = "en", value_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Translate the values of ``value_columns`` and then every known column header.
+
+    This is what a lecture calls on a table before it shows or saves it.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"segment": ["new", "lost"], "customers": [3, 1]})
+    >>> localize(df, "zh", value_columns=["segment"]).columns.tolist()
+    ['细分群体', '客户数']
+    """
+    out = frame.copy()
+    for column in value_columns:
+        out[column] = translate_values(out[column], lang)
+    return translate_columns(out, lang)
+
+
+register(
+    {
+        # generic table headers
+        "customer_id": {"en": "Customer", "zh": "客户编号"},
+        "customers": {"en": "Customers", "zh": "客户数"},
+        "customer": {"en": "Customer", "zh": "客户"},
+        "date": {"en": "Date", "zh": "日期"},
+        "amount": {"en": "Amount", "zh": "金额"},
+        "revenue": {"en": "Revenue", "zh": "收入"},
+        "profit": {"en": "Profit", "zh": "利润"},
+        "orders": {"en": "Orders", "zh": "订单数"},
+        "transactions": {"en": "Transactions", "zh": "交易笔数"},
+        "rows": {"en": "Rows", "zh": "行数"},
+        "columns": {"en": "Columns", "zh": "列数"},
+        "dataset": {"en": "Dataset", "zh": "数据集"},
+        "description": {"en": "Description", "zh": "说明"},
+        "share": {"en": "Share", "zh": "占比"},
+        "count": {"en": "Count", "zh": "数量"},
+        "value": {"en": "Value", "zh": "数值"},
+        "segment": {"en": "Segment", "zh": "细分群体"},
+        "month": {"en": "Month", "zh": "月份"},
+        "week": {"en": "Week", "zh": "周"},
+        "year": {"en": "Year", "zh": "年"},
+        "period": {"en": "Period", "zh": "期"},
+        "lecture": {"en": "Lecture", "zh": "讲次"},
+        "topic": {"en": "Topic", "zh": "主题"},
+        "concept": {"en": "Concept", "zh": "概念"},
+        "part": {"en": "Part", "zh": "部分"},
+        # customer classes used across lectures
+        "new": {"en": "New", "zh": "新客户"},
+        "existing": {"en": "Existing", "zh": "现有客户"},
+        "lost": {"en": "Lost", "zh": "流失客户"},
+        "potential": {"en": "Potential", "zh": "潜在客户"},
+        # concentration of value (20/80)
+        "customer_share_pct": {"en": "Share of customers (%)", "zh": "客户占比（%）"},
+        "revenue_share_pct": {"en": "Share of revenue (%)", "zh": "收入占比（%）"},
+        "top_customers_pct": {"en": "Top customers (%)", "zh": "头部客户比例（%）"},
+        "lorenz_curve": {"en": "Lorenz curve", "zh": "洛伦兹曲线"},
+        "equality_line": {"en": "Perfect equality", "zh": "完全平均线"},
+        "gini": {"en": "Gini coefficient", "zh": "基尼系数"},
+        "top_share_title": {
+            "en": "The top {pct:.0f}% of customers bring {share:.1f}% of revenue",
+            "zh": "前 {pct:.0f}% 的客户贡献了 {share:.1f}% 的收入",
+        },
+        "purchases_per_customer": {"en": "Purchases per customer", "zh": "每位客户的购买次数"},
+        "spend_per_customer": {"en": "Spend per customer", "zh": "每位客户的消费额"},
+        "response_rate": {"en": "Response rate", "zh": "响应率"},
+        "churn_rate": {"en": "Churn rate", "zh": "流失率"},
+        "tenure_months": {"en": "Tenure (months)", "zh": "在网时长（月）"},
+        "surviving_pct": {"en": "Still subscribed (%)", "zh": "仍在订阅比例（%）"},
+    }
+)

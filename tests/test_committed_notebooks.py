@@ -1,0 +1,47 @@
+"""Committed notebooks carry their outputs: every code cell ran, in order, with no error."""
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from tests.conftest import EXERCISES, NOTEBOOKS
+
+LECTURES = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=lambda p: p.stem)
+def test_lecture_is_committed_executed_in_order_without_errors(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.execution_count for c in code]
+    assert all(n is not None for n in counts), f"{notebook.name}: some cells never ran"
+    assert counts == list(range(1, len(counts) + 1)), f"{notebook.name}: cells ran out of order or twice"
+    for i, cell in enumerate(code):
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{notebook.name} cell {i}: {output.get('ename')}"
+            blob = json.dumps(output)
+            assert "missing from font" not in blob, f"{notebook.name} cell {i}: missing glyphs"
+            assert not re.search(r"/(work|root|home|tmp)/[\w.-]+/", blob.replace("site-packages", "")), \
+                f"{notebook.name} cell {i}: shows a local absolute path"
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=lambda p: p.stem)
+def test_lecture_has_one_parameters_cell_with_the_standard_parameters(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    source = tagged[0].source
+    for name in ("lang", "seed", "output_dir"):
+        assert re.search(rf"^{name}\b.*#", source, re.M), f"`{name}` missing or without a help comment"
+    later = nb.cells[nb.cells.index(tagged[0]) + 1:]
+    first_code_after = next(c for c in later if c.cell_type == "code")
+    assert "check_parameters" in first_code_after.source, "the code cell after parameters must validate them"
+
+
+def test_every_lecture_has_an_exercise_set():
+    for notebook in LECTURES:
+        assert (EXERCISES / notebook.stem / f"{notebook.stem}.ipynb").exists(), f"no exercises for {notebook.stem}"

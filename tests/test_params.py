@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crmlab.params import ParameterError, check_parameters, integer, number, one_of
+
+
+def test_standard_parameters_are_normalised(tmp_path):
+    data = tmp_path / "log.csv"
+    data.write_text("a,b\n1,2\n")
+    p = check_parameters(lang="zh", seed=7, output_dir=str(tmp_path / "out"), data_path=str(data),
+                         observation_end="1998-06-30", customer_col="id", sample_size=None)
+    assert p.lang == "zh" and p.seed == 7
+    assert p.output_dir == tmp_path / "out"
+    assert p.data_path == data
+    assert p.observation_end == pd.Timestamp("1998-06-30")
+    assert p.customer_col == "id" and p.sample_size is None
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"lang": "fr"}, "parameter `lang` = 'fr' is not accepted: expected one of 'en', 'zh'"),
+        ({"seed": -1}, "parameter `seed` = -1 is not accepted: expected a whole number from 0"),
+        ({"seed": 1.5}, "parameter `seed` = 1.5 is not accepted"),
+        ({"seed": True}, "parameter `seed` = True is not accepted"),
+        ({"observation_end": "30/30/1998"}, "parameter `observation_end` = '30/30/1998' is not accepted: expected None"),
+        ({"data_path": "no/such/file.csv"}, "parameter `data_path` = 'no/such/file.csv': no file at no/such/file.csv"),
+        ({"customer_col": ""}, "parameter `customer_col` = '' is not accepted"),
+        ({"sample_size": 0}, "parameter `sample_size` = 0 is not accepted"),
+        ({"top_pct": (120, number(1, 100))}, "parameter `top_pct` = 120 is not accepted: expected a number from 1 to 100"),
+        ({"k": (3.0, integer(2, 10))}, "parameter `k` = 3.0 is not accepted: expected a whole number from 2 to 10"),
+        ({"kind": ("x", one_of("a", "b"))}, "expected one of 'a', 'b'"),
+    ],
+)
+def test_bad_values_name_the_parameter_and_what_it_accepts(values, message):
+    with pytest.raises(ParameterError) as error:
+        check_parameters(**values)
+    assert message in str(error.value)
+
+
+def test_all_problems_are_reported_together(tmp_path):
+    afile = tmp_path / "f"
+    afile.write_text("x")
+    with pytest.raises(ParameterError) as error:
+        check_parameters(lang="fr", seed=-2, output_dir=str(afile))
+    text = str(error.value)
+    assert "`lang`" in text and "`seed`" in text and "`output_dir`" in text
+
+
+def test_unknown_parameters_pass_through_unchanged():
+    assert check_parameters(anything=[1, 2]).anything == [1, 2]
+    assert check_parameters(output_dir=None).output_dir is None
+    assert isinstance(check_parameters(output_dir="x").output_dir, Path)
