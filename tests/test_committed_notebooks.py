@@ -45,3 +45,16 @@ def test_lecture_has_one_parameters_cell_with_the_standard_parameters(notebook):
 def test_every_lecture_has_an_exercise_set():
     for notebook in LECTURES:
         assert (EXERCISES / notebook.stem / f"{notebook.stem}.ipynb").exists(), f"no exercises for {notebook.stem}"
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=lambda p: p.stem)
+def test_widgets_produced_output_when_run_headless(notebook):
+    """Each interactive scenario draws its default view without a person touching it."""
+    nb = nbformat.read(notebook, as_version=4)
+    widget_cells = [c for c in nb.cells if c.cell_type == "code" and "interact" in c.source]
+    if not widget_cells:
+        pytest.skip("no widgets in this notebook")
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    outputs = [m["state"].get("outputs", []) for m in state.values() if m.get("model_name") == "OutputModel"]
+    assert len(outputs) >= len(widget_cells), "a widget's output area was not saved"
+    assert all(outputs), "a widget ran headless but drew nothing"

@@ -1,0 +1,241 @@
+"""A first look at each dataset of the course: one table of key facts and one plot.
+
+Used by lecture 00 to introduce the data. :func:`glance` takes a dataset name
+from :func:`crmlab.datasets.catalog` and returns ``(facts, ax)``.
+
+Examples
+--------
+>>> facts, ax = glance("retention", lang="zh")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+
+from . import datasets
+from .lang import check_lang, label, localize, register, translate_values
+
+__all__ = ["glance", "glance_synthetic", "catalog_table", "FAMILIES"]
+
+register(
+    {
+        "fact": {"en": "Fact", "zh": "指标"},
+        "first_date": {"en": "First date", "zh": "起始日期"},
+        "last_date": {"en": "Last date", "zh": "结束日期"},
+        "repeat_buyers_pct": {"en": "Customers who bought again (%)", "zh": "复购客户比例（%）"},
+        "purchases_per_week": {"en": "Purchases per week", "zh": "每周购买次数"},
+        "invoice_lines": {"en": "Invoice lines", "zh": "发票明细行数"},
+        "lines_without_customer_pct": {"en": "Lines without customer id (%)", "zh": "缺少客户编号的行（%）"},
+        "cancellation_lines_pct": {"en": "Cancellation lines (%)", "zh": "取消订单行（%）"},
+        "monthly_revenue": {"en": "Revenue per month (sales lines)", "zh": "月度销售收入"},
+        "contacts": {"en": "Contacts", "zh": "联系人次"},
+        "subscribed_pct": {"en": "Subscribed (%)", "zh": "认购比例（%）"},
+        "contact_month": {"en": "Month of contact", "zh": "联系月份"},
+        "treatment_group": {"en": "E-mail group", "zh": "邮件分组"},
+        "visit_pct": {"en": "Visited (%)", "zh": "访问比例（%）"},
+        "conversion_pct": {"en": "Bought (%)", "zh": "购买比例（%）"},
+        "contract": {"en": "Contract", "zh": "合约类型"},
+        "churned_pct": {"en": "Churned (%)", "zh": "流失比例（%）"},
+        "subscribers": {"en": "Subscribers", "zh": "订阅用户数"},
+        "cohort": {"en": "Cohort", "zh": "客户群组"},
+        "cohort_regular": {"en": "Regular", "zh": "普通用户"},
+        "cohort_high_end": {"en": "High end", "zh": "高端用户"},
+        "donors": {"en": "Donors", "zh": "捐赠者人数"},
+        "repeat_donations": {"en": "Repeat donations (of 6)", "zh": "重复捐赠次数（共 6 次机会）"},
+        "mean_purchases": {"en": "Mean purchases per customer", "zh": "人均购买次数"},
+        "mean_satisfaction": {"en": "Mean satisfaction", "zh": "平均满意度"},
+        "alive_at_end_pct": {"en": "Still active at the end (%)", "zh": "期末仍活跃比例（%）"},
+        "loader": {"en": "Loader", "zh": "加载函数"},
+        "No E-Mail": {"en": "No e-mail", "zh": "未发邮件"},
+        "Mens E-Mail": {"en": "Men's e-mail", "zh": "男装邮件"},
+        "Womens E-Mail": {"en": "Women's e-mail", "zh": "女装邮件"},
+        "Month-to-month": {"en": "Month-to-month", "zh": "按月合约"},
+        "One year": {"en": "One year", "zh": "一年合约"},
+        "Two year": {"en": "Two years", "zh": "两年合约"},
+        "source": {"en": "Source", "zh": "来源"},
+        "licence": {"en": "Terms", "zh": "使用条款"},
+        "time_span": {"en": "Time span", "zh": "时间跨度"},
+        "name": {"en": "Name", "zh": "名称"},
+    }
+)
+
+
+def _facts(rows: list[tuple[str, object]], lang: str) -> pd.DataFrame:
+    table = pd.DataFrame({"fact": [label(k, lang) for k, _ in rows], "value": [v for _, v in rows]})
+    return localize(table, lang)
+
+
+def _new_ax(ax: Axes | None, size: tuple[float, float] = (7, 3.8)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _cdnow(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    log = datasets.load_cdnow("master")
+    per_customer = log.groupby("customer_id")["date"].nunique()
+    facts = _facts([
+        ("customers", f"{log['customer_id'].nunique():,}"),
+        ("transactions", f"{len(log):,}"),
+        ("first_date", log["date"].min().date().isoformat()),
+        ("last_date", log["date"].max().date().isoformat()),
+        ("repeat_buyers_pct", f"{100 * (per_customer > 1).mean():.1f}"),
+        ("revenue", f"{log['dollar_value'].sum():,.0f}"),
+    ], lang)
+    ax = _new_ax(ax)
+    weekly = log.set_index("date").resample("W")["customer_id"].size()
+    ax.plot(weekly.index, weekly.to_numpy(), color="C0")
+    ax.set_title(f"CDNOW — {label('purchases_per_week', lang)}")
+    ax.set_xlabel(label("week", lang))
+    ax.set_ylabel(label("transactions", lang))
+    return facts, ax
+
+
+def _online_retail(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    log = datasets.load_online_retail()
+    cancelled = log["invoice_no"].astype(str).str.startswith("C")
+    facts = _facts([
+        ("invoice_lines", f"{len(log):,}"),
+        ("customers", f"{log['customer_id'].nunique():,}"),
+        ("first_date", log["invoice_date"].min().date().isoformat()),
+        ("last_date", log["invoice_date"].max().date().isoformat()),
+        ("lines_without_customer_pct", f"{100 * log['customer_id'].isna().mean():.1f}"),
+        ("cancellation_lines_pct", f"{100 * cancelled.mean():.1f}"),
+    ], lang)
+    sales = log[~cancelled & (log["quantity"] > 0) & (log["unit_price"] > 0)]
+    monthly = (sales["quantity"] * sales["unit_price"]).groupby(sales["invoice_date"].dt.to_period("M")).sum()
+    ax = _new_ax(ax)
+    ax.bar(monthly.index.astype(str), monthly.to_numpy() / 1e3, color="C1")
+    ax.set_title(f"Online Retail — {label('monthly_revenue', lang)}")
+    ax.set_xlabel(label("month", lang))
+    ax.set_ylabel(f"{label('revenue', lang)} (k£)")
+    ax.tick_params(axis="x", rotation=60)
+    return facts, ax
+
+
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _bank_marketing(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    bank = datasets.load_bank_marketing("full")
+    facts = _facts([
+        ("contacts", f"{len(bank):,}"),
+        ("subscribed_pct", f"{100 * bank['subscribed'].mean():.1f}"),
+    ], lang)
+    by_month = bank.groupby("month", observed=False)["subscribed"].mean().reindex(MONTHS) * 100
+    ax = _new_ax(ax)
+    ax.bar(range(12), by_month.to_numpy(), color="C2")
+    ax.set_xticks(range(12), [str(i + 1) for i in range(12)])
+    ax.set_title(f"Bank Marketing — {label('subscribed_pct', lang)}")
+    ax.set_xlabel(label("contact_month", lang))
+    ax.set_ylabel(label("subscribed_pct", lang))
+    return facts, ax
+
+
+def _hillstrom(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    mail = datasets.load_hillstrom()
+    rates = mail.groupby("segment", observed=True)[["visit", "conversion"]].mean() * 100
+    facts = _facts([("customers", f"{len(mail):,}")] + [
+        ("conversion_pct", f"{label(segment, lang)}: {rates.loc[segment, 'conversion']:.2f}") for segment in rates.index
+    ], lang)
+    rates.index = translate_values(list(rates.index), lang)
+    ax = _new_ax(ax)
+    rates["visit"].plot.bar(ax=ax, color="C4", rot=0)
+    ax.set_title(f"Hillstrom — {label('visit_pct', lang)}")
+    ax.set_xlabel(label("treatment_group", lang))
+    ax.set_ylabel(label("visit_pct", lang))
+    return facts, ax
+
+
+def _telco_churn(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    telco = datasets.load_telco_churn()
+    churned = telco["churn"].astype(bool)
+    facts = _facts([
+        ("subscribers", f"{len(telco):,}"),
+        ("churned_pct", f"{100 * churned.mean():.1f}"),
+    ], lang)
+    by_contract = churned.groupby(telco["contract"], observed=True).mean() * 100
+    by_contract.index = translate_values(list(by_contract.index), lang)
+    ax = _new_ax(ax)
+    by_contract.plot.bar(ax=ax, color="C3", rot=0)
+    ax.set_title(f"Telco — {label('churned_pct', lang)}")
+    ax.set_xlabel(label("contract", lang))
+    ax.set_ylabel(label("churned_pct", lang))
+    return facts, ax
+
+
+def _retention(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    cohorts = datasets.load_retention_cohorts()
+    wide = cohorts.pivot(index="year", columns="cohort", values="surviving_pct")
+    facts = _facts([
+        (f"cohort_{c}", f"{label('year', lang)} 7: {wide.loc[7, c]:.1f}%") for c in wide.columns
+    ], lang)
+    ax = _new_ax(ax)
+    for i, column in enumerate(wide.columns):
+        ax.plot(wide.index, wide[column], marker="o", color=f"C{i}", label=label(f"cohort_{column}", lang))
+    ax.set_title(label("surviving_pct", lang))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(label("surviving_pct", lang))
+    ax.legend(title=label("cohort", lang))
+    return facts, ax
+
+
+def _donations(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+    table = datasets.load_donations()
+    by_frequency = table.groupby("frequency")["donors"].sum()
+    facts = _facts([("donors", f"{int(table['donors'].sum()):,}")], lang)
+    ax = _new_ax(ax)
+    ax.bar(by_frequency.index, by_frequency.to_numpy(), color="C5")
+    ax.set_title(label("donors", lang))
+    ax.set_xlabel(label("repeat_donations", lang))
+    ax.set_ylabel(label("donors", lang))
+    return facts, ax
+
+
+FAMILIES: dict[str, Callable[[str, Axes | None], tuple[pd.DataFrame, Axes]]] = {
+    "cdnow": _cdnow,
+    "online_retail": _online_retail,
+    "bank_marketing": _bank_marketing,
+    "hillstrom": _hillstrom,
+    "telco_churn": _telco_churn,
+    "retention_cohorts": _retention,
+    "donations": _donations,
+}
+
+
+def glance(name: str, lang: str = "en", ax: Axes | None = None) -> tuple[pd.DataFrame, Axes]:
+    """Key facts and one plot of dataset ``name`` (one of :data:`FAMILIES`)."""
+    check_lang(lang)
+    if name not in FAMILIES:
+        raise ValueError(f"no first look for dataset {name!r}: choose one of {sorted(FAMILIES)}")
+    return FAMILIES[name](lang, ax)
+
+
+def glance_synthetic(base, lang: str = "en", ax: Axes | None = None) -> tuple[pd.DataFrame, Axes]:
+    """Key facts and the distribution of purchases per customer of a simulated customer base."""
+    check_lang(lang)
+    customers, transactions = base.customers, base.transactions
+    purchases = transactions.groupby("customer_id").size().reindex(customers["customer_id"], fill_value=0)
+    facts = _facts([
+        ("customers", f"{len(customers):,}"),
+        ("transactions", f"{len(transactions):,}"),
+        ("mean_purchases", f"{purchases.mean():.2f}"),
+        ("mean_satisfaction", f"{customers['satisfaction'].mean():.2f}"),
+        ("alive_at_end_pct", f"{100 * customers['true_alive_at_end'].mean():.1f}"),
+    ], lang)
+    ax = _new_ax(ax)
+    clipped = purchases.clip(upper=30)
+    ax.hist(clipped, bins=range(0, 32), color="C0")
+    ax.set_title(label("purchases_per_customer", lang))
+    ax.set_xlabel(label("orders", lang))
+    ax.set_ylabel(label("customers", lang))
+    return facts, ax
+
+
+def catalog_table(catalog: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The dataset catalogue with headers in ``lang``."""
+    check_lang(lang)
+    return localize(catalog, lang)
