@@ -7,11 +7,12 @@ LOCK   := requirements/lock.txt
 LECTURES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 JOBS   ?= 2
 
-.PHONY: help venv course test test-fast lab notebooks exercises bench check clean
+.PHONY: help venv course slides test test-fast lab notebooks exercises bench clean
 
 help:
 	@echo "make course     execute every lecture into build/course/ and render HTML"
 	@echo "make test       the whole test suite (creates .venv first)"
+	@echo "make slides     like course, plus reveal.js slides for presenting"
 	@echo "make lab        JupyterLab on the course"
 	@echo "make notebooks  re-execute the committed notebooks in place"
 	@echo "make exercises  build student versions and autograders into build/exercises/"
@@ -30,6 +31,9 @@ $(STAMP): pyproject.toml $(LOCK)
 course: $(STAMP)
 	$(BIN)/python -m crmlab.course run --out build/course $(LECTURES)
 	$(MAKE) --no-print-directory exercises
+
+slides: $(STAMP)
+	$(BIN)/python -m crmlab.course run --slides --out build/course $(LECTURES)
 
 exercises: $(STAMP)
 	$(BIN)/python -m crmlab.course exercises --out build/exercises

@@ -23,7 +23,7 @@ from pathlib import Path
 __all__ = ["run_lecture", "render_html", "execute_in_place", "build_exercises", "main"]
 
 KERNEL = "python3"
-TIMEOUT_SECONDS = 1800
+TIMEOUT_SECONDS = 600
 
 
 def run_lecture(notebook: Path, out_dir: Path, parameters: dict | None = None) -> tuple[Path, float]:

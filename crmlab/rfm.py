@@ -1,0 +1,655 @@
+"""Recency, frequency and monetary value (RFM) of each customer from a transaction log.
+
+:func:`summarize` turns a log into the customer table that the CLV models
+(BG/NBD, Pareto/NBD, Gamma-Gamma) and the RFM segmentation read. It follows the
+conventions of the ``lifetimes`` package (``summary_data_from_transaction_data``
+and ``calibration_and_holdout_data``) so results can be compared one to one:
+
+* purchases on the same calendar day merge into one purchase period (times of
+  day are ignored, as lifetimes does with ``freq="D"``);
+* ``frequency`` is the number of *repeat* purchase days: distinct days minus one;
+* ``recency`` is the time from the first to the last purchase day, ``T`` the time
+  from the first purchase day to the observation end, both in ``time_unit``
+  (weeks are days / 7, like lifetimes' ``freq="D", freq_multiplier=7``);
+* ``monetary_value`` is the mean spend of the repeat purchase days (the amounts of
+  one day summed first); 0 for a customer without repeat purchases.
+
+Examples
+--------
+>>> import pandas as pd
+>>> log = pd.DataFrame({"customer": ["a", "a", "a", "b"],
+...                     "date": ["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08"],
+...                     "amount": [10.0, 5.0, 20.0, 7.0]})
+>>> summary = summarize(log, "customer", "date", "amount", observation_end="2024-01-29")
+>>> summary[["frequency", "recency", "T", "monetary_value"]]
+          frequency  recency    T  monetary_value
+customer                                         
+a               1.0      2.0  4.0            20.0
+b               0.0      0.0  3.0             0.0
+>>> summary[["recency_days", "orders", "total_spend"]]
+          recency_days  orders  total_spend
+customer                                   
+a                   14       2         35.0
+b                   21       1          7.0
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from crmlab.lang import check_lang, label, register, translate_columns, translate_values
+from crmlab.transactions import DateLike, TransactionLogError, _to_day_timestamp, _validate_arrays
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "TIME_UNIT_DAYS",
+    "SEGMENTS",
+    "SEGMENT_GRID",
+    "summarize",
+    "quantile_scores",
+    "rfm_scores",
+    "rfm_segments",
+    "segment_profile",
+    "segment_grid_counts",
+    "plot_segment_grid",
+]
+
+#: Length of each supported ``time_unit`` in days.
+TIME_UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
+
+register(
+    {
+        "frequency": {"en": "Frequency (repeat purchases)", "zh": "频次（重复购买次数）"},
+        "recency": {"en": "Recency (time of last purchase)", "zh": "最近购买时点"},
+        "T": {"en": "Customer age T", "zh": "客户年龄 T"},
+        "monetary_value": {"en": "Mean repeat spend", "zh": "平均重复消费额"},
+        "recency_days": {"en": "Days since last purchase", "zh": "距上次购买天数"},
+        "total_spend": {"en": "Total spend", "zh": "消费总额"},
+        "frequency_holdout": {"en": "Purchases in holdout", "zh": "验证期购买次数"},
+        "monetary_value_holdout": {"en": "Mean spend in holdout", "zh": "验证期平均消费额"},
+        "total_spend_holdout": {"en": "Total spend in holdout", "zh": "验证期消费总额"},
+        "duration_holdout": {"en": "Length of holdout", "zh": "验证期长度"},
+    }
+)
+
+
+def _day_numbers(dates: np.ndarray) -> np.ndarray:
+    """datetime64 values to whole days since 1970-01-01 (int64), times of day dropped."""
+    return dates.astype("datetime64[D]").astype(np.int64)
+
+
+def _purchase_days(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray | None, n_customers: int) -> dict:
+    """Per customer: distinct purchase days, first and last day, spend of first day and of repeat days.
+
+    Works on integer customer codes with one sort, no per-customer Python code.
+    """
+    if len(codes) == 0:
+        zeros = np.zeros(n_customers, dtype=np.int64)
+        return {"days": zeros, "first": zeros, "last": zeros, "total": np.zeros(n_customers),
+                "repeat_spend": np.zeros(n_customers)}
+    day_min = int(days.min())
+    span = int(days.max()) - day_min + 1
+    key = codes.astype(np.int64) * span + (days - day_min)
+    order = np.argsort(key)  # equal keys are summed, so their order does not matter
+    key_sorted = key[order]
+    starts_mask = np.empty(len(key_sorted), dtype=bool)
+    starts_mask[0] = True
+    np.not_equal(key_sorted[1:], key_sorted[:-1], out=starts_mask[1:])
+    starts = np.flatnonzero(starts_mask)
+    period_key = key_sorted[starts]
+    period_code = period_key // span
+    period_day = period_key % span + day_min
+    n_days = np.bincount(period_code, minlength=n_customers)
+    # periods are sorted by customer then day: the first period of a customer starts its block
+    first_of_customer = np.empty(len(period_code), dtype=bool)
+    first_of_customer[0] = True
+    np.not_equal(period_code[1:], period_code[:-1], out=first_of_customer[1:])
+    last_of_customer = np.empty(len(period_code), dtype=bool)
+    last_of_customer[-1] = True
+    last_of_customer[:-1] = first_of_customer[1:]
+    first_day = np.zeros(n_customers, dtype=np.int64)
+    last_day = np.zeros(n_customers, dtype=np.int64)
+    first_day[period_code[first_of_customer]] = period_day[first_of_customer]
+    last_day[period_code[last_of_customer]] = period_day[last_of_customer]
+    result = {"days": n_days, "first": first_day, "last": last_day}
+    if amounts is not None:
+        period_amount = np.add.reduceat(amounts[order], starts)
+        result["total"] = np.bincount(period_code, weights=period_amount, minlength=n_customers)
+        repeat = ~first_of_customer
+        result["repeat_spend"] = np.bincount(period_code[repeat], weights=period_amount[repeat], minlength=n_customers)
+    return result
+
+
+def summarize(
+    log: pd.DataFrame,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None = None,
+    observation_end: DateLike | None = None,
+    time_unit: Literal["D", "W"] = "W",
+    calibration_end: DateLike | None = None,
+    freq_multiplier: float = 1,
+    *,
+    date_format: str | None = None,
+    timezone: str | None = None,
+    after_observation_end: Literal["error", "drop"] = "error",
+) -> pd.DataFrame:
+    """One row per customer with frequency, recency, T and monetary value (lifetimes' conventions).
+
+    The log is checked with :func:`crmlab.transactions.validate` first (missing
+    columns, unparsable dates, text or negative amounts, missing ids raise a
+    :class:`~crmlab.transactions.TransactionLogError`; clean a raw log with
+    :func:`crmlab.transactions.clean`).
+
+    Parameters
+    ----------
+    log
+        Transaction log, one row per purchase line.
+    customer_col, date_col
+        Columns with the customer id and the purchase date (or date and time).
+    amount_col
+        Column with the amount spent; without it there are no money columns.
+    observation_end
+        Last day of observation, inclusive; default the last purchase day in the log.
+        Rows after it raise an error unless ``after_observation_end="drop"``.
+    time_unit
+        ``"W"`` (weeks, = days / 7) or ``"D"`` (days): the unit of ``recency``, ``T``
+        and ``duration_holdout``.
+    calibration_end
+        Last day of the calibration period, inclusive. When given, the calibration
+        columns get the suffix ``_cal`` (as in lifetimes' ``calibration_and_holdout_data``)
+        and holdout columns are added; customers whose first purchase is after it are
+        left out (their number is in ``result.attrs["customers_first_purchase_after_calibration"]``).
+    freq_multiplier
+        Extra divisor of the times, as in lifetimes: ``time_unit="D", freq_multiplier=7``
+        equals ``time_unit="W"``.
+    date_format, timezone, after_observation_end
+        Passed to :func:`crmlab.transactions.validate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: customer id (sorted), named ``customer_col``. Columns:
+
+        - ``frequency``: repeat purchase days (distinct purchase days minus 1), float;
+        - ``recency``: last minus first purchase day, in ``time_unit``;
+        - ``T``: observation end minus first purchase day, in ``time_unit``;
+        - ``monetary_value``: mean spend per repeat purchase day, 0 without repeats;
+        - ``recency_days``: days from the last purchase to the observation end (the "R" of RFM);
+        - ``orders``: distinct purchase days (``frequency + 1``);
+        - ``total_spend``: all spend, first purchase included.
+
+        With ``calibration_end`` these are computed up to the calibration end and named
+        ``frequency_cal``, ..., ``total_spend_cal``; then ``frequency_holdout`` (purchase
+        days after the calibration end up to the observation end), ``monetary_value_holdout``
+        (mean spend per holdout purchase day, 0 if none), ``total_spend_holdout`` and
+        ``duration_holdout`` (in ``time_unit``) follow.
+
+        ``result.attrs`` records the observation (and calibration) end used and what
+        validation noted or left out.
+
+    Notes
+    -----
+    Differences from lifetimes, all deliberate: the calibration end is a whole day
+    (lifetimes compares raw timestamps, so a purchase at 10:00 on the calibration-end day
+    would fall in its holdout); ``monetary_value_holdout`` averages spend per purchase day
+    like the calibration column (lifetimes averages raw lines there); rows after the
+    observation end raise an error instead of being cut silently.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": [1, 1, 1, 2], "day": [19970101, 19970108, 19971001, 19970301]})
+    >>> summary = summarize(log, "id", "day", observation_end="1997-12-31", calibration_end="1997-09-30")
+    >>> summary[["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]].round(2)
+        frequency_cal  recency_cal  T_cal  frequency_holdout  duration_holdout
+    id                                                                        
+    1             1.0          1.0  38.86                1.0             13.14
+    2             0.0          0.0  30.43                0.0             13.14
+    """
+    if time_unit not in TIME_UNIT_DAYS:
+        raise ValueError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}")
+    if not freq_multiplier > 0:
+        raise ValueError(f"freq_multiplier must be positive, got {freq_multiplier!r}")
+    arrays = _validate_arrays(
+        log,
+        customer_col,
+        date_col,
+        amount_col,
+        observation_end,
+        date_format=date_format,
+        timezone=timezone,
+        after_observation_end=after_observation_end,
+    )
+    days = _day_numbers(arrays.date)
+    last_day_in_log = int(days.max())
+    if observation_end is None:
+        end_day = last_day_in_log
+    else:
+        end_day = _day_numbers(np.array([_to_day_timestamp(observation_end, "observation_end", timezone)
+                                         .to_datetime64()]))[0]
+    unit_days = TIME_UNIT_DAYS[time_unit] * freq_multiplier
+
+    codes, customers = arrays.customer_codes, arrays.customer_ids
+    n_customers = len(customers)
+    amounts = arrays.amount
+
+    if calibration_end is None:
+        table = _summary_columns(codes, days, amounts, n_customers, end_day, unit_days, suffix="")
+        keep = np.ones(n_customers, dtype=bool)
+    else:
+        cal_day = _day_numbers(np.array([_to_day_timestamp(calibration_end, "calibration_end", timezone)
+                                         .to_datetime64()]))[0]
+        if cal_day >= end_day:
+            raise ValueError(
+                f"calibration_end {_day_text(cal_day)} must be before the observation end {_day_text(end_day)}"
+            )
+        in_cal = days <= cal_day
+        if not in_cal.any():
+            raise TransactionLogError(
+                f"column {date_col!r}: no purchase on or before calibration_end {_day_text(cal_day)} "
+                f"(first purchase {_day_text(int(days.min()))})"
+            )
+        table = _summary_columns(
+            codes[in_cal], days[in_cal], None if amounts is None else amounts[in_cal],
+            n_customers, cal_day, unit_days, suffix="_cal",
+        )
+        keep = table.pop("_orders_raw") > 0
+        holdout = ~in_cal
+        hold = _purchase_days(codes[holdout], days[holdout], None if amounts is None else amounts[holdout], n_customers)
+        table["frequency_holdout"] = hold["days"].astype(float)
+        if amounts is not None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                table["monetary_value_holdout"] = np.where(hold["days"] > 0, hold["total"] / np.maximum(hold["days"], 1), 0.0)
+            table["total_spend_holdout"] = hold["total"]
+        table["duration_holdout"] = np.full(n_customers, (end_day - cal_day) / unit_days)
+    if calibration_end is None:
+        table.pop("_orders_raw")
+
+    index = pd.Index(customers, name=customer_col)
+    result = pd.DataFrame(table, index=index)
+    if calibration_end is not None:
+        excluded = int((~keep).sum())
+        result = result[keep]
+        result.attrs["calibration_end"] = pd.Timestamp(_day_text(cal_day))
+        result.attrs["customers_first_purchase_after_calibration"] = excluded
+    result.attrs["observation_end"] = pd.Timestamp(_day_text(end_day))
+    result.attrs["time_unit"] = time_unit
+    result.attrs["validation_notes"] = list(arrays.notes)
+    result.attrs["rows_after_observation_end"] = arrays.rows_after_observation_end
+    return result
+
+
+def _day_text(day: int) -> str:
+    return str(np.datetime64(int(day), "D"))
+
+
+def _summary_columns(
+    codes: np.ndarray,
+    days: np.ndarray,
+    amounts: np.ndarray | None,
+    n_customers: int,
+    end_day: int,
+    unit_days: float,
+    suffix: str,
+) -> dict[str, np.ndarray]:
+    stats = _purchase_days(codes, days, amounts, n_customers)
+    frequency = np.maximum(stats["days"] - 1, 0)
+    columns: dict[str, np.ndarray] = {
+        "frequency" + suffix: frequency.astype(float),
+        "recency" + suffix: (stats["last"] - stats["first"]) / unit_days,
+        "T" + suffix: (end_day - stats["first"]) / unit_days,
+    }
+    if amounts is not None:
+        columns["monetary_value" + suffix] = np.where(frequency > 0, stats["repeat_spend"] / np.maximum(frequency, 1), 0.0)
+    columns["recency_days" + suffix] = end_day - stats["last"]
+    columns["orders" + suffix] = stats["days"]
+    if amounts is not None:
+        columns["total_spend" + suffix] = stats["total"]
+    columns["_orders_raw"] = stats["days"]
+    return columns
+
+
+# ---------------------------------------------------------------------------
+# RFM scores and named segments
+
+#: The named RFM segments, from the most to the least valuable. "lost" is the
+#: course-wide term of :mod:`crmlab.lang`.
+SEGMENTS: tuple[str, ...] = (
+    "champions",
+    "loyal_customers",
+    "potential_loyalists",
+    "new_customers",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose_them",
+    "hibernating",
+    "lost",
+)
+
+#: Segment of each cell of the recency score (rows, 5 = most recent) by
+#: frequency-monetary score (columns, the mean of F and M rounded half up).
+SEGMENT_GRID: pd.DataFrame = pd.DataFrame(
+    [
+        # FM:  1                   2                       3                       4                  5
+        ["new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions"],  # R = 5
+        ["promising", "potential_loyalists", "potential_loyalists", "loyal_customers", "champions"],  # R = 4
+        ["about_to_sleep", "about_to_sleep", "need_attention", "loyal_customers", "loyal_customers"],  # R = 3
+        ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose_them"],  # R = 2
+        ["lost", "lost", "hibernating", "at_risk", "cant_lose_them"],  # R = 1
+    ],
+    index=pd.Index([5, 4, 3, 2, 1], name="recency_score"),
+    columns=pd.Index([1, 2, 3, 4, 5], name="frequency_monetary_score"),
+)
+
+register(
+    {
+        "recency_score": {"en": "Recency score", "zh": "最近购买得分"},
+        # same text as crmlab.simulate's persona "frequency_score"
+        "frequency_score": {"en": "Frequency score", "zh": "购买频率得分"},
+        "monetary_score": {"en": "Monetary score", "zh": "消费金额得分"},
+        "frequency_monetary_score": {"en": "FM score (mean of F and M)", "zh": "FM 得分（F 与 M 的平均）"},
+        "rfm_cell": {"en": "RFM cell", "zh": "RFM 组合"},
+        "rfm_total": {"en": "RFM total", "zh": "RFM 总分"},
+        "customer_share": {"en": "Share of customers", "zh": "客户占比"},
+        "revenue_share": {"en": "Share of revenue", "zh": "收入占比"},
+        "mean_recency_days": {"en": "Mean days since last purchase", "zh": "平均距上次购买天数"},
+        "mean_orders": {"en": "Mean orders", "zh": "平均订单数"},
+        "mean_spend": {"en": "Mean spend", "zh": "平均消费额"},
+        "segment_grid_title": {"en": "Customers by R and FM score", "zh": "按 R 得分与 FM 得分划分的客户数"},
+        "champions": {"en": "Champions", "zh": "冠军客户"},
+        "loyal_customers": {"en": "Loyal customers", "zh": "忠诚客户"},
+        "potential_loyalists": {"en": "Potential loyalists", "zh": "潜在忠诚客户"},
+        "new_customers": {"en": "New customers", "zh": "新近客户"},
+        "promising": {"en": "Promising", "zh": "有潜力客户"},
+        "need_attention": {"en": "Need attention", "zh": "需要关注客户"},
+        "about_to_sleep": {"en": "About to sleep", "zh": "即将沉睡客户"},
+        "at_risk": {"en": "At risk", "zh": "有流失风险客户"},
+        "cant_lose_them": {"en": "Can't lose them", "zh": "不能失去的客户"},
+        "hibernating": {"en": "Hibernating", "zh": "休眠客户"},
+    }
+)
+
+
+def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = True) -> pd.Series:
+    """Score values 1..``bins`` by quantile, with equal values always sharing a score.
+
+    Tie rule: a customer's score is ``1 + floor(bins * b / n)``, where ``b`` is the
+    number of customers with a strictly worse value and ``n`` the number of customers.
+    With distinct values this gives equal-sized bins (quintiles for ``bins=5``); equal
+    values are never split across scores, so when one value holds more than
+    ``1 / bins`` of the customers (many one-time buyers) some scores stay empty instead
+    of two identical customers getting different scores.
+
+    Parameters
+    ----------
+    values
+        One value per customer (no missing values).
+    bins
+        Number of scores.
+    higher_is_better
+        False for recency in days (a smaller value scores higher).
+
+    Examples
+    --------
+    >>> quantile_scores(pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).tolist()
+    [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    >>> quantile_scores(pd.Series([1, 1, 1, 1, 2, 2, 3, 4, 5, 6])).tolist()
+    [1, 1, 1, 1, 3, 3, 4, 4, 5, 5]
+    """
+    if not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer of at least 2, got {bins!r}")
+    series = pd.Series(values)
+    if series.isna().any():
+        raise ValueError(f"{series.name or 'values'}: {int(series.isna().sum()):,} missing values cannot be scored")
+    numbers = series.to_numpy(dtype=float)
+    if not higher_is_better:
+        numbers = -numbers
+    n = len(numbers)
+    ordered = np.sort(numbers)
+    worse = np.searchsorted(ordered, numbers, side="left")  # strictly smaller values
+    score = 1 + (bins * worse) // max(n, 1)
+    return pd.Series(np.minimum(score, bins).astype(np.int64), index=series.index, name=series.name)
+
+
+def rfm_scores(
+    summary: pd.DataFrame,
+    bins: int = 5,
+    recency_col: str = "recency_days",
+    frequency_col: str = "orders",
+    monetary_col: str = "total_spend",
+) -> pd.DataFrame:
+    """Recency, frequency and monetary scores 1..``bins`` of each customer.
+
+    Scores come from :func:`quantile_scores` (equal values share a score). Recency
+    scores high when the last purchase is recent (few days since it).
+
+    Parameters
+    ----------
+    summary
+        Customer table, e.g. from :func:`summarize` (one row per customer).
+    bins
+        Number of scores per dimension (5: quintiles).
+    recency_col, frequency_col, monetary_col
+        Columns to score. Defaults: days since the last purchase, distinct purchase
+        days and total spend. Use ``monetary_col="monetary_value"`` to score mean spend.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index; ``recency_score``, ``frequency_score``, ``monetary_score``,
+        ``rfm_cell`` (text such as ``"545"``) and ``rfm_total`` (their sum).
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"recency_days": [5, 40, 200], "orders": [6, 2, 1],
+    ...                         "total_spend": [300.0, 80.0, 20.0]}, index=["a", "b", "c"])
+    >>> rfm_scores(summary, bins=3)
+       recency_score  frequency_score  monetary_score rfm_cell  rfm_total
+    a              3                3               3      333          9
+    b              2                2               2      222          6
+    c              1                1               1      111          3
+    """
+    missing = [c for c in (recency_col, frequency_col, monetary_col) if c not in summary.columns]
+    if missing:
+        raise ValueError(f"the customer table has no column(s) {missing}; its columns are {list(summary.columns)}")
+    if len(summary) == 0:
+        raise ValueError("the customer table is empty (0 rows): there is nobody to score")
+    for column in (recency_col, frequency_col, monetary_col):
+        if summary[column].isna().any():
+            raise ValueError(f"column {column!r} has {int(summary[column].isna().sum()):,} missing values")
+    scores = pd.DataFrame(index=summary.index)
+    scores["recency_score"] = quantile_scores(summary[recency_col], bins, higher_is_better=False).to_numpy()
+    scores["frequency_score"] = quantile_scores(summary[frequency_col], bins).to_numpy()
+    scores["monetary_score"] = quantile_scores(summary[monetary_col], bins).to_numpy()
+    width = len(str(bins))
+    scores["rfm_cell"] = (
+        scores["recency_score"].astype(str).str.zfill(width)
+        + scores["frequency_score"].astype(str).str.zfill(width)
+        + scores["monetary_score"].astype(str).str.zfill(width)
+    )
+    scores["rfm_total"] = scores[["recency_score", "frequency_score", "monetary_score"]].sum(axis=1)
+    return scores
+
+
+def rfm_segments(scores: pd.DataFrame, grid: pd.DataFrame | None = None) -> pd.Series:
+    """Name the segment of each customer from its 1..5 R, F and M scores.
+
+    The frequency-monetary score is the mean of F and M rounded half up
+    (``(F + M + 1) // 2``); the segment is the cell of :data:`SEGMENT_GRID` at the
+    recency score (row) and that FM score (column).
+
+    Parameters
+    ----------
+    scores
+        Output of :func:`rfm_scores` with ``bins=5``.
+    grid
+        Another 5 × 5 grid of segment keys with the same index and columns.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical segment key per customer (categories in the order of
+        :data:`SEGMENTS`), named ``segment``; translate with
+        :func:`crmlab.lang.translate_values`.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"recency_score": [5, 1, 2], "frequency_score": [5, 1, 5],
+    ...                        "monetary_score": [4, 2, 5]}, index=["a", "b", "c"])
+    >>> rfm_segments(scores).tolist()
+    ['champions', 'lost', 'cant_lose_them']
+    """
+    grid = SEGMENT_GRID if grid is None else grid
+    needed = ["recency_score", "frequency_score", "monetary_score"]
+    missing = [c for c in needed if c not in scores.columns]
+    if missing:
+        raise ValueError(f"the score table has no column(s) {missing}: make it with rfm_scores")
+    for column in needed:
+        values = scores[column]
+        outside = ~values.isin(range(1, 6))
+        if outside.any():
+            raise ValueError(
+                f"column {column!r} has {int(outside.sum()):,} scores outside 1..5 "
+                f"(e.g. {values[outside].iloc[0]!r}); named segments need rfm_scores(..., bins=5)"
+            )
+    recency = scores["recency_score"].to_numpy(dtype=np.int64)
+    fm = (scores["frequency_score"].to_numpy(dtype=np.int64) + scores["monetary_score"].to_numpy(dtype=np.int64) + 1) // 2
+    table = grid.loc[[5, 4, 3, 2, 1], [1, 2, 3, 4, 5]].to_numpy()
+    keys = table[5 - recency, fm - 1]
+    unknown = sorted(set(keys) - set(SEGMENTS))
+    categories = list(SEGMENTS) + unknown
+    return pd.Series(pd.Categorical(keys, categories=categories), index=scores.index, name="segment")
+
+
+def segment_profile(
+    summary: pd.DataFrame,
+    segments: pd.Series,
+    recency_col: str = "recency_days",
+    frequency_col: str = "orders",
+    monetary_col: str = "total_spend",
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Size and mean behaviour of each segment, as a table a lecture can show.
+
+    Parameters
+    ----------
+    summary
+        Customer table (e.g. from :func:`summarize`).
+    segments
+        Segment of each customer, same index (e.g. from :func:`rfm_segments`).
+    recency_col, frequency_col, monetary_col
+        Columns to average; ``monetary_col`` is also summed for the revenue share.
+    lang
+        None keeps the keys (segment keys as index, column keys as headers), which
+        is what code and tests read; ``"en"`` or ``"zh"`` gives display labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment that has customers, in the order of the categories:
+        ``customers``, ``customer_share``, ``mean_recency_days``, ``mean_orders``,
+        ``mean_spend``, ``revenue_share``.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"recency_days": [5, 10, 300], "orders": [6, 4, 1],
+    ...                         "total_spend": [300.0, 100.0, 100.0]}, index=["a", "b", "c"])
+    >>> segments = pd.Series(["champions", "champions", "lost"], index=["a", "b", "c"])
+    >>> segment_profile(summary, segments)[["customers", "customer_share", "revenue_share"]]
+               customers  customer_share  revenue_share
+    segment                                            
+    champions          2        0.666667            0.8
+    lost               1        0.333333            0.2
+    """
+    if lang is not None:
+        check_lang(lang)
+    if not segments.index.equals(summary.index):
+        if not segments.index.sort_values().equals(summary.index.sort_values()):
+            raise ValueError("segments and the customer table must have the same customers (index)")
+        segments = segments.reindex(summary.index)
+    if segments.isna().any():
+        raise ValueError(f"segments has {int(segments.isna().sum()):,} customers without a segment")
+    if isinstance(segments.dtype, pd.CategoricalDtype):
+        ordered_segments = segments.to_numpy()
+        categories = list(segments.cat.categories)
+    else:
+        values = segments.astype(str)
+        categories = [k for k in SEGMENTS if k in set(values)] + sorted(set(values) - set(SEGMENTS))
+        ordered_segments = values.to_numpy()
+    frame = pd.DataFrame(
+        {
+            "segment": pd.Categorical(ordered_segments, categories=categories),
+            "recency": summary[recency_col].to_numpy(dtype=float),
+            "orders": summary[frequency_col].to_numpy(dtype=float),
+            "spend": summary[monetary_col].to_numpy(dtype=float),
+        }
+    )
+    grouped = frame.groupby("segment", observed=True, sort=True)
+    profile = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "mean_recency_days": grouped["recency"].mean(),
+            "mean_orders": grouped["orders"].mean(),
+            "mean_spend": grouped["spend"].mean(),
+            "revenue": grouped["spend"].sum(),
+        }
+    )
+    profile.insert(1, "customer_share", profile["customers"] / len(frame))
+    total = profile.pop("revenue")
+    profile["revenue_share"] = total / total.sum() if total.sum() != 0 else 0.0
+    profile.index = pd.Index([str(v) for v in profile.index], name="segment")
+    if lang is not None:
+        profile.index = pd.Index(translate_values(list(profile.index), lang), name="segment")
+        profile = translate_columns(profile, lang)
+    return profile
+
+
+def segment_grid_counts(scores: pd.DataFrame) -> pd.DataFrame:
+    """Number of customers in each recency score × FM score cell (5 × 5, R = 5 on top).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"recency_score": [5, 5, 1], "frequency_score": [5, 4, 1],
+    ...                        "monetary_score": [5, 5, 1]})
+    >>> int(segment_grid_counts(scores).loc[5, 5]), int(segment_grid_counts(scores).loc[1, 1])
+    (2, 1)
+    """
+    fm = (scores["frequency_score"].astype(int) + scores["monetary_score"].astype(int) + 1) // 2
+    counts = pd.crosstab(scores["recency_score"].astype(int), fm)
+    counts = counts.reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
+    counts.index.name = "recency_score"
+    counts.columns.name = "frequency_monetary_score"
+    return counts
+
+
+def plot_segment_grid(scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
+    """Heat map of customers per R × FM cell, each cell labelled with its segment name and count."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - plotting is optional for the numbers
+
+    check_lang(lang)
+    counts = segment_grid_counts(scores)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 6))
+    image = ax.imshow(counts.to_numpy(), cmap="Blues", aspect="auto")
+    total = max(int(counts.to_numpy().sum()), 1)
+    peak = counts.to_numpy().max()
+    for i, r in enumerate(counts.index):
+        for j, f in enumerate(counts.columns):
+            n = int(counts.loc[r, f])
+            name = label(SEGMENT_GRID.loc[r, f], lang)
+            colour = "white" if peak and n > 0.6 * peak else "black"
+            ax.text(j, i, f"{name}\n{n:,} ({100 * n / total:.0f}%)", ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(5), [str(c) for c in counts.columns])
+    ax.set_yticks(range(5), [str(r) for r in counts.index])
+    ax.set_xlabel(label("frequency_monetary_score", lang))
+    ax.set_ylabel(label("recency_score", lang))
+    ax.set_title(label("segment_grid_title", lang))
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, label=label("customers", lang))
+    return ax
