@@ -1,0 +1,222 @@
+"""ABC classes of customers by their contribution to sales (ABC 分类), and the Pareto chart.
+
+Customers are ranked by value (sales, profit ...), largest first. With the
+default thresholds ``(0.8, 0.95)``:
+
+* **A** — the customers who together make the first 80 % of value (the
+  customer whose purchases cross 80 % is counted in A). They get one-to-one
+  service (一对一) from a key-account manager.
+* **B** — the customers who make the value between 80 % and 95 %: served
+  one-to-many (一对多) by regional sales staff.
+* **C** — the rest, the long tail (including customers with value 0): served
+  through retailers or self-service (零售商管理).
+
+In symbols: with customers sorted by value and :math:`S_{<i}` the share of
+total value of the customers ranked before customer ``i``, the class is A if
+:math:`S_{<i} < a`, B if :math:`a \\le S_{<i} < b`, C otherwise. Ties keep the
+order of the input. Other common choices are ``(0.7, 0.9)`` and ``(0.5, 0.8)``.
+
+The cumulative shares come from :func:`crmlab.concentration.lorenz_curve` (the
+Pareto curve is the Lorenz curve read from the top), so the input rules are
+those of :mod:`crmlab.concentration`: values at least 0, no missing values, not all 0.
+
+Examples
+--------
+>>> values = pd.Series([50, 30, 10, 5, 5], index=list("abcde"))
+>>> abc_classes(values)["abc_class"].tolist()
+['A', 'A', 'B', 'B', 'C']
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from ._table_checks import require_lang_or_none
+from .concentration import lorenz_curve
+from .lang import check_lang, label, register, translate_columns, translate_values
+from .value_matrix import VOLUME_STRATEGIES
+
+__all__ = ["ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto"]
+
+ABC_CLASSES: tuple[str, ...] = ("A", "B", "C")
+#: Service model of each class (the same keys as the volume strategies of the value matrix).
+ABC_SERVICES: dict[str, str] = {"A": VOLUME_STRATEGIES["high"], "B": VOLUME_STRATEGIES["mid"],
+                                "C": VOLUME_STRATEGIES["low"]}
+_TOLERANCE = 1e-9  # shares within this of a threshold count as on it
+
+
+def _check_values(values: pd.Series) -> pd.Series:
+    if isinstance(values, pd.DataFrame) or not isinstance(values, pd.Series):
+        raise TypeError("values must be a pandas Series of value per customer, indexed by customer id "
+                        "(e.g. customers.set_index('customer_id')['total_spend'] or "
+                        f"crmlab.concentration.customer_values(log, ...)), got {type(values).__name__}")
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        raise TypeError(f"values {values.name!r} must be numbers, got dtype {values.dtype}")
+    duplicated = int(values.index.duplicated().sum())
+    if duplicated:
+        raise ValueError(f"values hold {duplicated} duplicated customer id(s); sum them per customer first")
+    return values
+
+
+def _check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
+    try:
+        a_cut, b_cut = (float(x) for x in thresholds)
+    except (TypeError, ValueError):
+        raise TypeError(f"thresholds must be a pair (a, b) of shares such as (0.8, 0.95), got {thresholds!r}") from None
+    if not 0 < a_cut <= b_cut <= 1:
+        raise ValueError(f"thresholds={thresholds} must satisfy 0 < a <= b <= 1 (shares of total value, "
+                         "e.g. (0.8, 0.95), not percentages)")
+    return a_cut, b_cut
+
+
+def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95),
+                lang: str | None = None) -> pd.DataFrame:
+    """ABC class of each customer by cumulative share of value.
+
+    Parameters
+    ----------
+    values
+        Value per customer (sales, profit ...), indexed by customer id; at least 0.
+    thresholds
+        ``(a, b)``: A holds the first share ``a`` of total value, B the value up to ``b``.
+    lang
+        ``None`` for keys (``"A"``, ``"one_to_one"``); ``"en"``/``"zh"`` for display text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, largest value first, with ``value``, ``rank`` (1 = largest),
+        ``value_share``, ``cumulative_share`` (including the customer), ``abc_class`` and
+        ``abc_service``.
+
+    Examples
+    --------
+    >>> values = pd.Series([60, 30, 10], index=["x", "y", "z"])
+    >>> abc_classes(values, thresholds=(0.7, 0.9))["abc_class"].tolist()
+    ['A', 'A', 'C']
+    """
+    values = _check_values(values)
+    a_cut, b_cut = _check_thresholds(thresholds)
+    lang = require_lang_or_none(lang)
+    curve = lorenz_curve(values)  # validates: no missing, no negative, not all 0
+    n = len(values)
+    # share held by the top i customers = 1 - (share of the n - i smallest)
+    top_shares = 1.0 - curve["value_share"].to_numpy()[::-1]  # i = 0..n
+    before = top_shares[:-1]
+    order = np.argsort(-values.to_numpy(dtype=float), kind="stable")
+    ranked = values.iloc[order].astype(float)
+    codes = np.where(before < a_cut - _TOLERANCE, 0, np.where(before < b_cut - _TOLERANCE, 1, 2))
+    out = pd.DataFrame(
+        {
+            "value": ranked.to_numpy(),
+            "rank": np.arange(1, n + 1),
+            "value_share": ranked.to_numpy() / ranked.sum(),
+            "cumulative_share": top_shares[1:],
+            "abc_class": pd.Categorical.from_codes(codes, list(ABC_CLASSES), ordered=True),
+            "abc_service": pd.Categorical.from_codes(codes, [ABC_SERVICES[c] for c in ABC_CLASSES]),
+        },
+        index=ranked.index,
+    )
+    if lang is None:
+        return out
+    out["abc_class"] = out["abc_class"].cat.rename_categories(lambda c: label(f"abc_class_{c}", lang))
+    out["abc_service"] = translate_values(out["abc_service"], lang)
+    return translate_columns(out, lang)
+
+
+def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), lang: str = "en") -> pd.DataFrame:
+    """One row per class: customers, customer share, value, value share, smallest value, service.
+
+    Examples
+    --------
+    >>> values = pd.Series([50, 30, 10, 5, 5], index=list("abcde"))
+    >>> abc_summary(values)["Share of value"].round(2).tolist()
+    [0.8, 0.15, 0.05]
+    """
+    check_lang(lang)
+    classes = abc_classes(values, thresholds)
+    grouped = classes.groupby("abc_class", observed=False)["value"]
+    table = pd.DataFrame({
+        "customers": grouped.size().astype(np.int64),
+        "customer_share": grouped.size() / len(classes),
+        "value": grouped.sum(),
+        "value_share": grouped.sum() / classes["value"].sum(),
+        "min_value": grouped.min(),
+    })
+    table["abc_service"] = [label(ABC_SERVICES[c], lang) for c in table.index]
+    table.index = pd.Index([label(f"abc_class_{c}", lang) for c in table.index], name="abc_class")
+    return translate_columns(table, lang)
+
+
+def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), max_bars: int = 40,
+                lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Pareto chart: bars of value share by customer rank, coloured by ABC class, and the cumulative line.
+
+    With at most ``max_bars`` customers each bar is one customer; with more, customers
+    are grouped by rank into ``max_bars`` equal groups (a bar takes the class of most of
+    its customers). The cumulative share line (right axis) uses every customer, and the
+    thresholds are drawn as dashed lines.
+    """
+    check_lang(lang)
+    if int(max_bars) < 1:
+        raise ValueError(f"max_bars={max_bars} must be at least 1")
+    classes = abc_classes(values, thresholds)
+    a_cut, b_cut = _check_thresholds(thresholds)
+    n = len(classes)
+    n_bars = min(n, int(max_bars))
+    group = np.arange(n) * n_bars // n
+    share = np.bincount(group, weights=classes["value_share"].to_numpy(), minlength=n_bars)
+    codes = classes["abc_class"].cat.codes.to_numpy()
+    counts = np.zeros((n_bars, 3))
+    np.add.at(counts, (group, codes), 1)
+    bar_class = counts.argmax(axis=1)
+    left = 100 * np.searchsorted(group, np.arange(n_bars)) / n
+    width = 100 * np.bincount(group, minlength=n_bars) / n
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    colours = ["C0", "C1", "C7"]
+    ax.bar(left, 100 * share, width=width, align="edge", color=[colours[c] for c in bar_class],
+           edgecolor="white", linewidth=0.5 if n_bars < 100 else 0)
+    ax.set_xlabel(label("customer_share_pct", lang))
+    ax.set_ylabel(label("value_share_pct", lang))
+    ax.set_xlim(0, 100)
+    line_ax = ax.twinx()
+    x = np.concatenate([[0.0], 100 * np.arange(1, n + 1) / n])
+    y = np.concatenate([[0.0], 100 * classes["cumulative_share"].to_numpy()])
+    line_ax.plot(x, y, color="C3", lw=2)
+    for cut in (a_cut, b_cut):
+        line_ax.axhline(100 * cut, color="grey", ls="--", lw=1)
+    line_ax.set_ylim(0, 102)
+    line_ax.set_ylabel(label("cumulative_share_pct", lang))
+    line_ax.yaxis.set_major_formatter(PercentFormatter())
+    line_ax.grid(False)
+    handles = [Patch(color=colours[k], label=label(f"abc_class_{c}", lang)) for k, c in enumerate(ABC_CLASSES)]
+    ax.legend(handles=handles, loc="center right")
+    shares = classes.groupby("abc_class", observed=False)["value"].size() / n
+    ax.set_title(label("pareto_title", lang).format(a_pct=100 * shares["A"], a_value=100 * a_cut))
+    return ax
+
+
+register(
+    {
+        "abc_class": {"en": "ABC class", "zh": "ABC类别"},
+        "abc_service": {"en": "Service", "zh": "服务方式"},
+        "abc_class_A": {"en": "A", "zh": "A类"},
+        "abc_class_B": {"en": "B", "zh": "B类"},
+        "abc_class_C": {"en": "C", "zh": "C类"},
+        "rank": {"en": "Rank", "zh": "排名"},
+        "value_share": {"en": "Share of value", "zh": "价值占比"},
+        "cumulative_share": {"en": "Cumulative share of value", "zh": "累计价值占比"},
+        "min_value": {"en": "Smallest value", "zh": "最小价值"},
+        "value_share_pct": {"en": "Share of value (%)", "zh": "价值占比（%）"},
+        "cumulative_share_pct": {"en": "Cumulative share of value (%)", "zh": "累计价值占比（%）"},
+        "pareto_title": {
+            "en": "Class A: {a_pct:.1f}% of customers make the first {a_value:.0f}% of value",
+            "zh": "A类：{a_pct:.1f}% 的客户贡献了前 {a_value:.0f}% 的价值",
+        },
+    }
+)

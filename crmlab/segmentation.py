@@ -1,0 +1,203 @@
+"""Customer segmentation (客户细分): one import for lectures 05 and 06, and segment migration.
+
+The tools live in modules named after their concepts and are all re-exported here:
+
+* :mod:`crmlab.value_matrix` — the 9-cell purchase volume × satisfaction matrix,
+  classes A–E and their strategies;
+* :mod:`crmlab.abc_classes` — ABC classes by contribution to sales, Pareto chart
+  (the concentration measures themselves are in :mod:`crmlab.concentration`);
+* :mod:`crmlab.clustering` — k-means and Gaussian-mixture segments from customer
+  variables, choosing k, profiles, mixed membership;
+* :mod:`crmlab.targeting` — current / winnable / not-now groups and the choice of
+  a unified, differentiated or focused market strategy.
+
+This module adds **segment migration** (客户在细分群体间迁移): customers change
+segment from one period to the next. :func:`segment_migration` cross-tabulates
+two assignments of the same customers; customers present only in the second
+period form the row *new*, those present only in the first the column *gone*.
+
+Examples
+--------
+>>> before = pd.Series({"c1": "A", "c2": "A", "c3": "B"})
+>>> after = pd.Series({"c1": "A", "c2": "B", "c4": "B"})
+>>> table = segment_migration(before, after, lang=None)
+>>> table.index.tolist(), table.columns.tolist()
+(['A', 'B', 'new'], ['A', 'B', 'gone'])
+>>> table.to_numpy().tolist()
+[[1, 1, 0], [0, 0, 1], [0, 1, 0]]
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._table_checks import require_lang_or_none
+from .abc_classes import ABC_CLASSES, ABC_SERVICES, abc_classes, abc_summary, plot_pareto
+from .clustering import (
+    METHODS,
+    CustomerSegmentation,
+    choose_n_segments,
+    customer_features,
+    mixed_membership,
+    plot_n_segments,
+    segment_profiles,
+)
+from .lang import check_lang, label, register, translate_values
+from .targeting import (
+    MARKET_CONDITIONS,
+    MARKET_STRATEGIES,
+    TARGET_GROUPS,
+    MarketStrategyChoice,
+    choose_market_strategy,
+    market_strategy_rules,
+    target_groups,
+)
+from .value_matrix import (
+    DEFAULT_CLASS_MAP,
+    LEVELS,
+    MATRIX_CLASSES,
+    SATISFACTION_STRATEGIES,
+    VOLUME_STRATEGIES,
+    ValueSatisfactionMatrix,
+    matrix_class_table,
+    value_satisfaction_cells,
+)
+
+__all__ = [
+    # value x satisfaction matrix
+    "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
+    "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table",
+    # ABC
+    "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
+    # clustering
+    "METHODS", "customer_features", "CustomerSegmentation", "choose_n_segments", "plot_n_segments",
+    "segment_profiles", "mixed_membership",
+    # targeting
+    "TARGET_GROUPS", "MARKET_STRATEGIES", "MARKET_CONDITIONS", "target_groups", "MarketStrategyChoice",
+    "choose_market_strategy", "market_strategy_rules",
+    # migration
+    "segment_migration", "plot_migration",
+]
+
+
+def _assignment(segments: pd.Series, name: str) -> pd.Series:
+    if not isinstance(segments, pd.Series):
+        raise TypeError(f"`{name}` must be a pandas Series of segments indexed by customer id, "
+                        f"got {type(segments).__name__}")
+    missing = int(segments.isna().sum())
+    if missing:
+        raise ValueError(f"`{name}` has {missing} missing segment(s); leave customers without a segment out "
+                         "(they count as new or gone)")
+    duplicated = int(segments.index.duplicated().sum())
+    if duplicated:
+        raise ValueError(f"`{name}` has {duplicated} duplicated customer id(s); give one segment per customer")
+    return segments
+
+
+def _segment_order(before: pd.Series, after: pd.Series) -> list:
+    """Categories of a categorical (in their order), else the sorted union of both periods' segments."""
+    for series in (before, after):
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            categories = list(series.cat.categories)
+            extra = [s for s in pd.unique(pd.concat([before.astype(object), after.astype(object)]))
+                     if s not in categories]
+            return categories + sorted(extra, key=str)
+    values = pd.unique(pd.concat([before.astype(object), after.astype(object)]))
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def segment_migration(before: pd.Series, after: pd.Series, shares: bool = False,
+                      lang: str | None = "en") -> pd.DataFrame:
+    """Migration matrix: customers by segment in period 1 (rows) and period 2 (columns).
+
+    Parameters
+    ----------
+    before, after
+        Segment of each customer in the two periods, indexed by customer id (one row
+        per customer; a customer may be missing from one period).
+    shares
+        ``False``: counts. ``True``: row shares, the share of each period-1 segment
+        that moved to each period-2 segment (rows sum to 1; an empty row stays 0).
+    lang
+        ``None`` keeps segment values and uses the keys ``new``/``gone`` and
+        ``segment_before``/``segment_after``; ``"en"``/``"zh"`` shows display text
+        (segment values that are vocabulary keys are translated too).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: every segment, then ``new`` (customers only in ``after``); columns: every
+        segment, then ``gone`` (customers only in ``before``).
+
+    Examples
+    --------
+    >>> before = pd.Series({"c1": 1, "c2": 1, "c3": 2, "c4": 2})
+    >>> after = pd.Series({"c1": 1, "c2": 2, "c3": 2})
+    >>> segment_migration(before, after, shares=True, lang=None).loc[2].tolist()
+    [0.0, 0.5, 0.5]
+    """
+    lang = require_lang_or_none(lang)
+    before = _assignment(before, "before")
+    after = _assignment(after, "after")
+    order = _segment_order(before, after)
+    position = {segment: k for k, segment in enumerate(order)}
+    n = len(order)
+    both = before.index.intersection(after.index, sort=False)
+    only_before = before.index.difference(after.index, sort=False)
+    only_after = after.index.difference(before.index, sort=False)
+    counts = np.zeros((n + 1, n + 1), dtype=np.int64)
+    rows = np.array([position[s] for s in before.loc[both]], dtype=np.int64)
+    cols = np.array([position[s] for s in after.loc[both]], dtype=np.int64)
+    np.add.at(counts, (rows, cols), 1)
+    np.add.at(counts[:, n], np.array([position[s] for s in before.loc[only_before]], dtype=np.int64), 1)
+    np.add.at(counts[n], np.array([position[s] for s in after.loc[only_after]], dtype=np.int64), 1)
+    table: pd.DataFrame = pd.DataFrame(counts, index=order + ["new"], columns=order + ["gone"])
+    if shares:
+        totals = table.sum(axis=1).to_numpy(dtype=float)
+        table = table.div(np.where(totals > 0, totals, 1.0), axis=0)
+    table.index.name, table.columns.name = "segment_before", "segment_after"
+    if lang is None:
+        return table
+    names = list(translate_values([str(s) if not isinstance(s, str) else s for s in order], lang))
+    table.index = pd.Index(names + [label("migration_new", lang)], name=label("segment_before", lang))
+    table.columns = pd.Index(names + [label("migration_gone", lang)], name=label("segment_after", lang))
+    return table
+
+
+def plot_migration(before: pd.Series, after: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Heatmap of the row shares of :func:`segment_migration`, each cell annotated with share and count."""
+    check_lang(lang)
+    counts = segment_migration(before, after, lang=lang)
+    rates = segment_migration(before, after, shares=True, lang=lang)
+    if ax is None:
+        size = 1.0 + 0.7 * counts.shape[1]
+        _, ax = plt.subplots(figsize=(size + 1.5, size))
+    ax.imshow(rates.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            share = rates.iat[i, j]
+            ax.text(j, i, f"{100 * share:.0f}%\n({counts.iat[i, j]:,})", ha="center", va="center", fontsize=8,
+                    color="white" if share > 0.6 else "black")
+    ax.set_xticks(range(counts.shape[1]), [str(c) for c in counts.columns])
+    ax.set_yticks(range(counts.shape[0]), [str(r) for r in counts.index])
+    ax.set_xlabel(counts.columns.name)
+    ax.set_ylabel(counts.index.name)
+    ax.grid(False)
+    ax.set_title(label("migration_title", lang))
+    return ax
+
+
+register(
+    {
+        "segment_before": {"en": "Segment in period 1", "zh": "第一期所属群体"},
+        "segment_after": {"en": "Segment in period 2", "zh": "第二期所属群体"},
+        "migration_new": {"en": "New", "zh": "新进入"},
+        "migration_gone": {"en": "Gone", "zh": "已离开"},
+        "migration_title": {"en": "Segment migration (row shares)", "zh": "客户在群体间的迁移（按行占比）"},
+    }
+)

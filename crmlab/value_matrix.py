@@ -1,0 +1,443 @@
+"""The value × satisfaction matrix (购买量 × 满意度九宫格) and its classes A–E.
+
+Customers are cut into three levels of purchase volume (high / mid / low) and
+three levels of satisfaction (high / mid / low). The nine cells fall into five
+classes, and each level of each axis comes with a strategy:
+
+* by volume (how the customer is served): high → one-to-one (一对一, a
+  key-account manager), mid → one-to-many (一对多, regional sales staff),
+  low → retailer-managed (零售商管理);
+* by satisfaction (what the relationship needs): high → partner (伙伴),
+  mid → improve (改善), low → correct (纠正).
+
+Default mapping of the cells to classes (:data:`DEFAULT_CLASS_MAP`)::
+
+    volume \\ satisfaction   low   mid   high
+    high                      E     D     A
+    mid                       E     D     B
+    low                       C     C     C
+
+* **A** high volume, high satisfaction: the most valuable and most loyal
+  customers; very few leave (about 1–2 % a year).
+* **B** mid volume, high satisfaction: loyal but worth less than A.
+* **C** low volume, any satisfaction: many small buyers, served through retailers.
+* **D** high or mid volume, mid satisfaction: buyers whose satisfaction is only
+  middling, often through poor communication.
+* **E** high or mid volume, low satisfaction: they buy a lot but complain; the
+  first to go when a competitor appears.
+
+Choosing C for every low-volume cell is this module's reading of the course
+material (small buyers are not worth direct contact whatever their mood, the
+retailer collects their feedback); pass ``class_map`` to use another mapping.
+
+Levels use right-closed intervals: with thresholds ``(lower, upper)`` a value is
+*low* if ``value <= lower``, *high* if ``value > upper`` and *mid* otherwise.
+Thresholds are either given or the ``quantiles`` of the data (terciles by default).
+For a 1–5 survey, ``satisfaction_thresholds=(2, 3)`` gives low = 1–2, mid = 3, high = 4–5.
+
+Examples
+--------
+>>> customers = pd.DataFrame({"total_spend": [1, 2, 3, 4, 5, 6, 7, 8, 9],
+...                           "satisfaction": [5, 1, 3, 5, 3, 1, 5, 3, 1]})
+>>> cells = value_satisfaction_cells(customers, satisfaction_thresholds=(2, 3))
+>>> cells["matrix_class"].tolist()
+['C', 'C', 'C', 'B', 'D', 'E', 'A', 'D', 'E']
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from .lang import check_lang, label, register, translate_columns, translate_values
+
+_SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
+
+__all__ = [
+    "LEVELS",
+    "MATRIX_CLASSES",
+    "DEFAULT_CLASS_MAP",
+    "VOLUME_STRATEGIES",
+    "SATISFACTION_STRATEGIES",
+    "ValueSatisfactionMatrix",
+    "value_satisfaction_cells",
+    "matrix_class_table",
+    "level_thresholds",
+]
+
+#: The three levels of each axis, from low to high.
+LEVELS: tuple[str, ...] = ("low", "mid", "high")
+#: The five classes of the matrix.
+MATRIX_CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "E")
+#: ``{(volume_level, satisfaction_level): class}``; see the module docstring.
+DEFAULT_CLASS_MAP: dict[tuple[str, str], str] = {
+    ("high", "high"): "A",
+    ("mid", "high"): "B",
+    ("low", "high"): "C",
+    ("low", "mid"): "C",
+    ("low", "low"): "C",
+    ("high", "mid"): "D",
+    ("mid", "mid"): "D",
+    ("high", "low"): "E",
+    ("mid", "low"): "E",
+}
+#: How customers of each volume level are served.
+VOLUME_STRATEGIES: dict[str, str] = {"high": "one_to_one", "mid": "one_to_many", "low": "retailer_managed"}
+#: What the relationship needs at each satisfaction level.
+SATISFACTION_STRATEGIES: dict[str, str] = {"high": "partner", "mid": "improve", "low": "correct"}
+
+_CLASS_COLUMNS = ["volume_level", "satisfaction_level", "matrix_class", "volume_strategy", "satisfaction_strategy"]
+_MEASURES = ("customers", "customer_share", "purchase_volume", "volume_share")
+
+
+def level_thresholds(values: np.ndarray, thresholds: tuple[float, float] | None,
+                     quantiles: tuple[float, float], name: str) -> tuple[float, float]:
+    """The ``(lower, upper)`` cut of one axis: the given ``thresholds`` or the data's ``quantiles``."""
+    if thresholds is None:
+        q_low, q_high = _pair(quantiles, "quantiles")
+        if not 0 < q_low <= q_high < 1:
+            raise ValueError(f"quantiles={quantiles} must satisfy 0 < lower <= upper < 1")
+        lower, upper = np.quantile(values, [q_low, q_high])
+        return float(lower), float(upper)
+    lower, upper = _pair(thresholds, f"{name}_thresholds")
+    if not (np.isfinite(lower) and np.isfinite(upper)) or lower > upper:
+        raise ValueError(f"{name}_thresholds={thresholds} must be two finite numbers with lower <= upper")
+    return lower, upper
+
+
+def _pair(pair: object, name: str) -> tuple[float, float]:
+    try:
+        lower, upper = (float(x) for x in pair)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a pair of numbers (lower, upper), got {pair!r}") from None
+    return lower, upper
+
+
+def _levels(values: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """0 = low (``<= lower``), 1 = mid, 2 = high (``> upper``)."""
+    return np.where(values <= lower, 0, np.where(values > upper, 2, 1))
+
+
+def _check_class_map(class_map: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    cells = {(v, s) for v in LEVELS for s in LEVELS}
+    given = set(class_map)
+    if given != cells:
+        raise ValueError(f"class_map must name every cell (volume, satisfaction) of {LEVELS} x {LEVELS}; "
+                         f"missing {sorted(cells - given)}, unknown {sorted(given - cells)}")
+    unknown = sorted({c for c in class_map.values() if c not in MATRIX_CLASSES})
+    if unknown:
+        raise ValueError(f"class_map uses class(es) {unknown}; use {MATRIX_CLASSES}")
+    return dict(class_map)
+
+
+class ValueSatisfactionMatrix:
+    """The 9-cell purchase-volume × satisfaction matrix, in the scikit-learn estimator shape.
+
+    Parameters
+    ----------
+    volume_col
+        Column of purchase volume (total spend, units, orders ...), at least 0.
+    satisfaction_col
+        Column of satisfaction (a survey score, a higher number = more satisfied).
+    volume_thresholds, satisfaction_thresholds
+        ``(lower, upper)`` cuts; ``None`` takes the ``quantiles`` of the data given to :meth:`fit`.
+    quantiles
+        Quantiles used for an axis without given thresholds (terciles by default).
+    class_map
+        ``{(volume_level, satisfaction_level): class}`` for all nine cells;
+        :data:`DEFAULT_CLASS_MAP` when ``None``.
+
+    Attributes
+    ----------
+    volume_thresholds_, satisfaction_thresholds_
+        The ``(lower, upper)`` cuts in use after :meth:`fit`.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"total_spend": [10, 50, 200, 900], "satisfaction": [2, 4, 5, 1]})
+    >>> matrix = ValueSatisfactionMatrix(volume_thresholds=(40, 300), satisfaction_thresholds=(2, 3))
+    >>> matrix.fit(customers).assign(customers)["matrix_class"].tolist()
+    ['C', 'B', 'B', 'E']
+    """
+
+    def __init__(self, volume_col: str = "total_spend", satisfaction_col: str = "satisfaction", *,
+                 volume_thresholds: tuple[float, float] | None = None,
+                 satisfaction_thresholds: tuple[float, float] | None = None,
+                 quantiles: tuple[float, float] = (1 / 3, 2 / 3),
+                 class_map: Mapping[tuple[str, str], str] | None = None) -> None:
+        self.volume_col = volume_col
+        self.satisfaction_col = satisfaction_col
+        self.volume_thresholds = volume_thresholds
+        self.satisfaction_thresholds = satisfaction_thresholds
+        self.quantiles = quantiles
+        self.class_map = class_map
+
+    def _columns(self, customers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        require_table(customers)
+        require_columns(customers, [self.volume_col, self.satisfaction_col])
+        volume = numeric_column(customers, self.volume_col, non_negative=True)
+        satisfaction = numeric_column(customers, self.satisfaction_col)
+        return volume, satisfaction
+
+    def fit(self, customers: pd.DataFrame) -> ValueSatisfactionMatrix:
+        """Fix the thresholds of both axes (quantiles of ``customers`` where none were given)."""
+        volume, satisfaction = self._columns(customers)
+        self.class_map_ = _check_class_map(DEFAULT_CLASS_MAP if self.class_map is None else self.class_map)
+        self.volume_thresholds_ = level_thresholds(volume, self.volume_thresholds, self.quantiles, "volume")
+        self.satisfaction_thresholds_ = level_thresholds(
+            satisfaction, self.satisfaction_thresholds, self.quantiles, "satisfaction")
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "volume_thresholds_"):
+            raise RuntimeError("call fit(customers) before using the matrix")
+
+    def thresholds(self, lang: str = "en") -> pd.DataFrame:
+        """The cuts in use: one row per axis, ``lower_threshold`` and ``upper_threshold``."""
+        self._check_fitted()
+        check_lang(lang)
+        table = pd.DataFrame(
+            [self.volume_thresholds_, self.satisfaction_thresholds_],
+            index=pd.Index(["purchase_volume", "matrix_satisfaction"], name="matrix_axis"),
+            columns=["lower_threshold", "upper_threshold"],
+        )
+        table.index = pd.Index(translate_values(list(table.index), lang), name="matrix_axis")
+        return translate_columns(table, lang)
+
+    def assign(self, customers: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+        """Each customer's cell, class and the two strategies.
+
+        Returns a table with the index of ``customers`` and columns ``volume_level``,
+        ``satisfaction_level``, ``matrix_class``, ``volume_strategy``,
+        ``satisfaction_strategy`` (categoricals; levels and classes ordered). With ``lang=None`` the
+        values are keys (``"high"``, ``"A"``, ``"one_to_one"``) for further
+        computation; with ``"en"`` or ``"zh"`` values and headers are display text.
+        """
+        self._check_fitted()
+        lang = require_lang_or_none(lang)
+        volume, satisfaction = self._columns(customers)
+        volume_level = _levels(volume, *self.volume_thresholds_)
+        satisfaction_level = _levels(satisfaction, *self.satisfaction_thresholds_)
+        cell_class = np.array([[self.class_map_[(v, s)] for s in LEVELS] for v in LEVELS])
+        volume_keys = [VOLUME_STRATEGIES[v] for v in LEVELS]
+        satisfaction_keys = [SATISFACTION_STRATEGIES[s] for s in LEVELS]
+        out = pd.DataFrame(
+            {
+                "volume_level": pd.Categorical.from_codes(volume_level, list(LEVELS), ordered=True),
+                "satisfaction_level": pd.Categorical.from_codes(satisfaction_level, list(LEVELS), ordered=True),
+                "matrix_class": pd.Categorical(cell_class[volume_level, satisfaction_level],
+                                               categories=list(MATRIX_CLASSES), ordered=True),
+                "volume_strategy": pd.Categorical.from_codes(volume_level, volume_keys),
+                "satisfaction_strategy": pd.Categorical.from_codes(satisfaction_level, satisfaction_keys),
+            },
+            index=customers.index,
+        )
+        if lang is None:
+            return out
+        return _display(out, lang)
+
+    def table(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
+              sum_col: str | None = None) -> pd.DataFrame:
+        """The 3 × 3 table: volume level (rows, high first) × satisfaction level (columns, low first).
+
+        ``measure`` is ``"customers"`` (counts), ``"customer_share"``, ``"purchase_volume"`` (sum of
+        ``volume_col``) or ``"volume_share"``; shares are of the whole table (they sum to 1).
+        ``sum_col`` sums another column instead of ``volume_col`` for the volume measures,
+        e.g. revenue when purchase volume is counted in units.
+        """
+        check_lang(lang)
+        grid = self._grid(customers, measure, sum_col)
+        grid.index = pd.Index(translate_values([f"level_{v}" for v in grid.index], lang),
+                              name=label("volume_level", lang))
+        grid.columns = pd.Index(translate_values([f"level_{s}" for s in grid.columns], lang),
+                                name=label("satisfaction_level", lang))
+        return grid
+
+    def _summed(self, customers: pd.DataFrame, sum_col: str | None) -> np.ndarray:
+        volume, _ = self._columns(customers)
+        if sum_col is None or sum_col == self.volume_col:
+            return volume
+        require_columns(customers, [sum_col])
+        return numeric_column(customers, sum_col)
+
+    def _grid(self, customers: pd.DataFrame, measure: str, sum_col: str | None = None) -> pd.DataFrame:
+        if measure not in _MEASURES:
+            raise ValueError(f"measure={measure!r}: use one of {_MEASURES}")
+        cells = self.assign(customers)
+        weights = 1.0 if measure.startswith("customer") else self._summed(customers, sum_col)
+        counts = np.zeros((3, 3))
+        np.add.at(counts, (cells["volume_level"].cat.codes.to_numpy(), cells["satisfaction_level"].cat.codes.to_numpy()),
+                  weights)
+        if measure.endswith("share"):
+            total = counts.sum()
+            counts = counts / total if total > 0 else counts
+        grid = pd.DataFrame(counts[::-1], index=list(LEVELS[::-1]), columns=list(LEVELS))
+        return grid.astype(np.int64) if measure == "customers" else grid
+
+    def class_summary(self, customers: pd.DataFrame, lang: str = "en", sum_col: str | None = None) -> pd.DataFrame:
+        """One row per class A–E: customers, their share, purchase volume (sum of ``volume_col``, or of
+        ``sum_col``) and its share."""
+        check_lang(lang)
+        cells = self.assign(customers)
+        volume = self._summed(customers, sum_col)
+        grouped = pd.DataFrame({"matrix_class": cells["matrix_class"], "volume": volume}).groupby(
+            "matrix_class", observed=False)["volume"]
+        table = pd.DataFrame({"customers": grouped.size().astype(np.int64), "purchase_volume": grouped.sum()})
+        table["customer_share"] = table["customers"] / table["customers"].sum()
+        total = table["purchase_volume"].sum()
+        table["volume_share"] = table["purchase_volume"] / total if total > 0 else 0.0
+        table = table[["customers", "customer_share", "purchase_volume", "volume_share"]]
+        table.index = pd.Index(translate_values([f"matrix_class_{c}" for c in table.index], lang),
+                               name="matrix_class")
+        return translate_columns(table, lang)
+
+    def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
+             ax: Axes | None = None, sum_col: str | None = None) -> Axes:
+        """Heatmap of the 3 × 3 :meth:`table`, each cell annotated with its class and its number."""
+        check_lang(lang)
+        grid = self._grid(customers, measure, sum_col)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4.8))
+        image = ax.imshow(grid.to_numpy(dtype=float), cmap="Blues", aspect="auto")
+        peak = float(grid.to_numpy().max()) or 1.0
+        for i, volume in enumerate(grid.index):
+            for j, satisfaction in enumerate(grid.columns):
+                value = grid.iloc[i, j]
+                text = f"{value:,.0f}" if measure in ("customers", "purchase_volume") else f"{100 * value:.1f}%"
+                cls = self.class_map_[(volume, satisfaction)]
+                colour = "white" if value > 0.6 * peak else "black"
+                ax.text(j, i, f"{label(f'matrix_class_{cls}', lang)}\n{text}", ha="center", va="center",
+                        color=colour, fontsize=11)
+        ax.set_xticks(range(3), [label(f"level_{s}", lang) for s in grid.columns])
+        ax.set_yticks(range(3), [label(f"level_{v}", lang) for v in grid.index], rotation=0)
+        ax.set_xlabel(label("matrix_satisfaction", lang))
+        ax.set_ylabel(label("purchase_volume", lang))
+        ax.grid(False)
+        ax.set_title(label("value_matrix_title", lang))
+        ax.figure.colorbar(image, ax=ax, label=label(measure, lang))
+        return ax
+
+
+def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",
+                             satisfaction_col: str = "satisfaction", *,
+                             volume_thresholds: tuple[float, float] | None = None,
+                             satisfaction_thresholds: tuple[float, float] | None = None,
+                             quantiles: tuple[float, float] = (1 / 3, 2 / 3),
+                             lang: str | None = None) -> pd.DataFrame:
+    """Each customer's matrix cell, class A–E, volume strategy and satisfaction strategy.
+
+    Shortcut for ``ValueSatisfactionMatrix(...).fit(customers).assign(customers, lang)``;
+    see :class:`ValueSatisfactionMatrix` for the parameters.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"total_spend": [5, 500], "satisfaction": [5, 1]})
+    >>> value_satisfaction_cells(customers, volume_thresholds=(10, 100),
+    ...                          satisfaction_thresholds=(2, 3))["volume_strategy"].tolist()
+    ['retailer_managed', 'one_to_one']
+    """
+    matrix = ValueSatisfactionMatrix(volume_col, satisfaction_col, volume_thresholds=volume_thresholds,
+                                     satisfaction_thresholds=satisfaction_thresholds, quantiles=quantiles)
+    return matrix.fit(customers).assign(customers, lang)
+
+
+def _display(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = cells.copy()
+    for column in ("volume_level", "satisfaction_level"):
+        out[column] = out[column].cat.rename_categories(lambda v: label(f"level_{v}", lang))
+    out["matrix_class"] = out["matrix_class"].cat.rename_categories(lambda c: label(f"matrix_class_{c}", lang))
+    for column in ("volume_strategy", "satisfaction_strategy"):
+        out[column] = translate_values(out[column], lang)
+    return translate_columns(out, lang)
+
+
+def matrix_class_table(class_map: Mapping[tuple[str, str], str] | None = None, lang: str = "en") -> pd.DataFrame:
+    """The mapping of the nine cells to classes A–E, with each class's description and strategies.
+
+    Examples
+    --------
+    >>> matrix_class_table()["Cells"].tolist()[0]
+    'High volume × High satisfaction'
+    """
+    check_lang(lang)
+    mapping = _check_class_map(DEFAULT_CLASS_MAP if class_map is None else class_map)
+    rows = []
+    for cls in MATRIX_CLASSES:
+        cells = [(v, s) for v in LEVELS[::-1] for s in LEVELS[::-1] if mapping[(v, s)] == cls]
+        if not cells:
+            continue
+        rows.append({
+            "matrix_class": label(f"matrix_class_{cls}", lang),
+            "cells": _SEPARATOR[lang].join(
+                label("cell_name", lang).format(volume=label(f"level_{v}", lang), satisfaction=label(f"level_{s}", lang))
+                for v, s in cells),
+            "description": label(f"matrix_class_description_{cls}", lang),
+            "volume_strategy": _SEPARATOR[lang].join(
+                dict.fromkeys(label(VOLUME_STRATEGIES[v], lang) for v, _ in cells)),
+            "satisfaction_strategy": _SEPARATOR[lang].join(
+                dict.fromkeys(label(SATISFACTION_STRATEGIES[s], lang) for _, s in cells)),
+        })
+    return translate_columns(pd.DataFrame(rows), lang)
+
+
+register(
+    {
+        "level_low": {"en": "Low", "zh": "低"},
+        "level_mid": {"en": "Mid", "zh": "中"},
+        "level_high": {"en": "High", "zh": "高"},
+        "purchase_volume": {"en": "Purchase volume", "zh": "购买量"},
+        "matrix_axis": {"en": "Axis", "zh": "维度"},
+        "volume_level": {"en": "Volume level", "zh": "购买量档次"},
+        "satisfaction_level": {"en": "Satisfaction level", "zh": "满意度档次"},
+        "matrix_class": {"en": "Class", "zh": "客户类别"},
+        "cells": {"en": "Cells", "zh": "所含格子"},
+        "cell_name": {"en": "{volume} volume × {satisfaction} satisfaction",
+                      "zh": "购买量{volume}×满意度{satisfaction}"},
+        "volume_strategy": {"en": "Service by volume", "zh": "按购买量的服务方式"},
+        "satisfaction_strategy": {"en": "Relationship by satisfaction", "zh": "按满意度的关系策略"},
+        "lower_threshold": {"en": "Lower threshold (low ≤)", "zh": "下限（不超过即为低）"},
+        "upper_threshold": {"en": "Upper threshold (high >)", "zh": "上限（超过即为高）"},
+        "customer_share": {"en": "Share of customers", "zh": "客户占比"},
+        "volume_share": {"en": "Share of purchase volume", "zh": "购买量占比"},
+        "matrix_satisfaction": {"en": "Satisfaction", "zh": "满意度"},
+        "value_matrix_title": {"en": "Purchase volume × satisfaction", "zh": "购买量 × 满意度矩阵"},
+        "matrix_class_A": {"en": "A", "zh": "A类"},
+        "matrix_class_B": {"en": "B", "zh": "B类"},
+        "matrix_class_C": {"en": "C", "zh": "C类"},
+        "matrix_class_D": {"en": "D", "zh": "D类"},
+        "matrix_class_E": {"en": "E", "zh": "E类"},
+        "matrix_class_description_A": {
+            "en": "Buy the most and are very satisfied: the most valuable, most loyal customers; "
+                  "only about 1-2% leave a year",
+            "zh": "买得最多且十分满意：价值最高、最为忠诚，年流失约1%至2%",
+        },
+        "matrix_class_description_B": {
+            "en": "Satisfied and loyal, but buy less than A: grow them with a long-term plan and regular calls",
+            "zh": "满意且忠诚但买得比A类少：靠长期培育计划和定期电话往来加深关系",
+        },
+        "matrix_class_description_C": {
+            "en": "Small buyers, very many of them: serve them through retailers, who pass on their feedback",
+            "zh": "单个买得少但人数众多：经零售商服务，并由零售商回传意见",
+        },
+        "matrix_class_description_D": {
+            "en": "Buy a fair amount but are only moderately satisfied, often after poor communication: "
+                  "call them often and settle complaints fast",
+            "zh": "买得不少但满意度平平，常因沟通不畅：多联系、尽快化解不满",
+        },
+        "matrix_class_description_E": {
+            "en": "Buy a lot yet are dissatisfied and complain: the first to leave when a rival appears; "
+                  "find the causes and fix them thoroughly",
+            "zh": "买得多却不满、常抱怨：对手一来最先离开；要查清原因、彻底整改",
+        },
+        "one_to_one": {"en": "One-to-one (key-account manager)", "zh": "一对一（客户经理专人负责）"},
+        "one_to_many": {"en": "One-to-many (regional sales staff)", "zh": "一对多（区域销售人员）"},
+        "retailer_managed": {"en": "Retailer-managed", "zh": "零售商管理"},
+        "partner": {"en": "Partner", "zh": "伙伴"},
+        "improve": {"en": "Improve", "zh": "改善"},
+        "correct": {"en": "Correct", "zh": "纠正"},
+    }
+)

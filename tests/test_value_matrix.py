@@ -1,0 +1,168 @@
+"""The value × satisfaction matrix: hand-computed cells, thresholds, strategies, errors and plots."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlab.plotting import use_theme
+from crmlab.value_matrix import (
+    DEFAULT_CLASS_MAP,
+    ValueSatisfactionMatrix,
+    matrix_class_table,
+    value_satisfaction_cells,
+)
+
+# Nine customers, one per cell: volume 1..9 (terciles cut at 3.67 and 6.33),
+# satisfaction on a 1-5 survey cut at (2, 3): 1-2 low, 3 mid, 4-5 high.
+NINE = pd.DataFrame(
+    {"total_spend": [1, 2, 3, 4, 5, 6, 7, 8, 9], "satisfaction": [5, 1, 3, 5, 3, 1, 5, 3, 1]},
+    index=[f"c{i}" for i in range(1, 10)],
+)
+
+
+def test_each_cell_gets_the_documented_class_and_strategies():
+    cells = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3))
+    assert cells.index.tolist() == NINE.index.tolist()
+    assert cells["volume_level"].tolist() == ["low"] * 3 + ["mid"] * 3 + ["high"] * 3
+    assert cells["satisfaction_level"].tolist() == ["high", "low", "mid", "high", "mid", "low", "high", "mid", "low"]
+    assert cells["matrix_class"].tolist() == ["C", "C", "C", "B", "D", "E", "A", "D", "E"]
+    assert cells["volume_strategy"].tolist() == ["retailer_managed"] * 3 + ["one_to_many"] * 3 + ["one_to_one"] * 3
+    assert cells["satisfaction_strategy"].tolist()[3:6] == ["partner", "improve", "correct"]
+
+
+def test_quantile_thresholds_are_terciles_of_the_data():
+    matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
+    assert matrix.volume_thresholds_ == pytest.approx((1 + 8 / 3, 1 + 16 / 3))
+    assert matrix.satisfaction_thresholds_ == (2.0, 3.0)
+    quartiles = ValueSatisfactionMatrix(quantiles=(0.25, 0.75)).fit(NINE)
+    assert quartiles.volume_thresholds_ == pytest.approx((3.0, 7.0))
+    # right-closed: 3 is low (<= 3), 7 is mid (not > 7)
+    levels = quartiles.assign(NINE)["volume_level"].tolist()
+    assert levels == ["low"] * 3 + ["mid"] * 4 + ["high"] * 2
+
+
+def test_tables_count_customers_and_sum_volume_per_cell():
+    matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
+    counts = matrix.table(NINE)
+    assert counts.index.tolist() == ["High", "Mid", "Low"]
+    assert counts.columns.tolist() == ["Low", "Mid", "High"]
+    assert (counts.to_numpy() == 1).all()
+    volume = matrix.table(NINE, measure="purchase_volume")
+    assert volume.to_numpy().tolist() == [[9, 8, 7], [6, 5, 4], [2, 3, 1]]
+    shares = matrix.table(NINE, measure="volume_share")
+    assert shares.to_numpy().sum() == pytest.approx(1.0)
+    assert shares.iloc[0, 0] == pytest.approx(9 / 45)
+    revenue = matrix.table(NINE.assign(revenue=10 * NINE["total_spend"]), "purchase_volume", sum_col="revenue")
+    assert revenue.to_numpy().tolist() == [[90, 80, 70], [60, 50, 40], [20, 30, 10]]
+    with pytest.raises(KeyError, match=r"\['revenue'\]"):
+        matrix.table(NINE, "volume_share", sum_col="revenue")
+    summary = matrix.class_summary(NINE)
+    assert summary["Customers"].tolist() == [1, 1, 3, 2, 2]
+    assert summary["Purchase volume"].tolist() == [7, 4, 6, 13, 15]
+
+
+def test_thresholds_fitted_on_one_period_apply_to_another():
+    matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
+    later = pd.DataFrame({"total_spend": [100, 0], "satisfaction": [4, 2]})
+    assert matrix.assign(later)["matrix_class"].tolist() == ["A", "C"]
+    assert matrix.thresholds().iloc[0].tolist() == pytest.approx(list(matrix.volume_thresholds_))
+
+
+def test_class_mapping_table_documents_every_cell_once():
+    table = matrix_class_table()
+    assert table["Class"].tolist() == ["A", "B", "C", "D", "E"]
+    n_cells = sum(len(cells.split("; ")) for cells in table["Cells"])
+    assert n_cells == 9
+    assert "1-2%" in table.loc[0, "Description"]
+    assert matrix_class_table(lang="zh").columns[0] == "客户类别"
+
+
+def test_a_custom_class_map_is_used_and_checked():
+    custom = dict(DEFAULT_CLASS_MAP)
+    custom[("low", "low")] = "E"
+    cells = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3), class_map=custom).fit(NINE).assign(NINE)
+    assert cells.loc["c2", "matrix_class"] == "E"
+    incomplete = {k: v for k, v in DEFAULT_CLASS_MAP.items() if k != ("high", "high")}
+    with pytest.raises(ValueError, match=r"missing \[\('high', 'high'\)\]"):
+        ValueSatisfactionMatrix(class_map=incomplete).fit(NINE)
+    with pytest.raises(ValueError, match=r"class\(es\) \['F'\]"):
+        ValueSatisfactionMatrix(class_map={**DEFAULT_CLASS_MAP, ("low", "low"): "F"}).fit(NINE)
+
+
+def test_bad_input_is_named_and_counted():
+    with pytest.raises(KeyError, match=r"lacks column\(s\) \['total_spend'\]"):
+        value_satisfaction_cells(NINE.rename(columns={"total_spend": "spend"}))
+    holes = NINE.astype(float)
+    holes.iloc[[1, 4], 1] = np.nan
+    with pytest.raises(ValueError, match="'satisfaction' has 2 missing value"):
+        value_satisfaction_cells(holes)
+    negative = NINE.copy()
+    negative.iloc[:3, 0] = -1
+    with pytest.raises(ValueError, match="'total_spend' has 3 negative value"):
+        value_satisfaction_cells(negative)
+    text = NINE.astype({"satisfaction": object})
+    text.iloc[0, 1] = "very happy"
+    with pytest.raises(TypeError, match="'satisfaction' must hold numbers; 1 row"):
+        value_satisfaction_cells(text)
+    with pytest.raises(ValueError, match="lower <= upper"):
+        value_satisfaction_cells(NINE, volume_thresholds=(5, 2))
+    with pytest.raises(ValueError, match="0 < lower <= upper < 1"):
+        value_satisfaction_cells(NINE, quantiles=(0.5, 1.2))
+    with pytest.raises(RuntimeError, match="fit"):
+        ValueSatisfactionMatrix().assign(NINE)
+    with pytest.raises(ValueError, match="measure="):
+        ValueSatisfactionMatrix().fit(NINE).table(NINE, measure="revenue")
+
+
+def test_chinese_output_translates_values_and_headers():
+    cells = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3), lang="zh")
+    assert cells.columns.tolist() == ["购买量档次", "满意度档次", "客户类别", "按购买量的服务方式", "按满意度的关系策略"]
+    assert cells.iloc[6].tolist()[:3] == ["高", "高", "A类"]
+    assert cells.iloc[6, 3].startswith("一对一")
+    table = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE).table(NINE, lang="zh")
+    assert table.index.name == "购买量档次" and table.index.tolist() == ["高", "中", "低"]
+
+
+def test_heatmap_annotates_nine_cells_and_renders_chinese():
+    use_theme("zh")
+    matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
+    ax = matrix.plot(NINE, measure="volume_share", lang="zh")
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 9
+    assert texts[0] == "E类\n20.0%"  # top-left: high volume, low satisfaction, 9/45
+    ax.figure.savefig(io.BytesIO(), format="png")  # a missing glyph would raise (pyproject filterwarnings)
+
+
+def test_on_the_simulated_base_class_a_leaves_less_than_class_e():
+    from crmlab.simulate import customer_base
+
+    base = customer_base(3_000, seed=4)
+    spend = base.transactions.groupby("customer_id")["amount"].sum()
+    customers = base.customers.set_index("customer_id").assign(total_spend=spend)
+    cells = value_satisfaction_cells(customers, satisfaction_thresholds=(2, 3))
+    dropout = customers["true_dropout_prob"].groupby(cells["matrix_class"], observed=True).mean()
+    assert dropout["A"] < dropout["E"]
+    assert cells["matrix_class"].value_counts().min() > 50
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    volume=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=60),
+    data=st.data(),
+)
+def test_levels_are_monotone_and_class_a_is_exactly_high_high(volume, data):
+    n = len(volume)
+    satisfaction = data.draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
+    lower, upper = sorted(data.draw(st.tuples(st.floats(0, 1e6), st.floats(0, 1e6))))
+    customers = pd.DataFrame({"total_spend": volume, "satisfaction": satisfaction})
+    cells = value_satisfaction_cells(customers, volume_thresholds=(lower, upper))
+    codes = cells["volume_level"].cat.codes.to_numpy()
+    order = np.argsort(volume, kind="stable")
+    assert (np.diff(codes[order]) >= 0).all()
+    high_high = (cells["volume_level"] == "high") & (cells["satisfaction_level"] == "high")
+    assert ((cells["matrix_class"] == "A") == high_high).all()
+    table = ValueSatisfactionMatrix(volume_thresholds=(lower, upper)).fit(customers).table(customers)
+    assert table.to_numpy().sum() == n
