@@ -16,7 +16,7 @@ import pytest
 
 from crmlab.course import run_lecture
 from tests.conftest import NOTEBOOKS
-from tests.notebook_expectations import EXPECTATIONS
+from tests.expectations import EXPECTATIONS
 
 LECTURES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
@@ -41,7 +41,7 @@ def test_there_are_lectures_and_each_declares_a_chinese_run():
     for notebook in LECTURES:
         sets = _parameter_sets(notebook)
         assert any(s.get("lang") == "zh" for s in sets), f"{notebook.name} declares no lang='zh' run"
-        assert notebook.stem in EXPECTATIONS, f"tests/notebook_expectations.py has no checks for {notebook.stem}"
+        assert notebook.stem in EXPECTATIONS, f"tests/expectations/ has no lecture module for {notebook.stem}"
 
 
 @pytest.mark.parametrize("notebook, params", _runs())
