@@ -42,7 +42,8 @@ NBVAL := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell
 
 test: $(STAMP)
 	@if [ -f ../shared/tools/check_course.py ]; then $(BIN)/python ../shared/tools/check_course.py; fi
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(NBVAL) tests notebooks
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) notebooks
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not notebook" tests

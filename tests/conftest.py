@@ -23,9 +23,3 @@ def _close_figures():
     yield
     plt.close("all")
 
-
-def pytest_collection_modifyitems(config, items):
-    """Keep each notebook's nbval cells on one xdist worker (they share one kernel)."""
-    for item in items:
-        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group(f"nbval-{item.path.name}"))
