@@ -212,6 +212,7 @@ register(
         "value_share": {"en": "Share of value", "zh": "价值占比"},
         "cumulative_share": {"en": "Cumulative share of value", "zh": "累计价值占比"},
         "min_value": {"en": "Smallest value", "zh": "最小价值"},
+        "abc_cutoffs": {"en": "ABC cut-offs", "zh": "ABC分界"},
         "value_share_pct": {"en": "Share of value (%)", "zh": "价值占比（%）"},
         "cumulative_share_pct": {"en": "Cumulative share of value (%)", "zh": "累计价值占比（%）"},
         "pareto_title": {

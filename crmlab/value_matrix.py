@@ -67,6 +67,8 @@ __all__ = [
     "value_satisfaction_cells",
     "matrix_class_table",
     "level_thresholds",
+    "matrix_customer_table",
+    "class_profile",
 ]
 
 #: The three levels of each axis, from low to high.
@@ -384,6 +386,90 @@ def matrix_class_table(class_map: Mapping[tuple[str, str], str] | None = None, l
     return translate_columns(pd.DataFrame(rows), lang)
 
 
+def matrix_customer_table(table: pd.DataFrame, customer_col: str, volume_col: str,
+                          satisfaction_col: str) -> pd.DataFrame:
+    """A researcher's customer table in the matrix's shape: one row per customer id.
+
+    Checks ``table`` and returns a copy indexed by ``customer_col`` (index name
+    ``customer_id``) with columns ``purchase_volume`` and ``satisfaction`` (floats) and
+    every other column kept. Errors name the researcher's own column and count the bad
+    rows: a missing column, missing or duplicated customer ids, missing or non-numeric
+    values, negative volume. Nothing is dropped.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"client": ["k1", "k2"], "orders": [3, 0], "csat": [9, 4]})
+    >>> matrix_customer_table(raw, "client", "orders", "csat").loc["k1"].tolist()
+    [3.0, 9.0]
+    """
+    require_table(table)
+    require_columns(table, [customer_col, volume_col, satisfaction_col])
+    ids = table[customer_col]
+    missing = int(ids.isna().sum())
+    if missing:
+        raise ValueError(f"column {customer_col!r} has {missing} row(s) without a customer id")
+    duplicated = int(ids.duplicated().sum())
+    if duplicated:
+        raise ValueError(f"column {customer_col!r} has {duplicated} duplicated customer id(s); the matrix "
+                         "needs one row per customer (sum a transaction log per customer first)")
+    volume = numeric_column(table, volume_col, non_negative=True)
+    satisfaction = numeric_column(table, satisfaction_col)
+    rest = table.drop(columns=[customer_col, volume_col, satisfaction_col])
+    rest = rest.drop(columns=[c for c in ("purchase_volume", "satisfaction") if c in rest.columns])
+    out = pd.DataFrame({"purchase_volume": volume, "satisfaction": satisfaction},
+                       index=pd.Index(ids.to_numpy(), name="customer_id"))
+    return out.join(rest.set_axis(out.index))
+
+
+def class_profile(matrix_class: pd.Series, values: pd.DataFrame, lang: str | None = "en") -> pd.DataFrame:
+    """Customers and the mean of each column of ``values`` per matrix class A–E.
+
+    ``matrix_class`` holds class keys (``"A"`` ... ``"E"``, e.g. the ``matrix_class``
+    column of :meth:`ValueSatisfactionMatrix.assign`) and has the index of ``values``.
+    True/false columns give the share of customers for whom they are true (the share who
+    churned, say). Classes without customers are left out. Headers that are vocabulary
+    keys and the class names are translated unless ``lang=None``.
+
+    Examples
+    --------
+    >>> classes = pd.Series(["A", "E", "E"])
+    >>> values = pd.DataFrame({"churned": [False, True, False], "complaints": [0, 3, 1]})
+    >>> class_profile(classes, values, lang=None).to_numpy().tolist()
+    [[1.0, 0.0, 0.0], [2.0, 0.5, 2.0]]
+    """
+    lang = require_lang_or_none(lang)
+    if not isinstance(matrix_class, pd.Series):
+        raise TypeError(f"matrix_class must be a pandas Series of classes, got {type(matrix_class).__name__}")
+    require_table(values, "table of values")
+    if len(matrix_class) != len(values) or not matrix_class.index.equals(values.index):
+        raise ValueError(f"matrix_class ({len(matrix_class)} rows) and values ({len(values)} rows) must share "
+                         "one index, the customers")
+    keys = matrix_class.astype(object)
+    missing = int(keys.isna().sum())
+    if missing:
+        raise ValueError(f"matrix_class has {missing} missing class(es)")
+    unknown = sorted({str(c) for c in keys if c not in MATRIX_CLASSES})
+    if unknown:
+        raise ValueError(f"matrix_class holds {unknown}; use the keys {MATRIX_CLASSES} (assign with lang=None)")
+    columns = {}
+    for column in values.columns:
+        if pd.api.types.is_bool_dtype(values[column]):
+            if values[column].isna().any():
+                raise ValueError(f"column {column!r} has {int(values[column].isna().sum())} missing value(s)")
+            columns[column] = values[column].to_numpy(dtype=float)
+        else:
+            columns[column] = numeric_column(values, column)
+    frame = pd.DataFrame(columns, index=values.index)
+    grouped = frame.groupby(pd.Categorical(keys, categories=list(MATRIX_CLASSES)), observed=True)
+    table = grouped.mean()
+    table.insert(0, "customers", grouped.size().astype(np.int64))
+    table.index = pd.Index(table.index.astype(str), name="matrix_class")
+    if lang is None:
+        return table
+    table.index = pd.Index([label(f"matrix_class_{c}", lang) for c in table.index], name="matrix_class")
+    return translate_columns(table, lang)
+
+
 register(
     {
         "level_low": {"en": "Low", "zh": "低"},
@@ -439,5 +525,9 @@ register(
         "partner": {"en": "Partner", "zh": "伙伴"},
         "improve": {"en": "Improve", "zh": "改善"},
         "correct": {"en": "Correct", "zh": "纠正"},
+        "churned_by_end": {"en": "Share who left by the end", "zh": "期末前已流失的比例"},
+        "churn_by_class_title": {"en": "Who really left, by matrix class", "zh": "各类客户的真实流失比例"},
+        "volume_quantiles": {"en": "Volume quantiles", "zh": "购买量分位点"},
+        "satisfaction_cuts": {"en": "Satisfaction cuts", "zh": "满意度分界"},
     }
 )

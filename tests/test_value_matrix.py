@@ -166,3 +166,53 @@ def test_levels_are_monotone_and_class_a_is_exactly_high_high(volume, data):
     assert ((cells["matrix_class"] == "A") == high_high).all()
     table = ValueSatisfactionMatrix(volume_thresholds=(lower, upper)).fit(customers).table(customers)
     assert table.to_numpy().sum() == n
+
+
+def test_matrix_customer_table_renames_checks_and_keeps_other_columns():
+    from crmlab.value_matrix import matrix_customer_table
+
+    raw = pd.DataFrame({"client_no": ["k1", "k2", "k3"], "annual_orders": [4, 0, 12],
+                        "csat_score": [9, 2, 6], "region": ["n", "s", "e"]})
+    table = matrix_customer_table(raw, "client_no", "annual_orders", "csat_score")
+    assert table.index.name == "customer_id" and table.index.tolist() == ["k1", "k2", "k3"]
+    assert table.columns.tolist() == ["purchase_volume", "satisfaction", "region"]
+    assert table["purchase_volume"].tolist() == [4.0, 0.0, 12.0]
+    assert table["satisfaction"].tolist() == [9.0, 2.0, 6.0]
+    with pytest.raises(KeyError, match=r"\['csat'\]"):
+        matrix_customer_table(raw, "client_no", "annual_orders", "csat")
+    twice = pd.concat([raw, raw.iloc[:2]])
+    with pytest.raises(ValueError, match="'client_no' has 2 duplicated"):
+        matrix_customer_table(twice, "client_no", "annual_orders", "csat_score")
+    no_id = raw.astype({"client_no": object})
+    no_id.loc[1, "client_no"] = None
+    with pytest.raises(ValueError, match="'client_no' has 1 row"):
+        matrix_customer_table(no_id, "client_no", "annual_orders", "csat_score")
+    negative = raw.assign(annual_orders=[-1, 0, -3])
+    with pytest.raises(ValueError, match="'annual_orders' has 2 negative"):
+        matrix_customer_table(negative, "client_no", "annual_orders", "csat_score")
+
+
+def test_class_profile_counts_and_averages_per_class():
+    from crmlab.value_matrix import class_profile
+
+    cells = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3))
+    values = pd.DataFrame({"churned_by_end": [True, False, False, False, True, True, False, False, True],
+                           "complaints": [0, 4, 1, 0, 2, 5, 0, 1, 3]}, index=NINE.index)
+    table = class_profile(cells["matrix_class"], values, lang=None)
+    assert table.index.tolist() == ["A", "B", "C", "D", "E"]
+    assert table["customers"].tolist() == [1, 1, 3, 2, 2]
+    # C = c1, c2, c3 (low volume); D = c5, c8; E = c6, c9
+    assert table["churned_by_end"].tolist() == pytest.approx([0.0, 0.0, 1 / 3, 0.5, 1.0])
+    assert table["complaints"].tolist() == pytest.approx([0.0, 0.0, 5 / 3, 1.5, 4.0])
+    assert table["customers"].sum() == len(NINE)
+    # classes without customers are left out; Chinese headers and class names
+    only_a_c = class_profile(cells["matrix_class"].iloc[[0, 6]], values.iloc[[0, 6]], lang="zh")
+    assert only_a_c.index.tolist() == ["A类", "C类"] and only_a_c.index.name == "客户类别"
+    assert only_a_c.columns.tolist()[:2] == ["客户数", "期末前已流失的比例"]
+    assert only_a_c.iloc[:, 0].tolist() == [1, 1]
+    with pytest.raises(ValueError, match="share one index"):
+        class_profile(cells["matrix_class"], values.iloc[:5])
+    with pytest.raises(ValueError, match=r"\['Z'\]"):
+        class_profile(pd.Series(["A", "Z"]), pd.DataFrame({"x": [1, 2]}))
+    with pytest.raises(TypeError, match="'x' must hold numbers"):
+        class_profile(pd.Series(["A", "B"]), pd.DataFrame({"x": ["a", "b"]}))
