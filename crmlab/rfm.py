@@ -56,6 +56,12 @@ __all__ = [
     "segment_profile",
     "segment_grid_counts",
     "plot_segment_grid",
+    "SEGMENT_ACTIONS",
+    "DIMENSION_COLUMNS",
+    "segment_actions",
+    "score_summary",
+    "plot_score_summary",
+    "plot_segment_shares",
 ]
 
 #: Length of each supported ``time_unit`` in days.
@@ -376,6 +382,15 @@ register(
 )
 
 
+def _significant(numbers: np.ndarray, digits: int = 12) -> np.ndarray:
+    """``numbers`` rounded to ``digits`` significant digits (floating-point noise removed)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(numbers)))
+    magnitude = np.where(np.isfinite(magnitude), magnitude, 0.0)
+    scale = 10.0 ** (digits - 1 - magnitude)
+    return np.round(numbers * scale) / scale
+
+
 def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = True) -> pd.Series:
     """Score values 1..``bins`` by quantile, with equal values always sharing a score.
 
@@ -384,7 +399,9 @@ def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = T
     With distinct values this gives equal-sized bins (quintiles for ``bins=5``); equal
     values are never split across scores, so when one value holds more than
     ``1 / bins`` of the customers (many one-time buyers) some scores stay empty instead
-    of two identical customers getting different scores.
+    of two identical customers getting different scores. Values are compared at 12
+    significant digits, so totals that differ only by floating-point rounding
+    (``226.85`` and ``226.85000000000002``) count as equal.
 
     Parameters
     ----------
@@ -407,7 +424,7 @@ def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = T
     series = pd.Series(values)
     if series.isna().any():
         raise ValueError(f"{series.name or 'values'}: {int(series.isna().sum()):,} missing values cannot be scored")
-    numbers = series.to_numpy(dtype=float)
+    numbers = _significant(series.to_numpy(dtype=float))
     if not higher_is_better:
         numbers = -numbers
     n = len(numbers)
@@ -628,8 +645,13 @@ def segment_grid_counts(scores: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def plot_segment_grid(scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
-    """Heat map of customers per R × FM cell, each cell labelled with its segment name and count."""
+def plot_segment_grid(
+    scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None, highlight: str | None = None
+) -> "Axes":
+    """Heat map of customers per R × FM cell, each cell labelled with its segment name and count.
+
+    ``highlight`` (a segment key of :data:`SEGMENTS`) frames the cells of that segment.
+    """
     import matplotlib.pyplot as plt  # noqa: PLC0415 - plotting is optional for the numbers
 
     check_lang(lang)
@@ -645,6 +667,16 @@ def plot_segment_grid(scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" 
             name = label(SEGMENT_GRID.loc[r, f], lang)
             colour = "white" if peak and n > 0.6 * peak else "black"
             ax.text(j, i, f"{name}\n{n:,} ({100 * n / total:.0f}%)", ha="center", va="center", fontsize=8, color=colour)
+    if highlight is not None:
+        if highlight not in SEGMENTS:
+            raise ValueError(f"highlight={highlight!r} is not a segment; use one of {list(SEGMENTS)}")
+        from matplotlib.patches import Rectangle  # noqa: PLC0415
+
+        for i, r in enumerate(counts.index):
+            for j, f in enumerate(counts.columns):
+                if SEGMENT_GRID.loc[r, f] == highlight:
+                    ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor="#d62728",
+                                           linewidth=3))
     ax.set_xticks(range(5), [str(c) for c in counts.columns])
     ax.set_yticks(range(5), [str(r) for r in counts.index])
     ax.set_xlabel(label("frequency_monetary_score", lang))
@@ -652,4 +684,199 @@ def plot_segment_grid(scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" 
     ax.set_title(label("segment_grid_title", lang))
     ax.grid(False)
     ax.figure.colorbar(image, ax=ax, label=label("customers", lang))
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# what a manager does with each segment, and how the scores split customers
+
+#: One suggested action per named segment (vocabulary keys ``action_<segment>``).
+SEGMENT_ACTIONS: dict[str, dict[str, str]] = {
+    "champions": {"en": "Reward and involve: early access, referral offers, no discounts needed",
+                  "zh": "奖励并邀请参与：抢先体验、推荐奖励，无需打折"},
+    "loyal_customers": {"en": "Cross-sell and upgrade; a loyalty tier keeps them close",
+                        "zh": "交叉销售与升级推荐；用会员等级留住他们"},
+    "potential_loyalists": {"en": "Second and third purchase offers, membership invitation",
+                            "zh": "针对第二、三次购买的优惠，邀请加入会员"},
+    "new_customers": {"en": "Onboarding: welcome series, help with the first use",
+                      "zh": "新客引导：欢迎邮件系列，帮助首次使用"},
+    "promising": {"en": "Build the habit: reminders and small, timely incentives",
+                  "zh": "培养习惯：适时提醒与小额激励"},
+    "need_attention": {"en": "Personal contact and limited-time offers before they drift",
+                       "zh": "在其疏远之前进行个人联系并给出限时优惠"},
+    "about_to_sleep": {"en": "Low-cost reactivation: popular products, e-mail reminders",
+                       "zh": "低成本唤醒：热销商品推荐、邮件提醒"},
+    "at_risk": {"en": "Win-back campaign with a strong personal offer; ask what went wrong",
+                "zh": "挽回活动：有力的个性化优惠，并询问不满原因"},
+    "cant_lose_them": {"en": "Key-account call now: they were among the best and are slipping away",
+                       "zh": "立即由专人致电：曾是最好的客户，正在流失"},
+    "hibernating": {"en": "Occasional cheap campaigns only; do not overspend",
+                    "zh": "只做偶尔的低成本营销，避免过度投入"},
+    "lost": {"en": "Little or no spend; a last win-back try at most",
+             "zh": "基本不再投入，至多尝试一次挽回"},
+}
+
+#: The customer-table column each RFM dimension reads by default (as in :func:`rfm_scores`).
+DIMENSION_COLUMNS: dict[str, str] = {"recency": "recency_days", "frequency": "orders", "monetary": "total_spend"}
+
+register({f"action_{segment}": text for segment, text in SEGMENT_ACTIONS.items()})
+register(
+    {
+        "action": {"en": "Suggested action", "zh": "建议行动"},
+        "bins": {"en": "Score bins", "zh": "分档数"},
+        "dimension": {"en": "Dimension", "zh": "维度"},
+        "score": {"en": "Score", "zh": "得分"},
+        "lowest_value": {"en": "Lowest value", "zh": "最小值"},
+        "highest_value": {"en": "Highest value", "zh": "最大值"},
+        "dimension_recency": {"en": "Recency (days since last purchase)", "zh": "最近购买时间（距上次购买天数）"},
+        "dimension_frequency": {"en": "Frequency (purchase days)", "zh": "购买频率（购买天数）"},
+        "dimension_monetary": {"en": "Monetary value (total spend)", "zh": "消费金额（消费总额）"},
+        "segment_shares_title": {"en": "Share of customers and of revenue by segment",
+                                 "zh": "各细分群体的客户占比与收入占比"},
+        "score_summary_title": {"en": "Customers and revenue by score", "zh": "各得分的客户与收入占比"},
+    }
+)
+
+
+def segment_actions(lang: str = "en") -> pd.Series:
+    """The suggested action for each named segment, as text in ``lang``.
+
+    Returns
+    -------
+    pandas.Series
+        Index: segment keys in the order of :data:`SEGMENTS`; name ``action``.
+
+    Examples
+    --------
+    >>> segment_actions()["cant_lose_them"]
+    'Key-account call now: they were among the best and are slipping away'
+    """
+    check_lang(lang)
+    return pd.Series([label(f"action_{s}", lang) for s in SEGMENTS], index=pd.Index(SEGMENTS, name="segment"),
+                     name="action")
+
+
+def score_summary(
+    summary: pd.DataFrame,
+    dimension: Literal["recency", "frequency", "monetary"] = "monetary",
+    bins: int = 5,
+    recency_col: str = "recency_days",
+    frequency_col: str = "orders",
+    monetary_col: str = "total_spend",
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """How the scores of one RFM dimension split the customers and the revenue.
+
+    Parameters
+    ----------
+    summary
+        Customer table (e.g. from :func:`summarize`).
+    dimension
+        ``"recency"``, ``"frequency"`` or ``"monetary"``.
+    bins
+        Number of scores (as in :func:`quantile_scores`, equal values share a score).
+    recency_col, frequency_col, monetary_col
+        The column scored for each dimension (as in :func:`rfm_scores`);
+        ``monetary_col`` is also summed for the revenue share.
+    lang
+        None keeps column keys; ``"en"``/``"zh"`` gives display headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per score 1..``bins`` (empty scores included, with 0 customers):
+        ``customers``, ``customer_share``, ``lowest_value``, ``highest_value`` (of the
+        scored column, NaN for an empty score) and ``revenue_share``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"recency_days": [1, 2, 3, 4], "orders": [1, 1, 2, 3],
+    ...                       "total_spend": [10.0, 20.0, 30.0, 40.0]})
+    >>> score_summary(table, "monetary", bins=2)[["customers", "revenue_share"]]
+           customers  revenue_share
+    score                          
+    1              2            0.3
+    2              2            0.7
+    """
+    if dimension not in DIMENSION_COLUMNS:
+        raise ValueError(f"dimension={dimension!r}: use one of {sorted(DIMENSION_COLUMNS)}")
+    if lang is not None:
+        check_lang(lang)
+    column = {"recency": recency_col, "frequency": frequency_col, "monetary": monetary_col}[dimension]
+    for needed in (column, monetary_col):
+        if needed not in summary.columns:
+            raise ValueError(f"the customer table has no column {needed!r}; its columns are {list(summary.columns)}")
+    scores = quantile_scores(summary[column], bins, higher_is_better=dimension != "recency")
+    values = summary[column].to_numpy(dtype=float)
+    spend = summary[monetary_col].to_numpy(dtype=float)
+    frame = pd.DataFrame({"score": scores.to_numpy(), "value": values, "spend": spend})
+    grouped = frame.groupby("score")
+    index = pd.Index(range(1, bins + 1), name="score")
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size().reindex(index, fill_value=0).astype(np.int64),
+            "lowest_value": grouped["value"].min().reindex(index),
+            "highest_value": grouped["value"].max().reindex(index),
+            "revenue": grouped["spend"].sum().reindex(index, fill_value=0.0),
+        }
+    )
+    table.insert(1, "customer_share", table["customers"] / len(frame))
+    revenue = table.pop("revenue")
+    table["revenue_share"] = revenue / revenue.sum() if revenue.sum() != 0 else 0.0
+    if lang is not None:
+        table = translate_columns(table, lang)
+    return table
+
+
+def plot_score_summary(
+    summary: pd.DataFrame,
+    dimension: Literal["recency", "frequency", "monetary"] = "monetary",
+    bins: int = 5,
+    lang: str = "en",
+    ax: "Axes | None" = None,
+    recency_col: str = "recency_days",
+    frequency_col: str = "orders",
+    monetary_col: str = "total_spend",
+) -> "Axes":
+    """Bars of the share of customers and of revenue at each score of one dimension (see :func:`score_summary`)."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    check_lang(lang)
+    table = score_summary(summary, dimension, bins, recency_col, frequency_col, monetary_col)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    positions = np.arange(bins)
+    width = 0.4
+    ax.bar(positions - width / 2, 100 * table["customer_share"], width, label=label("customer_share", lang))
+    ax.bar(positions + width / 2, 100 * table["revenue_share"], width, label=label("revenue_share", lang))
+    ax.set_xticks(positions, [str(s) for s in table.index])
+    ax.set_xlabel(f"{label('dimension_' + dimension, lang)}: {label('score', lang)}")
+    ax.set_ylabel("%")
+    ax.set_title(label("score_summary_title", lang))
+    ax.legend()
+    return ax
+
+
+def plot_segment_shares(profile: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of each segment's share of customers and of revenue.
+
+    ``profile`` is :func:`segment_profile` with ``lang=None`` (segment keys as index).
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    check_lang(lang)
+    for needed in ("customer_share", "revenue_share"):
+        if needed not in profile.columns:
+            raise ValueError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 5.5))
+    names = translate_values(list(profile.index), lang)
+    positions = np.arange(len(profile))[::-1]
+    height = 0.4
+    ax.barh(positions + height / 2, 100 * profile["customer_share"], height, label=label("customer_share", lang))
+    ax.barh(positions - height / 2, 100 * profile["revenue_share"], height, label=label("revenue_share", lang))
+    ax.set_yticks(positions, names)
+    ax.set_xlabel("%")
+    ax.set_title(label("segment_shares_title", lang))
+    ax.legend(loc="lower right")
     return ax

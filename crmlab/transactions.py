@@ -43,6 +43,7 @@ __all__ = [
     "CLEANING_RULES",
     "validate",
     "clean",
+    "cleaning_table",
 ]
 
 #: What a date parameter such as ``observation_end`` accepts.
@@ -871,3 +872,63 @@ def _net_returns(
         "returned_unmatched": float(returned.sum() - taken.sum()),
     }
     return {"quantity": new_quantity, "amount": new_amount}, netting
+
+
+lang.register(
+    {
+        "rows_in_log": {"en": "Rows in the raw log", "zh": "原始记录行数"},
+        "rows_kept": {"en": "Rows kept", "zh": "保留行数"},
+    }
+)
+
+
+def cleaning_table(report: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The cleaning report of :func:`clean` as an account: rows in, removed per reason, total, rows kept.
+
+    Parameters
+    ----------
+    report
+        The report returned by :func:`clean` (its ``attrs`` hold ``rows_in`` and ``rows_out``).
+    lang
+        None keeps the keys (``reason`` values and headers), ``"en"``/``"zh"`` gives display text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``reason``, ``rows``, ``share_of_rows`` and, when the report has amounts,
+        ``amount``. The first row is ``rows_in_log``, then one row per rule (rows removed),
+        ``total_removed`` and ``rows_kept``; ``rows_in_log - total_removed == rows_kept``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer": ["a", "a", None], "date": ["2024-01-02"] * 3, "amount": [10.0, 10.0, 5.0]})
+    >>> table = cleaning_table(clean(log, "customer", "date", "amount")[1])
+    >>> rows = table.set_index("reason")["rows"]
+    >>> rows.loc[["rows_in_log", "missing_customer_id", "total_removed", "rows_kept"]].tolist()
+    [3, 1, 2, 1]
+    """
+    for key in ("rows_in", "rows_out"):
+        if key not in report.attrs:
+            raise ValueError(f"report.attrs has no {key!r}: pass the report returned by crmlab.transactions.clean")
+    rows_in, rows_out = int(report.attrs["rows_in"]), int(report.attrs["rows_out"])
+    removed = int(report["rows_removed"].sum())
+    if rows_in - removed != rows_out:
+        raise ValueError(f"the report does not add up: {rows_in:,} rows in - {removed:,} removed != {rows_out:,} kept")
+    with_amount = "amount_removed" in report.columns
+    table = pd.DataFrame({"reason": report["reason"].astype(str), "rows": report["rows_removed"].astype(np.int64)})
+    if with_amount:
+        table["amount"] = report["amount_removed"].astype(float)
+    head = {"reason": "rows_in_log", "rows": rows_in}
+    total = {"reason": "total_removed", "rows": removed}
+    kept = {"reason": "rows_kept", "rows": rows_out}
+    if with_amount:
+        head["amount"] = np.nan
+        total["amount"] = float(report["amount_removed"].sum())
+        kept["amount"] = np.nan
+    table = pd.concat([pd.DataFrame([head]), table, pd.DataFrame([total, kept])], ignore_index=True)
+    table.insert(2, "share_of_rows", table["rows"] / rows_in if rows_in else 0.0)
+    if lang is not None:
+        from crmlab.lang import localize  # noqa: PLC0415 - the parameter shadows the module
+
+        table = localize(table, lang, value_columns=["reason"])
+    return table

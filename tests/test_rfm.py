@@ -402,3 +402,106 @@ def test_missing_nullable_customer_id_is_refused(small_log):
     ids = pd.array([7, 7, None, 7, 8, 9, 9], dtype="Int64")
     with pytest.raises(TransactionLogError, match="column 'who' has no customer id in 1 row of 7"):
         summarize(small_log.assign(who=ids), "who", "when", "spend")
+
+
+# --- segment actions, score summaries and the lecture's plots -------------------------------------
+
+
+def test_every_segment_has_a_distinct_action_in_both_languages():
+    from crmlab.rfm import SEGMENTS, segment_actions
+
+    for code in ("en", "zh"):
+        actions = segment_actions(code)
+        assert list(actions.index) == list(SEGMENTS)
+        assert actions.str.len().gt(5).all()
+        assert actions.is_unique
+    assert segment_actions("zh")["lost"] != segment_actions("en")["lost"]
+
+
+def test_score_summary_hand_computed_monetary_and_recency():
+    from crmlab.rfm import score_summary
+
+    table = pd.DataFrame({"recency_days": [1, 2, 3, 4, 5, 6], "orders": [1, 1, 1, 1, 2, 3],
+                          "total_spend": [10.0, 20.0, 30.0, 40.0, 50.0, 50.0]})
+    money = score_summary(table, "monetary", bins=3)
+    assert money["customers"].tolist() == [2, 2, 2]
+    assert money["lowest_value"].tolist() == [10.0, 30.0, 50.0]
+    assert np.allclose(money["revenue_share"], [30 / 200, 70 / 200, 100 / 200])
+    # recency: few days since the last purchase score high
+    recent = score_summary(table, "recency", bins=3)
+    assert recent.loc[3, "highest_value"] == 2 and recent.loc[1, "lowest_value"] == 5
+    assert np.allclose(recent["revenue_share"], [100 / 200, 70 / 200, 30 / 200])
+    # ties: four one-order customers share score 1, score 2 stays empty but is listed
+    freq = score_summary(table, "frequency", bins=3)
+    assert freq["customers"].tolist() == [4, 0, 1] or freq["customers"].tolist() == [4, 0, 2]
+    assert freq.loc[2, "customers"] == 0 and np.isnan(freq.loc[2, "lowest_value"])
+    assert freq["customers"].sum() == len(table)
+
+
+def test_score_summary_shares_add_up_and_headers_translate():
+    from crmlab.rfm import score_summary
+
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame({"days": rng.integers(0, 300, 500), "orders": rng.integers(1, 9, 500),
+                          "total_spend": rng.gamma(2.0, 50.0, 500)})
+    for bins in (2, 5, 10):
+        result = score_summary(table, "recency", bins=bins, recency_col="days")
+        assert len(result) == bins
+        assert result["customers"].sum() == 500
+        assert np.isclose(result["customer_share"].sum(), 1) and np.isclose(result["revenue_share"].sum(), 1)
+    zh = score_summary(table, "frequency", lang="zh")
+    assert zh.index.name == "得分" and "客户数" in zh.columns
+    with pytest.raises(ValueError, match="dimension"):
+        score_summary(table, "loyalty")
+    with pytest.raises(ValueError, match="recency_days"):
+        score_summary(table, "recency")
+
+
+def test_plot_segment_grid_frames_the_cells_of_the_highlighted_segment():
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from crmlab.rfm import SEGMENT_GRID, plot_segment_grid
+
+    scores = pd.DataFrame({"recency_score": [5, 1, 2], "frequency_score": [5, 1, 4], "monetary_score": [5, 1, 4]})
+    for segment in ("at_risk", "champions", "lost"):
+        ax = plot_segment_grid(scores, "zh", highlight=segment)
+        frames = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert len(frames) == int((SEGMENT_GRID == segment).to_numpy().sum())
+        plt.close(ax.figure)
+    with pytest.raises(ValueError, match="not a segment"):
+        plot_segment_grid(scores, highlight="vip")
+    plt.close("all")
+
+
+def test_plot_segment_shares_draws_two_bars_per_segment():
+    import matplotlib.pyplot as plt
+
+    from crmlab.rfm import plot_score_summary, plot_segment_shares, segment_profile
+
+    summary = pd.DataFrame({"recency_days": [5, 10, 300], "orders": [6, 4, 1],
+                            "total_spend": [300.0, 100.0, 100.0]}, index=["a", "b", "c"])
+    profile = segment_profile(summary, pd.Series(["champions", "champions", "lost"], index=["a", "b", "c"]))
+    ax = plot_segment_shares(profile, "zh")
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    assert widths == sorted([round(100 * 2 / 3, 6), round(100 / 3, 6), 80.0, 20.0])
+    ticks = dict(zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()]))
+    assert ticks == {1: "冠军客户", 0: "流失客户"}  # the first segment on top
+    with pytest.raises(ValueError, match="customer_share"):
+        plot_segment_shares(profile.drop(columns="customer_share"))
+    ax = plot_score_summary(summary, "monetary", bins=2, lang="en")
+    assert len(ax.patches) == 4
+    plt.close("all")
+
+
+def test_quantile_scores_treat_floating_point_noise_as_a_tie():
+    from crmlab.rfm import quantile_scores
+
+    noisy = pd.Series([0.1 + 0.2, 0.3, 0.1, 0.2, 0.5, 226.85000000000002, 226.85, 1e-7, 1e-7 * (1 + 1e-15), 0.0])
+    scores = quantile_scores(noisy)
+    assert scores[0] == scores[1]  # 0.30000000000000004 and 0.3
+    assert scores[5] == scores[6]
+    assert scores[7] == scores[8]
+    assert scores[9] == 1 and scores[6] == 5
+    # genuinely different values still differ
+    assert quantile_scores(pd.Series([1.0, 1.0 + 1e-6]), bins=2).tolist() == [1, 2]

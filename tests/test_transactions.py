@@ -364,3 +364,33 @@ def test_online_retail_returns_netted(online_retail):
     accounted = cleaned["amount"].sum() + report["amount_removed"].sum() + report.attrs["amount_netted_from_kept_rows"]
     assert accounted == pytest.approx(online_retail["amount"].sum())
     assert (cleaned["quantity"] > 0).all() and cleaned["quantity"].dtype == np.int64
+
+
+def test_cleaning_table_accounts_for_every_row_and_translates():
+    from crmlab.transactions import cleaning_table
+
+    log = pd.DataFrame({
+        "customer": ["a", "a", "a", None, "b", "b"],
+        "date": ["2024-01-02"] * 6,
+        "invoice": ["1", "1", "C2", "3", "4", "5"],
+        "amount": [10.0, 10.0, -10.0, 5.0, 0.0, 7.5],
+    })
+    _, report = clean(log, "customer", "date", "amount", invoice_col="invoice")
+    table = cleaning_table(report).set_index("reason")
+    assert table.loc["rows_in_log", "rows"] == 6
+    assert table.loc["missing_customer_id", "rows"] == 1
+    assert table.loc["duplicate_line", "rows"] == 1
+    assert table.loc["cancellation", "rows"] == 1
+    assert table.loc["zero_amount", "rows"] == 1
+    assert table.loc["total_removed", "rows"] == 4 and table.loc["rows_kept", "rows"] == 2
+    assert table.loc["total_removed", "amount"] == pytest.approx(5.0 + 10.0 - 10.0 + 0.0)
+    assert table.loc["rows_kept", "share_of_rows"] == pytest.approx(2 / 6)
+    zh = cleaning_table(report, "zh")
+    assert zh.columns.tolist() == ["原因", "行数", "行数占比", "金额"]
+    assert zh.iloc[0, 0] == "原始记录行数" and zh.iloc[-1, 0] == "保留行数"
+    broken = report.copy()
+    broken.attrs = dict(report.attrs, rows_out=3)
+    with pytest.raises(ValueError, match="does not add up"):
+        cleaning_table(broken)
+    no_amount = clean(log.drop(columns="amount"), "customer", "date")[1]
+    assert "amount" not in cleaning_table(no_amount).columns
