@@ -1,0 +1,211 @@
+"""crmlab.clv: hand-computed cases, closed forms against direct sums, properties (hypothesis), bad input."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlab import clv
+from crmlab.models import BetaGeo, BetaGeoBetaBinom, GammaGamma, ParetoNBD
+
+BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+CUSTOMERS = pd.DataFrame(
+    {"frequency": [0, 2, 1, 7], "recency": [0.0, 30.43, 1.71, 37.0], "T": [38.86, 38.86, 38.86, 38.0],
+     "monetary_value": [0.0, 30.0, 12.0, 55.0]},
+    index=pd.Index([11, 12, 13, 14], name="customer_id"),
+)
+
+
+def test_contribution_minus_cost_by_hand():
+    assert clv.contribution(50, 10, 5) == 65.0
+    assert clv.cost(30, 5, 2) == 37.0
+    assert clv.customer_value(50, 10, 5, 30, 5, 2) == 28.0
+    np.testing.assert_allclose(clv.customer_value([50, 60], cross_selling=[0, 10]), [50.0, 70.0])
+
+
+def test_worksheet_matches_hand_computation():
+    sheet = clv.customer_value_worksheet(3, 0.10, base_profit=[100, 110, 120], cross_selling=10, cost_savings=5,
+                                         loyalty_reward=8, churn_cost=2, acquisition_cost=150, retention_rate=0.8)
+    values = np.array([-150.0, 105.0, 115.0, 125.0])
+    survival = np.array([1.0, 0.8, 0.64, 0.512])
+    discount = 1.1 ** -np.arange(4.0)
+    np.testing.assert_allclose(sheet["value"], values)
+    np.testing.assert_allclose(sheet["discounted_value"], values * survival * discount)
+    assert sheet["cumulative_discounted_value"].iloc[-1] == pytest.approx(np.sum(values * survival * discount))
+    assert list(sheet.index) == [0, 1, 2, 3]
+
+
+def test_present_value():
+    assert clv.present_value([110, 121], 0.10) == pytest.approx(200.0)
+    assert clv.present_value([100, 100], 0.10, first_period=0) == pytest.approx(100 + 100 / 1.1)
+
+
+@pytest.mark.parametrize("timing", ["end", "start"])
+@pytest.mark.parametrize(("r", "d"), [(0.8, 0.1), (0.5, 0.0), (0.95, 0.12), (0.0, 0.1), (1.0, 0.05)])
+def test_retention_clv_equals_direct_sum(timing, r, d):
+    first = 1 if timing == "end" else 0
+    for horizon in (1, 5, 40):
+        periods = np.arange(first, first + horizon)
+        direct = np.sum(100 * (r / (1 + d)) ** periods)
+        assert clv.retention_clv(100, r, d, horizon=horizon, timing=timing) == pytest.approx(direct, rel=1e-12)
+    if r / (1 + d) < 1:
+        periods = np.arange(first, first + 20000)
+        direct = np.sum(100 * (r / (1 + d)) ** periods)
+        assert clv.retention_clv(100, r, d, timing=timing) == pytest.approx(direct, rel=1e-10)
+        assert clv.retention_clv(100, r, d, timing=timing) == pytest.approx(100 * clv.margin_multiple(r, d, timing))
+
+
+def test_margin_multiple_and_lifetime_textbook_values():
+    assert clv.margin_multiple(0.8, 0.12) == pytest.approx(2.5)  # Gupta & Lehmann: r / (1 + i - r)
+    assert clv.retention_clv(100, 0.8, 0.1, acquisition_cost=50) == pytest.approx(800 / 3 - 50)
+    assert clv.expected_lifetime(0.25) == 4.0
+    np.testing.assert_allclose(clv.expected_lifetime(np.array([0.1, 0.5, 1.0])), [10.0, 2.0, 1.0])
+    # 1/churn is the mean of the geometric lifetime: sum over t of t c (1-c)^(t-1)
+    c = 0.3
+    t = np.arange(1, 2000)
+    assert np.sum(t * c * (1 - c) ** (t - 1)) == pytest.approx(clv.expected_lifetime(c))
+
+
+def test_sensitivity_table():
+    inputs = {"margin": 100.0, "retention_rate": 0.8, "discount_rate": 0.1}
+    table = clv.sensitivity(clv.retention_clv, inputs, change=0.1)
+    assert table.index[0] == "retention_rate"  # CLV reacts most to retention
+    assert table.loc["margin", "elasticity"] == pytest.approx(1.0)
+    assert table.loc["discount_rate", "swing"] < 0 < table.loc["retention_rate", "swing"]
+    # elasticity by central differences over +-10%: (CLV(0.88) - CLV(0.72)) / 0.16 * 0.8 / CLV(0.8)
+    by_hand = (100 * 0.88 / 0.22 - 100 * 0.72 / 0.38) / 0.16 * 0.8 / (100 * 0.8 / 0.3)
+    assert table.loc["retention_rate", "elasticity"] == pytest.approx(by_hand)
+    assert table.loc["retention_rate", "elasticity"] > 1.1 / 0.3  # above the point elasticity: CLV is convex in r
+    assert table.loc["retention_rate", "high_input"] == pytest.approx(0.88)
+    capped = clv.sensitivity(clv.retention_clv, {**inputs, "retention_rate": 0.95}, change=0.1)
+    assert capped.loc["retention_rate", "high_input"] == 1.0  # a rate stays a rate
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: clv.retention_clv(100, 1.2, 0.1), "retention_rate must be in"),
+        (lambda: clv.retention_clv(100, 0.8, -0.1), "discount_rate must be in"),
+        (lambda: clv.retention_clv(100, 1.0, 0.0), "infinite"),
+        (lambda: clv.retention_clv(np.nan, 0.8, 0.1), "margin must be finite"),
+        (lambda: clv.retention_clv(100, 0.8, 0.1, horizon=2.5), "horizon"),
+        (lambda: clv.expected_lifetime(0.0), "churn_rate must be > 0"),
+        (lambda: clv.customer_value_worksheet(3, 0.1, base_profit=[1, 2]), "base_profit must be a number or 3 values"),
+        (lambda: clv.sensitivity(clv.retention_clv, {"margin": 1.0, "retention_rate": 0.5, "discount_rate": 0.1},
+                                 vary=["churn"]), "unknown input 'churn'"),
+    ],
+)
+def test_bad_inputs_raise(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ------------------------------------------------------------------------------------------------
+# model-based CLV
+# ------------------------------------------------------------------------------------------------
+
+def _models():
+    return BetaGeo().set_params_values(**BGNBD), GammaGamma().set_params_values(**GG)
+
+
+def test_model_clv_equals_explicit_discounted_sum():
+    purchases, spend = _models()
+    weeks = 52 / 12
+    result = clv.customer_lifetime_value(purchases, spend, CUSTOMERS, horizon=12, discount_rate=0.01,
+                                         period_length=weeks, margin=0.3)
+    cumulative = np.array([purchases.expected_purchases(CUSTOMERS, k * weeks).to_numpy() for k in range(13)])
+    by_period = np.diff(cumulative, axis=0)
+    expected = 0.3 * spend.expected_spend(CUSTOMERS).to_numpy() * np.sum(
+        by_period / 1.01 ** np.arange(1, 13)[:, None], axis=0)
+    np.testing.assert_allclose(result.to_numpy(), expected, rtol=1e-12)
+    assert result.index.equals(CUSTOMERS.index)
+    assert np.all(result > 0)
+
+
+def test_model_clv_without_discounting_is_margin_times_spend_times_purchases():
+    purchases, spend = _models()
+    result = clv.customer_lifetime_value(purchases, spend, CUSTOMERS, horizon=10, discount_rate=0.0, period_length=5.2)
+    expected = spend.expected_spend(CUSTOMERS) * purchases.expected_purchases(CUSTOMERS, 52.0)
+    np.testing.assert_allclose(result, expected, rtol=1e-12)
+
+
+def test_model_clv_with_other_purchase_models():
+    pareto = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+    result = clv.customer_lifetime_value(pareto, 20.0, CUSTOMERS, horizon=4, discount_rate=0.05, period_length=13)
+    assert np.all(np.isfinite(result)) and np.all(result > 0)
+    donors = pd.DataFrame({"frequency": [0, 3, 6], "recency": [0, 4, 6], "periods": [6, 6, 6]})
+    bgbb = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    value = clv.customer_lifetime_value(bgbb, 50.0, donors, horizon=5, discount_rate=0.1)
+    expected = 50 * sum((bgbb.expected_purchases(donors, k) - bgbb.expected_purchases(donors, k - 1)) / 1.1**k
+                        for k in range(1, 6))
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+    assert value.iloc[2] > value.iloc[1] > value.iloc[0]
+
+
+def test_model_clv_rejects_bad_settings():
+    purchases, spend = _models()
+    with pytest.raises(ValueError, match="horizon"):
+        clv.customer_lifetime_value(purchases, spend, CUSTOMERS, horizon=0, discount_rate=0.1)
+    with pytest.raises(ValueError, match="discount_rate"):
+        clv.customer_lifetime_value(purchases, spend, CUSTOMERS, horizon=3, discount_rate=-0.1)
+    with pytest.raises(ValueError, match="period_length"):
+        clv.customer_lifetime_value(purchases, spend, CUSTOMERS, horizon=3, discount_rate=0.1, period_length=0)
+    with pytest.raises(ValueError, match="recency greater than"):
+        clv.customer_lifetime_value(purchases, spend, CUSTOMERS.assign(recency=50.0), horizon=3, discount_rate=0.1)
+
+
+# ------------------------------------------------------------------------------------------------
+# properties
+# ------------------------------------------------------------------------------------------------
+
+rates = st.floats(min_value=0.0, max_value=0.99)
+discounts = st.floats(min_value=0.0, max_value=1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(m1=st.floats(min_value=0, max_value=1e4), dm=st.floats(min_value=1e-3, max_value=1e4), r=rates,
+       d1=discounts, dd=st.floats(min_value=1e-3, max_value=1.0),
+       horizon=st.one_of(st.none(), st.integers(min_value=1, max_value=100)))
+def test_retention_clv_increases_in_margin_and_decreases_in_discount_rate(m1, dm, r, d1, dd, horizon):
+    base = clv.retention_clv(m1, r, d1, horizon=horizon)
+    assert clv.retention_clv(m1 + dm, r, d1, horizon=horizon) >= base
+    discounted_more = clv.retention_clv(m1, r, d1 + dd, horizon=horizon)
+    assert discounted_more <= base
+    if base > 1e-6:  # strictly, unless the CLV is (numerically) zero
+        assert discounted_more < base
+    assert np.isfinite(base)
+
+
+@settings(max_examples=200, deadline=None)
+@given(m=st.floats(min_value=1e-3, max_value=1e4), r1=st.floats(min_value=0.0, max_value=0.9),
+       dr=st.floats(min_value=1e-3, max_value=0.09), d=discounts)
+def test_retention_clv_increases_in_retention(m, r1, dr, d):
+    assert clv.retention_clv(m, r1 + dr, d) > clv.retention_clv(m, r1, d)
+
+
+@settings(max_examples=40, deadline=None)
+@given(margin=st.floats(min_value=0.01, max_value=1.0), extra=st.floats(min_value=0.01, max_value=1.0),
+       d=st.floats(min_value=0.0, max_value=0.5), dd=st.floats(min_value=0.01, max_value=0.5),
+       horizon=st.integers(min_value=1, max_value=24))
+def test_model_clv_increases_in_margin_and_decreases_in_discount_rate(margin, extra, d, dd, horizon):
+    purchases, spend = _models()
+    kwargs = {"horizon": horizon, "period_length": 52 / 12}
+    base = clv.customer_lifetime_value(purchases, spend, CUSTOMERS, discount_rate=d, margin=margin, **kwargs)
+    more_margin = clv.customer_lifetime_value(purchases, spend, CUSTOMERS, discount_rate=d, margin=margin + extra, **kwargs)
+    more_discount = clv.customer_lifetime_value(purchases, spend, CUSTOMERS, discount_rate=d + dd, margin=margin, **kwargs)
+    assert np.all(np.isfinite(base))
+    assert np.all(more_margin > base)
+    assert np.all(more_discount < base)
+
+
+def test_tables_have_chinese_headers():
+    from crmlab import lang
+
+    sheet = clv.customer_value_worksheet(2, 0.1, base_profit=10)
+    table = clv.sensitivity(clv.retention_clv, {"margin": 100.0, "retention_rate": 0.8, "discount_rate": 0.1})
+    for frame in (sheet, table.reset_index()):
+        headers = lang.localize(frame, "zh").columns
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in str(h)) or str(h).startswith("CLV") for h in headers), headers
