@@ -60,6 +60,10 @@ __all__ = [
     "plot_n_segments",
     "segment_profiles",
     "mixed_membership",
+    "feature_label",
+    "plot_segment_profiles",
+    "variable_overview",
+    "plot_membership",
 ]
 
 METHODS: tuple[str, ...] = ("kmeans", "gaussian_mixture")
@@ -312,8 +316,9 @@ def choose_n_segments(customers: pd.DataFrame, columns: Sequence[str], k_values:
         matrix = model.features_.to_numpy()
         sample = None if silhouette_sample is None or silhouette_sample >= len(matrix) else int(silhouette_sample)
         labels = model.labels_.to_numpy()
-        silhouette = (float(silhouette_score(matrix, labels, sample_size=sample, random_state=seed))
-                      if len(np.unique(labels)) > 1 else float("nan"))
+        with threadpool_limits(limits=n_threads):  # the distance matrix is BLAS work too
+            silhouette = (float(silhouette_score(matrix, labels, sample_size=sample, random_state=seed))
+                          if len(np.unique(labels)) > 1 else float("nan"))
         rows.append({"n_segments": k, "inertia": model.inertia_, "silhouette": silhouette, "bic": model.bic_,
                      "smallest_segment": int(model.sizes_.min())})
     return pd.DataFrame(rows).set_index("n_segments")
@@ -468,5 +473,137 @@ register(
         "second_segment": {"en": "Second segment", "zh": "次可能群体"},
         "second_probability": {"en": "Second probability", "zh": "次高概率"},
         "mixed": {"en": "Mixed (traits of several segments)", "zh": "兼具多个群体特征"},
+    }
+)
+
+
+def feature_label(name: str, lang: str = "en") -> str:
+    """Display text of a feature name from :func:`customer_features` (``"occupation=student"``).
+
+    Column names and category levels that are vocabulary keys are translated; other
+    names stay as they are (a researcher's own columns).
+
+    Examples
+    --------
+    >>> feature_label("occupation=student", "zh"), feature_label("visits", "zh")
+    ('职业：学生', 'visits')
+    """
+    check_lang(lang)
+    column, _, level = name.partition("=")
+    text = label(column, lang) if _known(column) else column
+    if not _:
+        return text
+    level_text = label(level, lang) if _known(level) else level
+    return f"{text}{'：' if lang == 'zh' else ': '}{level_text}"
+
+
+def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axes | None = None,
+                          limit: float = 2.0) -> Axes:
+    """Heatmap of the segment centres on the feature scale: what sets each segment apart.
+
+    Rows are segments (1 = largest, with its size), columns the features. Numbers are
+    standardised, so a cell shows how many standard deviations the segment's mean lies
+    above (red) or below (blue) the average customer. A category level shows the share of
+    the segment at that level minus the share ``s`` of all customers, divided by the
+    level's standard deviation ``sqrt(s (1 - s))``, so both kinds of cell are in standard
+    deviations and comparable. Colours are clipped at ``±limit``.
+    """
+    check_lang(lang)
+    if not hasattr(model, "centres_"):
+        raise RuntimeError("fit the CustomerSegmentation first")
+    centres = model.centres_.copy()
+    dummies = [c for c in centres.columns if "=" in c]
+    if dummies:  # category levels: difference to the share among all customers, in standard deviations
+        share = model.features_[dummies].mean()
+        spread = np.sqrt(share * (1 - share)).replace(0.0, 1.0)
+        centres[dummies] = (centres[dummies] - share) / spread
+    values = centres.to_numpy()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.42 * values.shape[1] + 2.5), 0.55 * values.shape[0] + 2.8))
+    image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xticks(range(values.shape[1]), [feature_label(c, lang) for c in centres.columns], rotation=60,
+                  ha="right", fontsize=8)
+    ax.set_yticks(range(values.shape[0]),
+                  [f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)])
+    ax.set_ylabel(label("segment", lang))
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01).set_label(label("profile_difference", lang))
+    ax.set_title(label("segment_profile_title", lang))
+    return ax
+
+
+register(
+    {
+        "profile_difference": {"en": "Difference to the average customer", "zh": "与平均客户的差异"},
+        "segment_profile_title": {"en": "Segment profiles: what sets each segment apart",
+                                  "zh": "细分群体画像：各群体与众不同之处"},
+    }
+)
+
+
+def variable_overview(customers: pd.DataFrame, columns: Sequence[str], lang: str = "en") -> pd.DataFrame:
+    """One row per segmentation variable: its kind, how it enters the features, and a short description.
+
+    Numbers are standardised (their mean and standard deviation are shown); categories
+    become one 0/1 column per level (their number of levels and most common level are shown).
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"age": [20, 40], "channel": ["app", "app"]})
+    >>> variable_overview(customers, ["age", "channel"], lang="en")["Kind"].tolist()
+    ['Number', 'Category']
+    """
+    check_lang(lang)
+    require_table(customers)
+    require_columns(customers, list(columns))
+    rows = []
+    for column in columns:
+        values = customers[column]
+        name = label(column, lang) if _known(column) else column
+        if _is_categorical(values):
+            top = values.astype(str).value_counts().index[0]
+            rows.append({"variable": name, "variable_kind": label("kind_category", lang),
+                         "feature_columns": int(values.astype(str).nunique()),
+                         "variable_summary": label("summary_category", lang).format(
+                             n=int(values.astype(str).nunique()),
+                             top=label(top, lang) if _known(top) else top)})
+        else:
+            numbers = values.to_numpy(dtype=float)
+            rows.append({"variable": name, "variable_kind": label("kind_number", lang), "feature_columns": 1,
+                         "variable_summary": label("summary_number", lang).format(
+                             mean=float(np.nanmean(numbers)), sd=float(np.nanstd(numbers, ddof=1)))})
+    return translate_columns(pd.DataFrame(rows), lang)
+
+
+def plot_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: str = "en",
+                    ax: Axes | None = None) -> Axes:
+    """Histogram of each customer's largest membership probability, with the *mixed* threshold marked."""
+    check_lang(lang)
+    table = mixed_membership(probabilities, threshold)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8))
+    low = 1.0 / probabilities.shape[1]
+    ax.hist(table["probability"], bins=np.linspace(low, 1.0, 31), color="C0")
+    ax.axvline(threshold, color="C3", ls="--", lw=1.5)
+    ax.set_xlabel(label("top_probability", lang))
+    ax.set_ylabel(label("customers", lang))
+    ax.set_title(label("membership_title", lang).format(n=int(table["mixed"].sum()), threshold=threshold))
+    return ax
+
+
+register(
+    {
+        "variable": {"en": "Variable", "zh": "变量"},
+        "variable_kind": {"en": "Kind", "zh": "类型"},
+        "feature_columns": {"en": "Feature columns", "zh": "特征列数"},
+        "variable_summary": {"en": "In the data", "zh": "数据概况"},
+        "kind_number": {"en": "Number", "zh": "数值"},
+        "kind_category": {"en": "Category", "zh": "类别"},
+        "summary_number": {"en": "mean {mean:,.1f}, sd {sd:,.1f}; standardised", "zh": "均值 {mean:,.1f}，标准差 {sd:,.1f}；已标准化"},
+        "summary_category": {"en": "{n} levels, most common: {top}; one 0/1 column per level",
+                             "zh": "{n} 个类别，最常见：{top}；每个类别一列 0/1"},
+        "top_probability": {"en": "Largest membership probability", "zh": "最大隶属概率"},
+        "membership_title": {"en": "Soft membership: {n:,} customers below {threshold:.0%} are mixed",
+                             "zh": "软隶属：{n:,} 位客户的最大概率低于 {threshold:.0%}，兼具多个群体特征"},
     }
 )

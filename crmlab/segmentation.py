@@ -28,6 +28,8 @@ Examples
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -40,9 +42,13 @@ from .clustering import (
     CustomerSegmentation,
     choose_n_segments,
     customer_features,
+    feature_label,
     mixed_membership,
     plot_n_segments,
+    plot_membership,
+    plot_segment_profiles,
     segment_profiles,
+    variable_overview,
 )
 from .lang import check_lang, label, register, translate_values
 from .targeting import (
@@ -61,24 +67,28 @@ from .value_matrix import (
     SATISFACTION_STRATEGIES,
     VOLUME_STRATEGIES,
     ValueSatisfactionMatrix,
+    class_profile,
     matrix_class_table,
+    matrix_customer_table,
     value_satisfaction_cells,
 )
 
 __all__ = [
     # value x satisfaction matrix
     "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
-    "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table",
+    "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table", "matrix_customer_table",
+    "class_profile",
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
     "METHODS", "customer_features", "CustomerSegmentation", "choose_n_segments", "plot_n_segments",
-    "segment_profiles", "mixed_membership",
+    "segment_profiles", "mixed_membership", "feature_label", "plot_segment_profiles",
+    "variable_overview", "plot_membership",
     # targeting
     "TARGET_GROUPS", "MARKET_STRATEGIES", "MARKET_CONDITIONS", "target_groups", "MarketStrategyChoice",
     "choose_market_strategy", "market_strategy_rules",
     # migration
-    "segment_migration", "plot_migration",
+    "segment_migration", "plot_migration", "PERIOD_BEHAVIOUR", "PeriodSegments", "two_period_segments",
 ]
 
 
@@ -190,6 +200,111 @@ def plot_migration(before: pd.Series, after: pd.Series, lang: str = "en", ax: Ax
     ax.grid(False)
     ax.set_title(label("migration_title", lang))
     return ax
+
+
+#: Behaviour measured in each period by :func:`two_period_segments`.
+PERIOD_BEHAVIOUR: tuple[str, ...] = ("orders", "total_spend", "recency_days")
+
+
+@dataclass(frozen=True)
+class PeriodSegments:
+    """Behaviour segments of the same customers in two periods (see :func:`two_period_segments`).
+
+    Attributes
+    ----------
+    before, after
+        Segment (1..k) of each customer who bought in period 1 / period 2, indexed by customer id.
+    behaviour_before, behaviour_after
+        ``orders``, ``total_spend`` and ``recency_days`` of those customers in each period.
+    model
+        The :class:`~crmlab.clustering.CustomerSegmentation` fitted on period 1 and applied to
+        period 2, so a segment means the same behaviour in both periods.
+    periods
+        ``(start_1, end_1, start_2, end_2)``, calendar days, inclusive.
+    """
+
+    before: pd.Series
+    after: pd.Series
+    behaviour_before: pd.DataFrame
+    behaviour_after: pd.DataFrame
+    model: CustomerSegmentation
+    periods: tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp]
+
+
+def _period_behaviour(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str,
+                      start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    from .rfm import summarize  # late import: rfm is heavier and not needed by the rest of this module
+
+    days = pd.to_datetime(log[date_col]).dt.normalize()
+    inside = log[(days >= start) & (days <= end)]
+    if inside.empty:
+        raise ValueError(f"no purchase between {start.date()} and {end.date()}")
+    summary = summarize(inside, customer_col, date_col, amount_col, observation_end=end, time_unit="D")
+    return summary[list(PERIOD_BEHAVIOUR)].astype(float)
+
+
+def two_period_segments(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str,
+                        split: str | pd.Timestamp | None = None, n_segments: int = 4, *,
+                        end: str | pd.Timestamp | None = None, seed: int = 0) -> PeriodSegments:
+    """Segment customers by their buying behaviour in two periods, on one scale, for a migration matrix.
+
+    Period 1 runs from the first day in the log to ``split``; period 2 from the day after
+    ``split`` to ``end`` (both inclusive). In each period every customer who bought gets
+    ``orders`` (distinct purchase days), ``total_spend`` and ``recency_days`` (days from the
+    last purchase to the period's end). k-means on ``log1p(orders)``, ``log1p(total_spend)``
+    and ``recency_days`` is fitted on period 1 and the *same* model places the customers of
+    period 2, so a customer who changes segment changed behaviour. Customers who did not
+    buy in a period have no segment there: in :func:`segment_migration` they are *gone*
+    (bought only in period 1) or *new* (only in period 2).
+
+    Parameters
+    ----------
+    log
+        Transaction log, one row per purchase line (checked by :func:`crmlab.rfm.summarize`).
+    customer_col, date_col, amount_col
+        Its customer id, date and amount columns.
+    split
+        Last day of period 1; ``None``: the middle day between the first and last day of the log.
+    n_segments
+        Number of behaviour segments k.
+    end
+        Last day of period 2; ``None``: the last day in the log.
+    seed
+        Random seed of k-means.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": ["a", "a", "b", "b", "c", "a", "c"],
+    ...                     "day": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-01-05", "2024-01-06",
+    ...                                            "2024-01-28", "2024-02-25", "2024-02-10"]),
+    ...                     "amount": [10.0, 12, 50, 60, 5, 11, 6]})
+    >>> result = two_period_segments(log, "id", "day", "amount", split="2024-01-31", n_segments=2)
+    >>> sorted(result.before.index), sorted(result.after.index)
+    (['a', 'b', 'c'], ['a', 'c'])
+    """
+    for column in (customer_col, date_col, amount_col):
+        if column not in log.columns:
+            raise ValueError(f"the log has no column {column!r}; its columns are {list(log.columns)}")
+    days = pd.to_datetime(log[date_col], errors="coerce", format="mixed")
+    bad = int(days.isna().sum())
+    if bad:
+        raise ValueError(f"column {date_col!r} has {bad} missing or unparsable date(s)")
+    first, last = days.min().normalize(), days.max().normalize()
+    end_day = last if end is None else pd.Timestamp(end).normalize()
+    split_day = first + (end_day - first) / 2 if split is None else pd.Timestamp(split)
+    split_day = split_day.normalize()
+    if not first <= split_day < end_day:
+        raise ValueError(f"split {split_day.date()} must fall on or after the first day {first.date()} "
+                         f"and before the end {end_day.date()}")
+    start_2 = split_day + pd.Timedelta(days=1)
+    behaviour_1 = _period_behaviour(log, customer_col, date_col, amount_col, first, split_day)
+    behaviour_2 = _period_behaviour(log, customer_col, date_col, amount_col, start_2, end_day)
+    model = CustomerSegmentation(list(PERIOD_BEHAVIOUR), n_segments, log_columns=["orders", "total_spend"],
+                                 seed=seed).fit(behaviour_1)
+    before = model.labels_.rename("segment")
+    after = model.predict(behaviour_2).rename("segment")
+    return PeriodSegments(before=before, after=after, behaviour_before=behaviour_1, behaviour_after=behaviour_2,
+                          model=model, periods=(first, split_day, start_2, end_day))
 
 
 register(

@@ -200,3 +200,61 @@ def test_k_must_fit_the_data():
         CustomerSegmentation(["age"], 7).fit(customers)
     with pytest.raises(ValueError, match="method="):
         CustomerSegmentation(["age"], 2, method="dbscan").fit(customers)
+
+
+def test_feature_labels_translate_known_columns_and_levels():
+    from crmlab.clustering import feature_label
+
+    assert feature_label("occupation=student", "zh") == "职业：学生"
+    assert feature_label("occupation=student") == "Occupation: Student"
+    assert feature_label("club=gold") == "club: gold"
+    assert feature_label("age", "zh") == "年龄"
+
+
+def test_profile_heatmap_shows_centres_and_category_differences():
+    from crmlab.clustering import plot_segment_profiles
+
+    table = blobs()
+    model = CustomerSegmentation(["age", "spend", "channel"], 3, seed=0).fit(table)
+    use_theme("zh")
+    ax = plot_segment_profiles(model, lang="zh")
+    shown = ax.images[0].get_array()
+    assert shown.shape == (3, 5)  # age, spend, 3 channel dummies
+    # numbers: the standardised centres; dummies: (segment share - overall share) / sd of the 0/1 column
+    assert np.allclose(shown[:, :2], model.centres_[["age", "spend"]].to_numpy())
+    share = (table["channel"] == "app").mean()
+    expected = (model.centres_["channel=app"].to_numpy() - share) / np.sqrt(share * (1 - share))
+    assert np.allclose(shown[:, 2], expected)
+    segment_app_share = table.groupby(model.labels_)["channel"].apply(lambda c: (c == "app").mean())
+    assert np.allclose(model.centres_["channel=app"], segment_app_share)  # a centre is the segment's share
+    assert ax.get_yticklabels()[0].get_text() == f"1 (n={model.sizes_.iloc[0]:,})"
+    assert ax.get_title() == "细分群体画像：各群体与众不同之处"
+    ax.figure.savefig(io.BytesIO(), format="png")
+    with pytest.raises(RuntimeError, match="fit"):
+        plot_segment_profiles(CustomerSegmentation(["age"], 2))
+
+
+def test_variable_overview_describes_numbers_and_categories():
+    from crmlab.clustering import variable_overview
+
+    table = blobs()
+    overview = variable_overview(table, ["age", "channel"], lang="en")
+    assert overview["Kind"].tolist() == ["Number", "Category"]
+    assert overview["Feature columns"].tolist() == [1, 3]
+    assert overview["In the data"].iloc[0] == f"mean {table['age'].mean():,.1f}, sd {table['age'].std():,.1f}; standardised"
+    assert overview["In the data"].iloc[1].startswith("3 levels, most common: app")
+    zh = variable_overview(pd.DataFrame({"occupation": ["student", "student", "retired"]}), ["occupation"], "zh")
+    assert zh.columns.tolist() == ["变量", "类型", "特征列数", "数据概况"]
+    assert zh.iloc[0].tolist() == ["职业", "类别", 2, "2 个类别，最常见：学生；每个类别一列 0/1"]
+
+
+def test_membership_histogram_counts_every_customer_and_names_the_mixed():
+    from crmlab.clustering import plot_membership
+
+    probabilities = pd.DataFrame({1: [0.9, 0.5, 0.55, 0.2], 2: [0.1, 0.5, 0.45, 0.8]})
+    use_theme("zh")
+    ax = plot_membership(probabilities, threshold=0.6, lang="zh")
+    assert sum(patch.get_height() for patch in ax.patches) == 4
+    assert ax.get_title().startswith("软隶属：2 位客户")
+    assert ax.lines[0].get_xdata()[0] == 0.6
+    ax.figure.savefig(io.BytesIO(), format="png")

@@ -129,3 +129,42 @@ def test_new_vocabulary_is_bilingual_and_plots_render_in_chinese():
     assert len(plot.texts) == 16
     assert plot.texts[0].get_text() == "33%\n(1)"
     plot.figure.savefig(io.BytesIO(), format="png")
+
+
+def _two_period_log() -> pd.DataFrame:
+    """Hand-made log: a heavy buyer in both periods, a light one who leaves, one who only comes later."""
+    rows = [("heavy", d, 100.0) for d in ("2024-01-03", "2024-01-10", "2024-01-20", "2024-01-30")]
+    rows += [("heavy", d, 100.0) for d in ("2024-02-05", "2024-02-12", "2024-02-20", "2024-02-28")]
+    rows += [("light", "2024-01-02", 5.0), ("light2", "2024-01-05", 6.0), ("light2", "2024-02-27", 7.0)]
+    rows += [("late", "2024-02-10", 8.0), ("late", "2024-02-10", 2.0)]  # two lines on one day = one order
+    return pd.DataFrame(rows, columns=["who", "day", "paid"]).assign(day=lambda f: pd.to_datetime(f["day"]))
+
+
+def test_two_period_segments_measures_each_period_and_keeps_one_scale():
+    result = seg.two_period_segments(_two_period_log(), "who", "day", "paid", split="2024-01-31", n_segments=2)
+    assert result.periods == tuple(pd.Timestamp(d) for d in ("2024-01-02", "2024-01-31", "2024-02-01", "2024-02-28"))
+    before, after = result.behaviour_before, result.behaviour_after
+    assert sorted(before.index) == ["heavy", "light", "light2"]
+    assert sorted(after.index) == ["heavy", "late", "light2"]
+    assert before.loc["heavy"].tolist() == [4.0, 400.0, 1.0]  # 4 orders, 400 spent, last buy 1 day before Jan 31
+    assert after.loc["late"].tolist() == [1.0, 10.0, 18.0]  # same-day lines merge into one order
+    # the heavy buyer is alone in its segment in period 1 and stays there: the model of period 1 places period 2
+    heavy = result.before["heavy"]
+    assert (result.before == heavy).sum() == 1
+    assert result.after["heavy"] == heavy and result.after["late"] != heavy
+    table = seg.segment_migration(result.before, result.after, lang=None)
+    assert table.to_numpy().sum() == 4  # heavy, light, light2, late: each counted once
+    assert table["gone"].sum() == 1 and table.loc["new"].sum() == 1
+
+
+def test_two_period_segments_default_split_and_bad_input():
+    log = _two_period_log()
+    result = seg.two_period_segments(log, "who", "day", "paid", n_segments=2)
+    assert result.periods[1] == pd.Timestamp("2024-01-30")  # middle of 2024-01-02 .. 2024-02-28
+    with pytest.raises(ValueError, match="no column 'amount'"):
+        seg.two_period_segments(log, "who", "day", "amount")
+    with pytest.raises(ValueError, match="split 2024-03-01"):
+        seg.two_period_segments(log, "who", "day", "paid", split="2024-03-01")
+    bad = log.assign(day=log["day"].astype(str).where(log.index != 0, "not a day"))
+    with pytest.raises(ValueError, match="1 missing or unparsable"):
+        seg.two_period_segments(bad, "who", "day", "paid")
