@@ -53,6 +53,9 @@ __all__ = [
     "expected_lifetime",
     "sensitivity",
     "customer_lifetime_value",
+    "segment_lifetimes",
+    "plot_retention_clv",
+    "plot_tornado",
 ]
 
 ArrayLike = float | Sequence[float] | np.ndarray
@@ -86,6 +89,14 @@ lang.register(
         "clv_high": {"en": "CLV (high input)", "zh": "CLV（上调）"},
         "swing": {"en": "Swing", "zh": "变动幅度"},
         "elasticity": {"en": "Elasticity", "zh": "弹性"},
+        # group lifetimes and plots (lecture 07)
+        "expected_lifetime": {"en": "Expected lifetime (periods)", "zh": "预期生命周期（期）"},
+        "mean_charges": {"en": "Mean charge per period", "zh": "每期平均收费"},
+        "mean_tenure": {"en": "Mean tenure so far (periods)", "zh": "已在网平均时长（期）"},
+        "clv_to_date": {"en": "CLV up to this period", "zh": "截至本期的CLV"},
+        "clv_infinite": {"en": "Infinite-horizon CLV", "zh": "无限期CLV"},
+        "tornado_title": {"en": "CLV when one input moves by \u00b1{pct:.0f}%", "zh": "单个输入项变动\u00b1{pct:.0f}%时的CLV"},
+        "retention_clv_title": {"en": "Retention CLV = {clv:,.1f}", "zh": "基于保留率的CLV = {clv:,.1f}"},
     }
 )
 
@@ -491,3 +502,175 @@ def customer_lifetime_value(
         previous = cumulative
     index = data.index if isinstance(data, pd.DataFrame) else None
     return pd.Series(m * spend * total, index=index, name="clv")
+
+
+def segment_lifetimes(
+    table: pd.DataFrame,
+    segment_col: str,
+    churn_col: str,
+    charges_col: str,
+    tenure_col: str | None = None,
+) -> pd.DataFrame:
+    r"""Churn rate, expected lifetime :math:`T = 1/c` and mean charge of each customer group.
+
+    ``table`` is a snapshot of subscribers with a 0/1 flag of who left in the last period
+    (e.g. the Telco table: ``churn`` = left within the last month). The churn rate of a group is the
+    share of its customers who left, :math:`c = \text{churned}/\text{customers}`; its expected
+    lifetime is :math:`1/c` periods (:func:`expected_lifetime`).
+
+    Parameters
+    ----------
+    table
+        One row per customer.
+    segment_col
+        Group column (e.g. contract type); categories keep their order.
+    churn_col
+        1 (or ``True``) = left in the last period, 0 = stayed. Other values are refused.
+    charges_col
+        Charge per period (>= 0, no missing values).
+    tenure_col
+        Optional periods as a customer so far (>= 0); adds ``mean_tenure``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``segment``; columns ``customers``, ``churn_rate``, ``expected_lifetime``,
+        ``mean_charges`` (and ``mean_tenure``). A group nobody left has no finite lifetime and
+        is refused with an error naming it.
+
+    Examples
+    --------
+    >>> subs = pd.DataFrame({"plan": ["a", "a", "a", "a", "b", "b"], "left": [1, 0, 0, 0, 1, 0],
+    ...                      "fee": [10, 20, 30, 40, 50, 70]})
+    >>> segment_lifetimes(subs, "plan", "left", "fee")[["churn_rate", "expected_lifetime"]].to_numpy().tolist()
+    [[0.25, 4.0], [0.5, 2.0]]
+    """
+    from ._table_checks import numeric_column, require_columns, require_complete, require_table
+
+    require_table(table, "subscriber table")
+    columns = [segment_col, churn_col, charges_col] + ([tenure_col] if tenure_col else [])
+    require_columns(table, columns, "subscriber table")
+    require_complete(table, [segment_col], "subscriber table")
+    flags = table[churn_col]
+    if pd.api.types.is_bool_dtype(flags):
+        flags = flags.astype("int64")
+    churned = numeric_column(pd.DataFrame({churn_col: flags}), churn_col)
+    bad = int((~np.isin(churned, [0.0, 1.0])).sum())
+    if bad:
+        raise ValueError(f"column {churn_col!r} must be 0/1 (1 = left); {bad} row(s) are something else")
+    frame = pd.DataFrame({
+        "segment": table[segment_col].to_numpy(),
+        "churned": churned,
+        "charges": numeric_column(table, charges_col, non_negative=True),
+    })
+    if tenure_col:
+        frame["tenure"] = numeric_column(table, tenure_col, non_negative=True)
+    if isinstance(table[segment_col].dtype, pd.CategoricalDtype):
+        frame["segment"] = pd.Categorical(frame["segment"], categories=table[segment_col].cat.categories,
+                                          ordered=table[segment_col].cat.ordered)
+    grouped = frame.groupby("segment", observed=True, sort=True)
+    out = pd.DataFrame({"customers": grouped.size().astype("int64"), "churn_rate": grouped["churned"].mean()})
+    never = out.index[out["churn_rate"] == 0].tolist()
+    if never:
+        raise ValueError(f"nobody left in group(s) {never}: their lifetime 1/churn rate is infinite")
+    out["expected_lifetime"] = 1 / out["churn_rate"]
+    out["mean_charges"] = grouped["charges"].mean()
+    if tenure_col:
+        out["mean_tenure"] = grouped["tenure"].mean()
+    out.index = pd.Index(list(out.index), name="segment")
+    return out
+
+
+def plot_retention_clv(
+    margin: float,
+    retention_rate: float,
+    discount_rate: float,
+    horizon: int,
+    acquisition_cost: float = 0.0,
+    lang: str = "en",
+    ax=None,
+):
+    r"""Bars of each period's discounted expected margin :math:`m\,(r/(1+d))^t`, the running CLV and its limit.
+
+    The title gives the finite-horizon CLV net of ``acquisition_cost``
+    (:func:`retention_clv`); the dashed line is the infinite-horizon CLV.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_retention_clv(100, 0.8, 0.1, horizon=10)
+    >>> len(ax.patches)
+    10
+    """
+    import matplotlib.pyplot as plt
+
+    lang_code = lang
+    if int(horizon) != horizon or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon!r}")
+    periods = np.arange(1, int(horizon) + 1)
+    per_period = np.array([retention_clv(margin, retention_rate, discount_rate, horizon=int(k))
+                           - retention_clv(margin, retention_rate, discount_rate, horizon=int(k) - 1) for k in periods])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8))
+    ax.bar(periods, per_period, color="C0", alpha=0.7, label=_label("discounted_value", lang_code))
+    ax.plot(periods, np.cumsum(per_period) - acquisition_cost, color="C1", marker="o", markersize=3,
+            label=_label("clv_to_date", lang_code))
+    if retention_rate < 1 or discount_rate > 0:
+        limit = retention_clv(margin, retention_rate, discount_rate, acquisition_cost=acquisition_cost)
+        ax.axhline(limit, color="C3", linestyle="--", label=_label("clv_infinite", lang_code))
+    total = retention_clv(margin, retention_rate, discount_rate, horizon=int(horizon), acquisition_cost=acquisition_cost)
+    ax.set_title(_label("retention_clv_title", lang_code).format(clv=total))
+    ax.set_xlabel(_label("period", lang_code))
+    ax.set_ylabel(_label("clv", lang_code))
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def _label(key: str, lang_code: str) -> str:
+    return lang.label(key, lang_code)  # the module: plot functions take a parameter named lang
+
+
+def plot_tornado(table: pd.DataFrame, lang: str = "en", ax=None):
+    """Tornado chart of a :func:`sensitivity` table: one bar per input from CLV(low) to CLV(high).
+
+    The widest bar (the input CLV reacts to most) is on top; the vertical line is the base CLV.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = sensitivity(retention_clv, {"margin": 100, "retention_rate": 0.8, "discount_rate": 0.1})
+    >>> ax = plot_tornado(table)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Discount rate', 'Margin', 'Retention rate']
+    """
+    import matplotlib.pyplot as plt
+
+    needed = ["base_value", "low_input", "high_input", "clv_low", "clv_high", "clv_base"]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise KeyError(f"the sensitivity table lacks column(s) {missing}; make it with crmlab.clv.sensitivity")
+    rows = table.iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.6 * len(rows) + 1.6))
+    y = np.arange(len(rows))
+    base = float(rows["clv_base"].iloc[0])
+    ax.barh(y, rows["clv_low"] - base, left=base, color="C0", label=_label("low_input", lang))
+    ax.barh(y, rows["clv_high"] - base, left=base, color="C1", label=_label("high_input", lang))
+    ax.axvline(base, color="0.2", linewidth=1)
+    names = [_label(name, lang) if _known(name) else name for name in rows.index]
+    ax.set_yticks(y, names)
+    pct = float(np.median((rows["high_input"] / rows["base_value"] - 1).abs() * 100))
+    ax.set_title(_label("tornado_title", lang).format(pct=pct))
+    ax.set_xlabel(_label("clv", lang))
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def _known(key: str) -> bool:
+    return key in lang.terms()

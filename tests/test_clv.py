@@ -209,3 +209,62 @@ def test_tables_have_chinese_headers():
     for frame in (sheet, table.reset_index()):
         headers = lang.localize(frame, "zh").columns
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in str(h)) or str(h).startswith("CLV") for h in headers), headers
+
+
+# --- lecture 07 helpers: group lifetimes, retention-CLV plot, tornado chart ---------------------------------
+
+
+def test_segment_lifetimes_by_hand_and_bad_input():
+    subs = pd.DataFrame({"plan": ["a", "a", "a", "a", "b", "b"], "left": [1, 0, 0, 0, True, False],
+                         "fee": [10, 20, 30, 40, 50, 70], "months": [1, 2, 3, 6, 4, 8]})
+    subs["left"] = subs["left"].astype(int)
+    table = clv.segment_lifetimes(subs, "plan", "left", "fee", tenure_col="months")
+    assert table.index.tolist() == ["a", "b"]
+    np.testing.assert_allclose(table["churn_rate"], [0.25, 0.5])
+    np.testing.assert_allclose(table["expected_lifetime"], [4.0, 2.0])
+    np.testing.assert_allclose(table["mean_charges"], [25.0, 60.0])
+    np.testing.assert_allclose(table["mean_tenure"], [3.0, 6.0])
+    assert table["customers"].tolist() == [4, 2]
+    with pytest.raises(KeyError, match="fees"):
+        clv.segment_lifetimes(subs, "plan", "left", "fees")
+    with pytest.raises(ValueError, match="'left'.*1 row"):
+        clv.segment_lifetimes(subs.assign(left=[1, 0, 2, 0, 1, 0]), "plan", "left", "fee")
+    with pytest.raises(ValueError, match="'fee' has 1 negative"):
+        clv.segment_lifetimes(subs.assign(fee=[10, -1, 30, 40, 50, 70]), "plan", "left", "fee")
+    with pytest.raises(ValueError, match="infinite"):
+        clv.segment_lifetimes(subs.assign(left=[0, 0, 0, 0, 1, 0]), "plan", "left", "fee")
+
+
+def test_segment_lifetimes_on_telco_keep_contract_order():
+    from crmlab.datasets import load_telco_churn
+
+    telco = load_telco_churn()
+    table = clv.segment_lifetimes(telco, "contract", "churn", "monthly_charges", tenure_col="tenure")
+    assert table.index.tolist() == ["Month-to-month", "One year", "Two year"]
+    expected = 1 / telco.groupby("contract", observed=True)["churn"].mean()
+    np.testing.assert_allclose(table["expected_lifetime"], expected.to_numpy())
+    assert table["expected_lifetime"].is_monotonic_increasing  # longer contracts, longer lives
+
+
+def test_retention_clv_plot_shows_each_period_and_the_finite_horizon_value():
+    import matplotlib.pyplot as plt
+
+    ax = clv.plot_retention_clv(100, 0.8, 0.1, horizon=5, acquisition_cost=50, lang="zh")
+    heights = [bar.get_height() for bar in ax.patches]
+    np.testing.assert_allclose(heights, [100 * (0.8 / 1.1) ** t for t in range(1, 6)])
+    assert f"{sum(heights) - 50:,.1f}" in ax.get_title() and "CLV" in ax.get_title()
+    assert ax.get_xlabel() == "期"
+    plt.close(ax.figure)
+
+
+def test_tornado_puts_the_widest_swing_on_top_with_chinese_labels():
+    import matplotlib.pyplot as plt
+
+    table = clv.sensitivity(clv.retention_clv, {"margin": 100, "retention_rate": 0.8, "discount_rate": 0.1})
+    ax = clv.plot_tornado(table, lang="zh")
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names[-1] == "保留率" and set(names) == {"保留率", "利润率", "折现率"}
+    assert "±10%" in ax.get_title()
+    plt.close(ax.figure)
+    with pytest.raises(KeyError, match="clv_low"):
+        clv.plot_tornado(table.drop(columns="clv_low"))
