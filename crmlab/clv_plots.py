@@ -1,0 +1,373 @@
+"""Checking a probabilistic CLV model against data: the tables and plots of lecture 08.
+
+Each view comes as a pure function that returns a table (tested against hand computations)
+and a ``plot_*`` function that draws that table in English or Chinese:
+
+* :func:`sbg_projection` / :func:`plot_sbg_projection`: fit the sBG to the first periods of a
+  cohort's survival curve and project the rest (contractual setting);
+* :func:`calibration_holdout_table` / :func:`plot_calibration_holdout`: mean purchases in the
+  holdout period by calibration frequency, actual against the model's conditional expectation;
+* :func:`tracking_table` / :func:`plot_tracking`: cumulative repeat purchases of the cohort week
+  by week, actual against what the model expects for customers acquired on their first-purchase days;
+* :func:`probability_alive_matrix` / :func:`plot_probability_alive_matrix`: P(alive) on a grid of
+  frequency x recency for customers of one age T.
+
+Models are those of :mod:`crmlab.models`; their ``columns`` mapping (e.g. ``frequency`` ->
+``frequency_cal``) is respected.
+
+Examples
+--------
+>>> table = sbg_projection([1000, 631, 468, 382, 326, 289, 262, 241, 223], fit_periods=7)[1]
+>>> table.loc[8, ["actual", "projected"]].round(0).tolist()
+[223.0, 220.0]
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from crmlab.lang import check_lang, label, register
+from crmlab.models import ShiftedBetaGeo
+from crmlab.rfm import TIME_UNIT_DAYS
+from crmlab.transactions import TransactionLogError, validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "sbg_projection",
+    "plot_sbg_projection",
+    "calibration_holdout_table",
+    "plot_calibration_holdout",
+    "tracking_table",
+    "plot_tracking",
+    "probability_alive_matrix",
+    "plot_probability_alive_matrix",
+]
+
+register(
+    {
+        # same text as in crmlab.first_look, registered here too so this module works on its own
+        "cohort_regular": {"en": "Regular", "zh": "普通用户"},
+        "cohort_high_end": {"en": "High end", "zh": "高端用户"},
+        "clvplot_actual": {"en": "Actual", "zh": "实际值"},
+        "clvplot_model": {"en": "Model", "zh": "模型预测"},
+        "clvplot_projected": {"en": "Projected", "zh": "模型外推"},
+        "clvplot_fit_period": {"en": "Fit period", "zh": "拟合期"},
+        "clvplot_surviving": {"en": "Customers still active", "zh": "仍在的客户数"},
+        "clvplot_period": {"en": "Period since acquisition", "zh": "获客后的期数"},
+        "clvplot_sbg_title": {"en": "sBG fitted to periods 1–{n}", "zh": "sBG 模型（用第 1–{n} 期拟合）"},
+        "clvplot_cal_frequency": {"en": "Repeat purchases in calibration", "zh": "校准期重复购买次数"},
+        "clvplot_mean_holdout": {"en": "Mean purchases in holdout", "zh": "验证期平均购买次数"},
+        "clvplot_cal_holdout_title": {"en": "Calibration vs holdout", "zh": "校准期与验证期对比"},
+        "clvplot_cum_repeat": {"en": "Cumulative repeat purchases", "zh": "累计重复购买次数"},
+        "clvplot_tracking_title": {"en": "Tracking repeat purchases", "zh": "重复购买跟踪"},
+        "clvplot_calibration_end": {"en": "End of calibration", "zh": "校准期结束"},
+        "clvplot_weeks": {"en": "Weeks since the first day of the log", "zh": "距数据首日的周数"},
+        "clvplot_days": {"en": "Days since the first day of the log", "zh": "距数据首日的天数"},
+        "clvplot_recency": {"en": "Recency (time of last purchase)", "zh": "最近购买时点"},
+        "clvplot_frequency": {"en": "Frequency (repeat purchases)", "zh": "频次（重复购买次数）"},
+        "clvplot_model_name": {"en": "Model", "zh": "模型"},
+        "clvplot_parameter": {"en": "Parameter", "zh": "参数"},
+        "clvplot_published": {"en": "Published", "zh": "文献值"},
+        "clvplot_log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
+        "clvplot_alive_title": {"en": "P(alive) of customers aged T = {T:.1f}", "zh": "客户年龄 T = {T:.1f} 时的存活概率"},
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# sBG: fit on the first periods, project the rest
+# ---------------------------------------------------------------------------------------------
+
+def sbg_projection(survivors: Sequence[float] | np.ndarray | pd.Series, fit_periods: int = 7,
+                   periods: int | None = None) -> tuple[ShiftedBetaGeo, pd.DataFrame]:
+    """Fit the sBG to periods 0..``fit_periods`` of a survival series and project to ``periods``.
+
+    Parameters
+    ----------
+    survivors
+        Customers still active at period 0 (the cohort size), 1, 2, ...
+    fit_periods
+        Last period used in the fit, from 1 to the last observed period.
+    periods
+        Last period of the projection; default the last observed period.
+
+    Returns
+    -------
+    model : ShiftedBetaGeo
+        Fitted on periods 0..``fit_periods``.
+    table : pandas.DataFrame
+        Index ``period`` 0..``periods``; columns ``actual`` (NaN beyond the data), ``projected``
+        (cohort size x S(t)) and ``in_fit`` (bool).
+
+    Examples
+    --------
+    >>> model, table = sbg_projection([1000, 869, 743, 653, 593, 551, 517, 491], fit_periods=7)
+    >>> model.params_.round(3).tolist()
+    [0.668, 3.806]
+    """
+    values = np.asarray(survivors, dtype=np.float64).reshape(-1)
+    if int(fit_periods) != fit_periods or not 1 <= fit_periods <= values.size - 1:
+        raise ValueError(f"fit_periods must be a whole number from 1 to {values.size - 1}, got {fit_periods!r}")
+    fit_periods = int(fit_periods)
+    last = values.size - 1 if periods is None else int(periods)
+    if last < fit_periods:
+        raise ValueError(f"periods ({last}) must be at least fit_periods ({fit_periods})")
+    model = ShiftedBetaGeo().fit(values[: fit_periods + 1])
+    t = np.arange(last + 1)
+    actual = np.full(last + 1, np.nan)
+    n = min(values.size, last + 1)
+    actual[:n] = values[:n]
+    table = pd.DataFrame({"actual": actual, "projected": values[0] * model.survival_function(t),
+                          "in_fit": t <= fit_periods}, index=pd.Index(t, name="period"))
+    return model, table
+
+
+def plot_sbg_projection(survivors: Sequence[float] | np.ndarray | pd.Series, fit_periods: int = 7,
+                        lang: str = "en", ax: "Axes | None" = None, title: str | None = None,
+                        period_label: str | None = None) -> "Axes":
+    """Draw actual survivors (dots) and the sBG projection (line), the fit period shaded."""
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    _, table = sbg_projection(survivors, fit_periods)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    ax.axvspan(0, fit_periods, color="grey", alpha=0.12, label=label("clvplot_fit_period", lang))
+    ax.plot(table.index, table["projected"], lw=2, color="C0", label=label("clvplot_projected", lang))
+    ax.plot(table.index, table["actual"], "o", color="C3", label=label("clvplot_actual", lang))
+    ax.set_xlabel(period_label or label("clvplot_period", lang))
+    ax.set_ylabel(label("clvplot_surviving", lang))
+    ax.set_ylim(0, None)
+    ax.set_title(title or label("clvplot_sbg_title", lang).format(n=fit_periods))
+    ax.legend(loc="upper right")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# calibration vs holdout
+# ---------------------------------------------------------------------------------------------
+
+def _column(model, name: str) -> str:
+    return (getattr(model, "columns", None) or {}).get(name, name)
+
+
+def calibration_holdout_table(model, data: pd.DataFrame, max_frequency: int = 7,
+                              holdout_col: str = "frequency_holdout",
+                              duration_col: str = "duration_holdout") -> pd.DataFrame:
+    """Mean holdout purchases by calibration frequency, actual and predicted.
+
+    Customers with ``max_frequency`` or more calibration repeat purchases share the last row.
+    The prediction of each customer is ``model.expected_purchases(data, duration)``.
+
+    Parameters
+    ----------
+    model
+        Fitted BG/NBD or Pareto/NBD (its ``columns`` name the calibration columns).
+    data
+        Customer table from :func:`crmlab.rfm.summarize` with ``calibration_end``.
+    max_frequency
+        Calibration frequency from which customers are pooled.
+    holdout_col, duration_col
+        Columns with the holdout purchases and the holdout length (model time unit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``frequency`` (0..max_frequency, the last meaning "or more"); columns
+        ``customers``, ``actual`` and ``predicted`` (means per customer).
+    """
+    if int(max_frequency) != max_frequency or max_frequency < 1:
+        raise ValueError(f"max_frequency must be a whole number >= 1, got {max_frequency!r}")
+    for column in (_column(model, "frequency"), holdout_col, duration_col):
+        if column not in data.columns:
+            raise ValueError(f"calibration_holdout_table: missing column {column!r}")
+    duration = data[duration_col].to_numpy(dtype=np.float64)
+    t = duration[0] if np.all(duration == duration[0]) else duration
+    predicted = np.asarray(model.expected_purchases(data, t), dtype=np.float64)
+    group = np.minimum(data[_column(model, "frequency")].to_numpy(), max_frequency).astype(int)
+    frame = pd.DataFrame({"frequency": group, "actual": data[holdout_col].to_numpy(dtype=np.float64),
+                          "predicted": predicted})
+    table = frame.groupby("frequency").agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                           predicted=("predicted", "mean"))
+    return table.reindex(range(int(max_frequency) + 1)).dropna(how="all").astype({"customers": int})
+
+
+def plot_calibration_holdout(table: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
+    """Draw :func:`calibration_holdout_table`: actual and predicted means by calibration frequency."""
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    x = table.index.to_numpy()
+    ax.plot(x, table["actual"], "o-", color="C3", label=label("clvplot_actual", lang))
+    ax.plot(x, table["predicted"], "s--", color="C0", label=label("clvplot_model", lang))
+    ticks = [str(v) for v in x]
+    ticks[-1] = f"{x[-1]}+"
+    ax.set_xticks(x, ticks)
+    ax.set_xlabel(label("clvplot_cal_frequency", lang))
+    ax.set_ylabel(label("clvplot_mean_holdout", lang))
+    ax.set_title(label("clvplot_cal_holdout_title", lang))
+    ax.legend(loc="upper left")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# cumulative tracking
+# ---------------------------------------------------------------------------------------------
+
+def tracking_table(model, log: pd.DataFrame, customer_col: str, date_col: str,
+                   observation_end=None, calibration_end=None, time_unit: str = "W") -> pd.DataFrame:
+    """Cumulative repeat purchases of a cohort, actual and expected, at the end of each period.
+
+    Time runs from the first day of the log. A customer whose first purchase is ``s_i``
+    time units after it is, at time ``t``, a customer of age ``t - s_i``; the model expects
+    ``E[X(t - s_i)]`` repeat purchases of them (``expected_purchases_new_customer``), and the
+    expected curve is the sum of these over the customers. The actual curve counts repeat
+    purchase days (same-day purchases merged, the first day left out, as in
+    :func:`crmlab.rfm.summarize`) up to ``t``. With ``calibration_end``, only customers whose
+    first purchase is on or before it are counted (those the model was fitted on).
+
+    Parameters
+    ----------
+    model
+        Fitted BG/NBD or Pareto/NBD (anything with ``expected_purchases_new_customer(t)``).
+    log
+        Transaction log, checked with :func:`crmlab.transactions.validate`.
+    customer_col, date_col
+        Its customer id and date columns.
+    observation_end
+        Last day (inclusive); default the last day of the log.
+    calibration_end
+        Optional end of the calibration period, to choose the cohort.
+    time_unit
+        ``"W"`` (weeks) or ``"D"`` (days), the model's time unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``t`` (periods since the first day: 1, 2, ... and the observation end);
+        columns ``actual`` and ``expected`` (cumulative repeat purchases).
+    """
+    if time_unit not in TIME_UNIT_DAYS:
+        raise ValueError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}")
+    unit = TIME_UNIT_DAYS[time_unit]
+    clean = validate(log, customer_col, date_col, None, observation_end)
+    days = clean[date_col].to_numpy().astype("datetime64[D]").astype(np.int64)
+    start = int(days.min())
+    end = int(days.max()) if observation_end is None else int(
+        np.datetime64(pd.Timestamp(observation_end).date(), "D").astype(np.int64))
+    codes, _ = pd.factorize(clean[customer_col])
+    purchases = pd.DataFrame({"customer": codes, "day": days}).drop_duplicates()
+    first = purchases.groupby("customer")["day"].transform("min").to_numpy()
+    if calibration_end is not None:
+        cal_day = int(np.datetime64(pd.Timestamp(calibration_end).date(), "D").astype(np.int64))
+        if cal_day >= end:
+            raise ValueError("calibration_end must be before the observation end")
+        keep = first <= cal_day
+        if not keep.any():
+            raise TransactionLogError(f"column {date_col!r}: no customer bought on or before calibration_end")
+        purchases, first = purchases[keep], first[keep]
+    repeat_days = np.sort(purchases["day"].to_numpy()[purchases["day"].to_numpy() > first] - start)
+    first_days = purchases.assign(first=first).groupby("customer")["first"].first().to_numpy() - start
+    span = end - start
+    step = int(unit)
+    offsets = np.arange(step, span + 1, step)
+    if offsets.size == 0 or offsets[-1] != span:
+        offsets = np.append(offsets, span)
+    actual = np.searchsorted(repeat_days, offsets, side="right").astype(np.float64)
+    starts, counts = np.unique(first_days, return_counts=True)
+    ages = np.clip(offsets[:, None] - starts[None, :], 0, None) / unit
+    expected_each = np.asarray(model.expected_purchases_new_customer(ages.ravel()), dtype=np.float64).reshape(ages.shape)
+    expected = expected_each @ counts.astype(np.float64)
+    return pd.DataFrame({"actual": actual, "expected": expected}, index=pd.Index(offsets / unit, name="t"))
+
+
+def plot_tracking(table: pd.DataFrame, calibration_end_t: float | None = None, lang: str = "en",
+                  ax: "Axes | None" = None, time_unit: str = "W") -> "Axes":
+    """Draw :func:`tracking_table`; a dotted line marks the end of calibration."""
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(table.index, table["actual"], color="C3", lw=2, label=label("clvplot_actual", lang))
+    ax.plot(table.index, table["expected"], color="C0", lw=2, ls="--", label=label("clvplot_model", lang))
+    if calibration_end_t is not None:
+        ax.axvline(calibration_end_t, color="grey", ls=":", label=label("clvplot_calibration_end", lang))
+    ax.set_xlabel(label("clvplot_weeks" if time_unit == "W" else "clvplot_days", lang))
+    ax.set_ylabel(label("clvplot_cum_repeat", lang))
+    ax.set_title(label("clvplot_tracking_title", lang))
+    ax.legend(loc="upper left")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# P(alive) matrix
+# ---------------------------------------------------------------------------------------------
+
+def probability_alive_matrix(model, T: float, max_frequency: int = 20, recency_step: float = 1.0) -> pd.DataFrame:
+    """P(alive) of a customer aged ``T`` for every frequency 0..max_frequency and recency 0..T.
+
+    A customer without repeat purchases has recency 0 by definition, so the frequency-0 row
+    holds that customer's P(alive) in every column.
+
+    Parameters
+    ----------
+    model
+        Fitted BG/NBD or Pareto/NBD.
+    T
+        Customer age (model time unit), e.g. the length of the calibration period.
+    max_frequency
+        Largest frequency in the grid.
+    recency_step
+        Spacing of the recency grid; the grid is 0, step, 2 step, ... up to T.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``frequency``, columns recency values, entries P(alive) in [0, 1].
+    """
+    if not (np.isfinite(T) and T > 0):
+        raise ValueError(f"T must be positive, got {T!r}")
+    if int(max_frequency) != max_frequency or max_frequency < 0:
+        raise ValueError(f"max_frequency must be a whole number >= 0, got {max_frequency!r}")
+    if not recency_step > 0:
+        raise ValueError(f"recency_step must be positive, got {recency_step!r}")
+    recency = np.arange(0.0, T + 1e-9, recency_step)
+    frequency = np.arange(int(max_frequency) + 1, dtype=np.float64)
+    f, r = np.meshgrid(frequency, recency, indexing="ij")
+    r = np.where(f == 0, 0.0, r)
+    grid = pd.DataFrame({_column(model, "frequency"): f.ravel(), _column(model, "recency"): r.ravel(),
+                         _column(model, "T"): np.full(f.size, float(T))})
+    alive = np.asarray(model.probability_alive(grid), dtype=np.float64).reshape(f.shape)
+    matrix = pd.DataFrame(alive, index=pd.Index(frequency.astype(int), name="frequency"),
+                          columns=pd.Index(np.round(recency, 6), name="recency"))
+    matrix.attrs["T"] = float(T)
+    return matrix
+
+
+def plot_probability_alive_matrix(matrix: pd.DataFrame, T: float | None = None, lang: str = "en",
+                                  ax: "Axes | None" = None) -> "Axes":
+    """Heatmap of :func:`probability_alive_matrix`: frequency up, recency to the right."""
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    recency = matrix.columns.to_numpy(dtype=np.float64)
+    frequency = matrix.index.to_numpy()
+    image = ax.imshow(matrix.to_numpy(), origin="lower", aspect="auto", cmap="RdYlGn", vmin=0, vmax=1,
+                      extent=(recency[0], recency[-1], frequency[0] - 0.5, frequency[-1] + 0.5))
+    ax.figure.colorbar(image, ax=ax, label=label("probability_alive", lang))
+    ax.set_xlabel(label("clvplot_recency", lang))
+    ax.set_ylabel(label("clvplot_frequency", lang))
+    ax.grid(False)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(label("clvplot_alive_title", lang).format(T=matrix.attrs.get("T", recency[-1]) if T is None else T))
+    return ax

@@ -1,0 +1,114 @@
+"""The model-checking views of lecture 08 (crmlab.clv_plots) against hand computations."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlab import clv_plots
+from crmlab.datasets import load_cdnow, load_retention_cohorts
+from crmlab.models import BetaGeo, ParetoNBD
+from crmlab.rfm import summarize
+
+COLUMNS = {"frequency": "frequency_cal", "recency": "recency_cal", "T": "T_cal"}
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    log = load_cdnow("sample")
+    customers = summarize(log, "customer_id", "date", "dollar_value", calibration_end="1997-09-30",
+                          observation_end="1998-06-30", time_unit="W")
+    model = BetaGeo(columns=COLUMNS).set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    return log, customers, model
+
+
+def test_sbg_projection_reproduces_the_published_fit_and_the_survival_function():
+    cohorts = load_retention_cohorts()
+    regular = cohorts[cohorts["cohort"] == "regular"].sort_values("year")["surviving_customers"].to_numpy()
+    model, table = clv_plots.sbg_projection(regular, fit_periods=7)
+    assert model.params_.round(3).tolist() == [0.704, 1.182]
+    alpha, beta = model.params_
+    survival = 1.0
+    for t in range(1, 13):  # S(t) = prod of retention rates (beta + k - 1) / (alpha + beta + k - 1)
+        survival *= (beta + t - 1) / (alpha + beta + t - 1)
+        assert table.loc[t, "projected"] == pytest.approx(1000 * survival, rel=1e-10)
+    assert table["in_fit"].sum() == 8 and table.loc[12, "actual"] == 173
+    with pytest.raises(ValueError, match="fit_periods"):
+        clv_plots.sbg_projection(regular, fit_periods=13)
+
+
+def test_calibration_holdout_table_means_by_frequency(cdnow):
+    _, customers, model = cdnow
+    table = clv_plots.calibration_holdout_table(model, customers, max_frequency=7)
+    assert table["customers"].sum() == len(customers) == 2357
+    assert table.loc[0, "customers"] == 1411
+    pooled = customers[customers["frequency_cal"] >= 7]
+    assert table.loc[7, "actual"] == pytest.approx(pooled["frequency_holdout"].mean())
+    predicted = model.expected_purchases(pooled, 39.0)
+    assert table.loc[7, "predicted"] == pytest.approx(predicted.mean())
+    # the weighted mean of the rows is the overall mean
+    assert (table["customers"] * table["actual"]).sum() == pytest.approx(customers["frequency_holdout"].sum())
+
+
+def test_tracking_curve_sums_new_customer_expectations_over_the_cohort(cdnow):
+    log, customers, model = cdnow
+    table = clv_plots.tracking_table(model, log, "customer_id", "date", "1998-06-30", "1997-09-30")
+    first = log.groupby("customer_id")["date"].min()
+    start = log["date"].min()
+    for t in (10.0, 39.0, table.index[-1]):
+        ages = np.clip(t - (first - start).dt.days.to_numpy() / 7, 0, None)
+        expected = sum(float(model.expected_purchases_new_customer(age)) for age in ages)
+        assert table.loc[t, "expected"] == pytest.approx(expected, rel=1e-10)
+    # every repeat purchase day of the cohort is counted by the end
+    assert table["actual"].iloc[-1] == (customers["frequency_cal"] + customers["frequency_holdout"]).sum()
+    assert table.index[-1] == pytest.approx(545 / 7)
+    assert np.all(np.diff(table["actual"]) >= 0) and np.all(np.diff(table["expected"]) > 0)
+    # the published BG/NBD tracks the cumulative total within 5% at the end of the holdout
+    assert abs(table["expected"].iloc[-1] / table["actual"].iloc[-1] - 1) < 0.05
+
+
+def test_tracking_table_counts_one_purchase_per_day():
+    log = pd.DataFrame({"id": [1, 1, 1, 2], "day": ["2024-01-01", "2024-01-01", "2024-01-09", "2024-01-03"]})
+    model = BetaGeo().set_params_values(r=0.5, alpha=2.0, a=1.5, b=3.0)
+    table = clv_plots.tracking_table(model, log, "id", "day", "2024-01-15")
+    assert table["actual"].tolist() == [0.0, 1.0]  # the repeat on day 8 falls in week 2
+    assert table.index.tolist() == [1.0, 2.0]
+    assert table.loc[2.0, "expected"] == pytest.approx(float(model.expected_purchases_new_customer(2.0))
+                                                       + float(model.expected_purchases_new_customer(12 / 7)))
+
+
+@pytest.mark.parametrize("model", [
+    BetaGeo(columns=COLUMNS).set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426),
+    ParetoNBD(columns=COLUMNS).set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669),
+])
+def test_probability_alive_matrix_matches_the_model_and_is_monotone(model):
+    matrix = clv_plots.probability_alive_matrix(model, T=38.86, max_frequency=10)
+    assert matrix.shape == (11, 39)
+    values = matrix.to_numpy()
+    assert np.all((values >= 0) & (values <= 1))
+    assert np.all(np.diff(values[1:], axis=1) > 0), "more recent last purchase -> more likely alive"
+    one = pd.DataFrame({"frequency_cal": [3.0], "recency_cal": [20.0], "T_cal": [38.86]})
+    assert matrix.loc[3, 20.0] == pytest.approx(float(model.probability_alive(one).iloc[0]))
+    assert np.allclose(values[0], values[0, 0])
+    if isinstance(model, BetaGeo):
+        assert np.all(values[0] == 1.0)
+
+
+def test_plots_draw_their_tables_in_both_languages(cdnow):
+    log, customers, model = cdnow
+    table = clv_plots.calibration_holdout_table(model, customers)
+    ax = clv_plots.plot_calibration_holdout(table, lang="zh")
+    assert ax.get_title() == "校准期与验证期对比"
+    assert np.allclose(ax.lines[0].get_ydata(), table["actual"])
+    plt.close(ax.figure)
+    ax = clv_plots.plot_probability_alive_matrix(clv_plots.probability_alive_matrix(model, 38.86, 5), lang="en")
+    assert ax.get_ylabel().startswith("Frequency")
+    plt.close(ax.figure)
+    ax = clv_plots.plot_sbg_projection([1000, 869, 743, 653, 593, 551, 517, 491], fit_periods=4, lang="zh")
+    assert "sBG" in ax.get_title()
+    plt.close(ax.figure)
