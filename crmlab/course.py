@@ -113,9 +113,9 @@ def build_exercises(root: Path, out_dir: Path) -> list[Path]:
     ``autograder/`` (grade with ``otter grade`` or ``otter run``).
     """
     built = []
-    for master in sorted(root.glob("*/[0-9][0-9]_*.ipynb")):
-        target = out_dir / master.parent.name
-        subprocess.run([sys.executable, "-m", "otter", "assign", "--no-pdfs", "-v", str(master), str(target)],
+    for master in sorted(root.resolve().glob("*/[0-9][0-9]_*.ipynb")):
+        target = out_dir.resolve() / master.parent.name
+        subprocess.run([sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(target)],
                        check=True, cwd=master.parent)
         built.append(target)
     return built
