@@ -462,6 +462,26 @@ class ParametricModel:
                              f"numbers for {list(self.parameter_names)}, got {values}")
         return vector
 
+    def _fit_purchase_patterns(self, data: pd.DataFrame, weights: Sequence[float] | np.ndarray | None,
+                               log_likelihood_of: Callable) -> None:
+        """Fit a (frequency, recency, T) model: one likelihood term per distinct pattern, weighted by its count.
+
+        ``log_likelihood_of(params, x, t_x, T, want_gradient)`` returns the per-pattern log-likelihood
+        (and its gradient); BG/NBD and Pareto/NBD share everything else.
+        """
+        columns = self._data(data)
+        _require_repeat_buyers(columns["frequency"], self.model_name, (self.columns or {}).get("frequency", "frequency"))
+        patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["T"],
+                                            weights=None if weights is None else np.asarray(weights, float))
+        x, t_x, T = patterns.T
+
+        def log_likelihood(params: np.ndarray, want_gradient: bool):
+            return log_likelihood_of(params, x, t_x, T, want_gradient)
+
+        result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
+                                         max_iter=self.max_iter, model=self.model_name)
+        self._store_fit(result, counts.sum(), len(counts))
+
     def _store_fit(self, result: FitResult, n_customers: float, n_patterns: int) -> None:
         names = list(self.parameter_names)
         self.params_ = pd.Series(result.params, index=names, name="estimate")

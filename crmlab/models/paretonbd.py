@@ -54,8 +54,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlab.models.base import (ParametricModel, _require_repeat_buyers, as_output, compress_rows,
-                                maximize_log_likelihood, validate_customer_table)
+from crmlab.models.base import ParametricModel, as_output, compress_rows, validate_customer_table
 
 __all__ = ["ParetoNBD", "log_hyp2f1_one"]
 
@@ -276,18 +275,7 @@ class ParetoNBD(ParametricModel):
         ParetoNBD
             ``self``, fitted.
         """
-        columns = self._data(data)
-        _require_repeat_buyers(columns["frequency"], self.model_name, (self.columns or {}).get("frequency", "frequency"))
-        patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["T"],
-                                            weights=None if weights is None else np.asarray(weights, float))
-        x, t_x, T = patterns.T
-
-        def log_likelihood(params: np.ndarray, want_gradient: bool):
-            return _log_likelihood(params, x, t_x, T, want_gradient)
-
-        result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
-                                         max_iter=self.max_iter, model=self.model_name)
-        self._store_fit(result, counts.sum(), len(counts))
+        self._fit_purchase_patterns(data, weights, _log_likelihood)
         return self
 
     def log_likelihood(self, data: pd.DataFrame) -> float:
