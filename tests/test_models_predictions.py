@@ -194,6 +194,53 @@ def test_paretonbd_new_customer_expectation_matches_integration(s):
     assert model.expected_purchases_new_customer(t) == pytest.approx(by_integration, rel=1e-8)
 
 
+def _pareto_individual_pmf(n: int, t: float, lam: float, mu: float) -> float:
+    """P(X(t) = n | lambda, mu): Poisson purchases while alive, exponential lifetime.
+
+    Alive at t: Poisson(n; lambda t) e^(-mu t). Left at tau < t: integrating Poisson(n; lambda tau) mu e^(-mu tau)
+    over (0, t) gives lambda^n mu / (lambda + mu)^(n+1) times P(Gamma(n + 1, lambda + mu) <= t).
+    """
+    alive = np.exp(n * np.log(lam * t) - lam * t - special.gammaln(n + 1) - mu * t) if lam > 0 else float(n == 0) * np.exp(-mu * t)
+    if mu == 0:
+        return alive
+    if lam == 0:
+        return alive + float(n == 0) * -np.expm1(-mu * t)
+    return alive + np.exp(n * np.log(lam) + np.log(mu) - (n + 1) * np.log(lam + mu)) * special.gammainc(n + 1, (lam + mu) * t)
+
+
+@pytest.mark.parametrize("params", PARETO_BRANCHES[:2])
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_paretonbd_purchase_distribution_matches_integration(params, n):
+    r, alpha, s, beta = params.values()
+    model = ParetoNBD().set_params_values(**params)
+    by_integration = gamma_expect(lambda mu: gamma_expect(lambda lam: _pareto_individual_pmf(n, 39.0, lam, mu), r, alpha),
+                                  s, beta)
+    assert model.probability_of_purchases(n, 39.0) == pytest.approx(by_integration, rel=1e-7, abs=1e-12)
+
+
+@pytest.mark.parametrize("params", PARETO_BRANCHES)
+@pytest.mark.parametrize("t", [0.5, 39.0, 520.0])
+def test_paretonbd_purchase_distribution_sums_to_one_with_the_right_mean(params, t):
+    model = ParetoNBD().set_params_values(**params)
+    n = np.arange(0, 20000)   # r = 2, alpha = 1 buys ~2 a week: over 520 weeks the tail reaches past 4,000
+    pmf = model.probability_of_purchases(n, t)
+    assert np.all(np.isfinite(pmf)) and np.all(pmf >= 0)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
+    assert (n * pmf).sum() == pytest.approx(model.expected_purchases_new_customer(t), rel=1e-8)
+
+
+def test_paretonbd_purchase_distribution_shapes_and_bad_input():
+    model = ParetoNBD().set_params_values(**PARETO)
+    grid = model.probability_of_purchases(np.arange(3)[:, None], np.array([0.0, 10.0, 39.0]))
+    assert grid.shape == (3, 3)
+    assert grid[:, 0].tolist() == [1.0, 0.0, 0.0]            # nothing can happen in no time
+    assert np.all(np.diff(grid[0]) < 0)                      # P(no purchase) falls with time
+    with pytest.raises(ValueError, match="whole numbers"):
+        model.probability_of_purchases(1.5, 10.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        model.probability_of_purchases(1, -1.0)
+
+
 # ------------------------------------------------------------------------------------------------
 # Gamma-Gamma
 # ------------------------------------------------------------------------------------------------
@@ -374,8 +421,9 @@ def test_gammagamma_bgbb_sbg_analytic_gradients():
 
     x, m = np.array([1, 2, 10, 150.0]), np.array([20.0, 35.5, 12.0, 80.0])
     theta = np.array([6.25, 3.74, 15.44])
-    np.testing.assert_allclose(gammagamma._log_likelihood(theta, x, m, True)[1],
-                               _finite_difference(lambda p: gammagamma._log_likelihood(p, x, m, False)[0], theta),
+    spend = gammagamma._SpendPatterns(x, m)
+    np.testing.assert_allclose(gammagamma._log_likelihood(theta, spend, True)[1],
+                               _finite_difference(lambda p: gammagamma._log_likelihood(p, spend, False)[0], theta),
                                rtol=1e-5, atol=1e-6)
     terms = bgbb._terms(np.array([0, 1, 3, 6, 2.0]), np.array([0, 1, 5, 6, 3.0]), np.array([6, 6, 6, 6, 10.0]))
     theta = np.array([1.204, 0.750, 0.657, 2.783])

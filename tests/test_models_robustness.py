@@ -53,6 +53,8 @@ def _check_finite_predictions(model, grid: pd.DataFrame) -> None:
             assert np.all(expected >= 0)
             new = np.asarray(model.expected_purchases_new_customer(t))
             assert np.all(np.isfinite(new)) and np.all(new >= 0)
+            pmf = model.probability_of_purchases(np.array([0, 1, 10, 1000]), t)
+            assert np.all(np.isfinite(pmf)) and np.all((pmf >= 0) & (pmf <= 1 + 1e-12))
 
 
 @pytest.mark.parametrize("params", BGNBD_PARAMS)

@@ -51,6 +51,7 @@ __all__ = [
     "FitResult",
     "validate_customer_table",
     "compress_rows",
+    "Distinct",
     "maximize_log_likelihood",
     "ParametricModel",
 ]
@@ -216,6 +217,30 @@ def compress_rows(*columns: np.ndarray, weights: np.ndarray | None = None) -> tu
     counts = np.bincount(inverse, weights=None if weights is None else np.asarray(weights, dtype=np.float64),
                          minlength=n_patterns).astype(np.float64)
     return patterns, counts, inverse
+
+
+class Distinct:
+    """The distinct values of one column and the position of every row's value among them.
+
+    A function of that column alone (a gamma function of the frequency, a log of ``alpha + T``)
+    is then evaluated once per distinct value and spread back to the rows: a million
+    customers have only dozens of distinct frequencies and a few hundred distinct ages.
+
+    Examples
+    --------
+    >>> frequency = Distinct(np.array([2.0, 0.0, 2.0, 5.0]))
+    >>> frequency.values.tolist(), frequency.spread(frequency.values ** 2).tolist()
+    ([0.0, 2.0, 5.0], [4.0, 0.0, 4.0, 25.0])
+    """
+
+    __slots__ = ("values", "index")
+
+    def __init__(self, column: np.ndarray) -> None:
+        self.values, self.index = np.unique(np.asarray(column, dtype=np.float64), return_inverse=True)
+
+    def spread(self, per_value: np.ndarray) -> np.ndarray:
+        """Values computed for :attr:`values`, repeated for every row."""
+        return per_value[self.index]
 
 
 def _require_repeat_buyers(frequency: np.ndarray, model: str, column: str) -> None:
@@ -466,17 +491,19 @@ class ParametricModel:
                                log_likelihood_of: Callable) -> None:
         """Fit a (frequency, recency, T) model: one likelihood term per distinct pattern, weighted by its count.
 
-        ``log_likelihood_of(params, x, t_x, T, want_gradient)`` returns the per-pattern log-likelihood
-        (and its gradient); BG/NBD and Pareto/NBD share everything else.
+        ``log_likelihood_of(params, x, t_x, T, want_gradient, distinct)`` returns the per-pattern
+        log-likelihood (and its gradient); ``distinct`` holds the :class:`Distinct` values of the three
+        columns, found once here rather than at every evaluation. BG/NBD and Pareto/NBD share everything else.
         """
         columns = self._data(data)
         _require_repeat_buyers(columns["frequency"], self.model_name, (self.columns or {}).get("frequency", "frequency"))
         patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["T"],
                                             weights=None if weights is None else np.asarray(weights, float))
         x, t_x, T = patterns.T
+        distinct = (Distinct(x), Distinct(t_x), Distinct(T))
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
-            return log_likelihood_of(params, x, t_x, T, want_gradient)
+            return log_likelihood_of(params, x, t_x, T, want_gradient, distinct)
 
         result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
                                          max_iter=self.max_iter, model=self.model_name)

@@ -38,25 +38,34 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from crmlab.models.base import ParametricModel, as_output, validate_customer_table
+from crmlab.models.base import Distinct, ParametricModel, as_output, validate_customer_table
 
 __all__ = ["BetaGeo"]
 
 _COLUMNS = ("frequency", "recency", "T")
 
 
-def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                    want_gradient: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per-pattern log-likelihood of the BG/NBD and its gradient in (r, alpha, a, b)."""
+def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, want_gradient: bool,
+                    distinct: tuple[Distinct, Distinct, Distinct] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per-pattern log-likelihood of the BG/NBD and its gradient in (r, alpha, a, b).
+
+    ``distinct`` (the :class:`Distinct` values of x, t_x and T) lets every gamma, beta and log
+    term that depends on one column only be computed once per distinct value.
+    """
     r, alpha, a, b = params
-    repeat = x > 0
-    x1 = np.where(repeat, x, 1.0)  # keeps b + x - 1 > 0 in the (masked) second term
-    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    log_alpha_T = np.log(alpha + T)
-    log_alpha_tx = np.log(alpha + t_x)
+    by_x, by_tx, by_T = distinct or (Distinct(x), Distinct(t_x), Distinct(T))
+    xs = by_x.values                    # the distinct frequencies
+    repeat = xs > 0
+    xs1 = np.where(repeat, xs, 1.0)     # keeps b + x - 1 > 0 in the (masked) second term
     betaln_ab = special.betaln(a, b)
-    term1 = special.betaln(a, b + x) - betaln_ab - (r + x) * log_alpha_T
-    term2 = np.where(repeat, special.betaln(a + 1, b + x1 - 1) - betaln_ab - (r + x) * log_alpha_tx, -np.inf)
+    common = by_x.spread(special.gammaln(r + xs) - special.gammaln(r) + r * np.log(alpha))
+    log_alpha_T = by_T.spread(np.log(alpha + by_T.values))
+    log_alpha_tx = by_tx.spread(np.log(alpha + by_tx.values))
+    r_x = r + x
+    term1 = by_x.spread(special.betaln(a, b + xs) - betaln_ab) - r_x * log_alpha_T
+    # the "dropped out right after the last purchase" branch; -inf (absent) when x = 0
+    term2 = by_x.spread(np.where(repeat, special.betaln(a + 1, b + xs1 - 1) - betaln_ab, -np.inf)) - r_x * log_alpha_tx
     combined = np.logaddexp(term1, term2)
     ll = common + combined
     if not want_gradient:
@@ -64,13 +73,13 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.nd
     w2 = np.exp(term2 - combined)  # share of the "dropped out at t_x" branch, 0 when x = 0
     w1 = 1.0 - w2
     psi = special.digamma
-    psi_ab = psi(a + b)
-    psi_abx = psi(a + b + x)
-    d_r = psi(r + x) - psi(r) + np.log(alpha) - w1 * log_alpha_T - w2 * log_alpha_tx
-    d_alpha = r / alpha - w1 * (r + x) / (alpha + T) - w2 * (r + x) / (alpha + t_x)
-    d_a = w1 * (psi_ab - psi_abx) + w2 * (psi(a + 1) - psi(a) + psi_ab - psi_abx)
-    d_b = w1 * (psi(b + x) - psi_abx - psi(b) + psi_ab) + w2 * np.where(
-        repeat, psi(b + x1 - 1) - psi_abx - psi(b) + psi_ab, 0.0)
+    psi_ab, psi_abx = psi(a + b), psi(a + b + xs)
+    d_r = by_x.spread(psi(r + xs) - psi(r) + np.log(alpha)) - w1 * log_alpha_T - w2 * log_alpha_tx
+    d_alpha = r / alpha - r_x * (w1 * by_T.spread(1.0 / (alpha + by_T.values))
+                                 + w2 * by_tx.spread(1.0 / (alpha + by_tx.values)))
+    d_a = by_x.spread(psi_ab - psi_abx) + w2 * (psi(a + 1) - psi(a))
+    d_b = (w1 * by_x.spread(psi(b + xs) - psi_abx - psi(b) + psi_ab)
+           + w2 * by_x.spread(np.where(repeat, psi(b + xs1 - 1) - psi_abx - psi(b) + psi_ab, 0.0)))
     return ll, np.column_stack([d_r, d_alpha, d_a, d_b])
 
 

@@ -35,35 +35,43 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlab.models.base import ParametricModel, as_output, compress_rows, maximize_log_likelihood, validate_customer_table
+from crmlab.models.base import (Distinct, ParametricModel, as_output, compress_rows, maximize_log_likelihood,
+                                validate_customer_table)
 
 __all__ = ["GammaGamma"]
 
 
-def _log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray,
-                    want_gradient: bool, by_frequency: tuple[np.ndarray, np.ndarray] | None = None
+class _SpendPatterns:
+    """Distinct (x, mean spend) pairs with every term of the likelihood that no parameter touches."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
+        self.x, self.xm = x, x * m
+        self.log_m = np.log(m)
+        self.x_log_xm = x * np.log(self.xm)      # x log(x m): the p-terms x log m + x log x
+        self.by_x = Distinct(x)
+
+
+def _log_likelihood(params: np.ndarray, data: _SpendPatterns, want_gradient: bool
                     ) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-pattern log density of the mean spend and its gradient in (p, q, gamma).
 
-    ``by_frequency = (distinct frequencies, index of each row's frequency)`` lets the gamma and
-    digamma functions, which depend on x only, be evaluated once per distinct frequency.
+    ``log f = lnG(px+q) - lnG(px) - lnG(q) + q log(gamma) + p x log(x m) - log m - (px+q) log(gamma + x m)``;
+    the gamma functions are evaluated once per distinct frequency, and only ``log(gamma + x m)`` is
+    computed per pattern at every evaluation.
     """
     p, q, gamma = params
-    x_values, x_index = (x, slice(None)) if by_frequency is None else by_frequency
-    px_values = p * x_values
-    px = p * x
-    log_scale = np.log(gamma + x * m)
-    log_m, log_x = np.log(m), np.log(x)
-    by_x = special.gammaln(px_values + q) - special.gammaln(px_values)
-    ll = (by_x[x_index] - special.gammaln(q) + q * np.log(gamma)
-          + (px - 1) * log_m + px * log_x - (px + q) * log_scale)
+    x, by_x = data.x, data.by_x
+    px_values = p * by_x.values
+    px_q = p * x + q
+    log_scale = np.log(gamma + data.xm)
+    ll = (by_x.spread(special.gammaln(px_values + q) - special.gammaln(px_values)) - special.gammaln(q)
+          + q * np.log(gamma) + p * data.x_log_xm - data.log_m - px_q * log_scale)
     if not want_gradient:
         return ll, None
     psi_pxq_values = special.digamma(px_values + q)
-    psi_pxq = psi_pxq_values[x_index]
-    d_p = x * ((psi_pxq_values - special.digamma(px_values))[x_index] + log_m + log_x - log_scale)
-    d_q = psi_pxq - special.digamma(q) + np.log(gamma) - log_scale
-    d_gamma = q / gamma - (px + q) / (gamma + x * m)
+    d_p = by_x.spread(by_x.values * (psi_pxq_values - special.digamma(px_values))) + data.x_log_xm - x * log_scale
+    d_q = by_x.spread(psi_pxq_values) - special.digamma(q) + np.log(gamma) - log_scale
+    d_gamma = q / gamma - px_q / (gamma + data.xm)
     return ll, np.column_stack([d_p, d_q, d_gamma])
 
 
@@ -141,11 +149,10 @@ class GammaGamma(ParametricModel):
                              "the spend model needs customers with repeat purchases")
         w = None if weights is None else np.asarray(weights, float)[repeat]
         patterns, counts, _ = compress_rows(columns["frequency"][repeat], columns["monetary_value"][repeat], weights=w)
-        x, m = patterns.T
-        by_frequency = np.unique(x, return_inverse=True)
+        spend_patterns = _SpendPatterns(*patterns.T)
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
-            return _log_likelihood(params, x, m, want_gradient, by_frequency)
+            return _log_likelihood(params, spend_patterns, want_gradient)
 
         result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
                                          max_iter=self.max_iter, model=self.model_name)
@@ -157,8 +164,8 @@ class GammaGamma(ParametricModel):
         """Full log-likelihood of the repeat buyers in ``data`` at the current parameters."""
         columns = self._data(data)
         repeat = columns["frequency"] > 0
-        ll, _ = _log_likelihood(self._fitted_params(), columns["frequency"][repeat],
-                                columns["monetary_value"][repeat], False)
+        ll, _ = _log_likelihood(self._fitted_params(), _SpendPatterns(columns["frequency"][repeat],
+                                                                      columns["monetary_value"][repeat]), False)
         return float(ll.sum())
 
     def mean_spend(self) -> float:

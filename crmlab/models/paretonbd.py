@@ -52,9 +52,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import integrate, special, stats
 
-from crmlab.models.base import ParametricModel, as_output, compress_rows, validate_customer_table
+from crmlab.models.base import Distinct, ParametricModel, as_output, compress_rows, validate_customer_table
 
 __all__ = ["ParetoNBD", "log_hyp2f1_one"]
 
@@ -177,19 +177,23 @@ def _log_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 
 
 def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                    want_gradient: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+                    want_gradient: bool = False, distinct: tuple[Distinct, Distinct, Distinct] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-pattern log-likelihood and, when asked, its analytic gradient in (r, alpha, s, beta).
 
     With L = exp(common) (exp(alive) + exp(died)) the gradient is
     d common + w_alive d alive + w_died d died, where w are the shares of the two terms and
     d log(F(t_x) - F(T)) = (d log F(t_x) - e^g d log F(T)) / (1 - e^g), g = log F(T) - log F(t_x).
+    ``distinct`` (:class:`Distinct` values of x, t_x, T) lets the gamma terms of x be computed once per
+    distinct frequency; the hypergeometric terms depend on all three columns and are computed per pattern.
     """
     if not want_gradient:
         common, alive, died = _log_terms(params, x, t_x, T)
         return common + np.logaddexp(alive, died), None
     r, alpha, s, beta = params
     n = len(x)
-    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    by_x = distinct[0] if distinct else Distinct(x)
+    common = by_x.spread(special.gammaln(r + by_x.values) - special.gammaln(r)) + r * np.log(alpha) + s * np.log(beta)
     alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     both, both_gradient = _log_F(r, alpha, s, beta, np.concatenate([x, x]), np.concatenate([t_x, T]), True)
     log_f_tx, log_f_T = both[:n], both[n:]
@@ -204,7 +208,8 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.nd
         e_g = np.exp(g)[:, None]
         d_gap = np.where(some_time[:, None], (grad_tx - e_g * grad_T) / (-np.expm1(g))[:, None], 0.0)
     share_alive = 1.0 - share_died
-    d_common = np.column_stack([special.digamma(r + x) - special.digamma(r) + np.log(alpha), np.full(n, r / alpha),
+    d_common = np.column_stack([by_x.spread(special.digamma(r + by_x.values) - special.digamma(r)) + np.log(alpha),
+                                np.full(n, r / alpha),
                                 np.full(n, np.log(beta)), np.full(n, s / beta)])
     d_alive = np.column_stack([-np.log(alpha + T), -(r + x) / (alpha + T), -np.log(beta + T), np.zeros(n)])
     d_alive[:, 3] = -s / (beta + T)
@@ -335,3 +340,54 @@ class ParetoNBD(ParametricModel):
         x, T = columns["frequency"], columns["T"]
         rate_part = (r + x) / (alpha + T) * (beta + T) * _expm1_ratio(s - 1, np.log1p(t / (beta + T)))
         return as_output(rate_part * self._alive(columns), data, "expected_purchases")
+
+    def probability_of_purchases(self, n: int | np.ndarray, t: float | np.ndarray) -> np.ndarray:
+        r"""P(X(t) = n): probability that a customer just acquired makes ``n`` purchases in ``(0, t]``.
+
+        A customer whose lifetime :math:`\tau` (Pareto of the second kind, survival
+        :math:`(\beta/(\beta+\tau))^s`) outlasts ``t`` buys a negative binomial number of times over
+        ``t``; one who leaves at :math:`\tau < t` does so over :math:`\tau`:
+
+        .. math::
+
+           P(X(t)=n) = \text{NB}\!\left(n; r, \tfrac{\alpha}{\alpha+t}\right)\left(\frac{\beta}{\beta+t}\right)^s
+           + \int_0^t \text{NB}\!\left(n; r, \tfrac{\alpha}{\alpha+\tau}\right)
+             \frac{s\,\beta^s}{(\beta+\tau)^{s+1}}\,d\tau .
+
+        Fader & Hardie ("Deriving an expression for P(X(t) = x) under the Pareto/NBD model") write the
+        integral with Gauss hypergeometric functions; here it is integrated numerically
+        (adaptive Gauss-Kronrod, all ``n`` and ``t`` at once) after substituting
+        :math:`u = \log(1 + \tau/\beta)`, which turns the lifetime density into the smooth
+        :math:`s e^{-su}`. Absolute error below 1e-12.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> model = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+        >>> round(float(model.probability_of_purchases(0, 39.0)), 3)
+        0.594
+        >>> pmf = model.probability_of_purchases(np.arange(500), 39.0)
+        >>> round(float(pmf.sum()), 9), round(float((np.arange(500) * pmf).sum()), 3)
+        (1.0, 1.213)
+        """
+        r, alpha, s, beta = self._fitted_params()
+        n, t = np.broadcast_arrays(np.asarray(n, dtype=np.float64), np.asarray(t, dtype=np.float64))
+        if np.any(n < 0) or np.any(n != np.round(n)):
+            raise ValueError("n must be whole numbers >= 0")
+        if np.any(t < 0) or not np.all(np.isfinite(t)):
+            raise ValueError("t must be finite and non-negative")
+        flat_n, flat_t = n.ravel(), t.ravel()
+        u_end = np.log1p(flat_t / beta)        # the lifetime range (0, t] in u = log(1 + tau / beta)
+
+        def negative_binomial(tau: np.ndarray) -> np.ndarray:
+            return np.exp(stats.nbinom.logpmf(flat_n, r, alpha / (alpha + tau)))
+
+        def left_before_t(v: float) -> np.ndarray:     # v in [0, 1] runs over (0, t] for every element
+            u = v * u_end
+            return negative_binomial(beta * np.expm1(u)) * s * np.exp(-s * u) * u_end
+
+        still_alive = negative_binomial(flat_t) * np.exp(-s * u_end)
+        if flat_n.size == 0:
+            return np.zeros(n.shape)
+        left, _ = integrate.quad_vec(left_before_t, 0.0, 1.0, epsabs=1e-13, epsrel=1e-10, norm="max")
+        return (still_alive + left).reshape(n.shape)
