@@ -63,9 +63,12 @@ ONLINE_RETAIL_NON_PRODUCT_CODES: tuple[str, ...] = (
     "BANK CHARGES",
     "AMAZONFEE",
     "CRUK",
+    "PADS",
 )
-"""Online Retail stock codes that are postage, fees, manual adjustments, discounts or samples rather
-than goods (see ``datasets/online_retail/README.md``). Gift vouchers (``gift_0001_*``) and the
+"""Online Retail stock codes, spelled as in the raw file, that are postage, fees, manual adjustments,
+discounts, samples or price fillers (``PADS``, cushion pads at 0.001) rather than goods (see
+``datasets/online_retail/README.md``); :data:`crmlab.transactions.DEFAULT_NON_PRODUCT_CODES` is the
+same list upper-cased. Gift vouchers (``gift_0001_*``) and the
 ``DCGS*`` codes are goods sold through other channels and are not in this list."""
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import lang
+from crmlab.datasets import ONLINE_RETAIL_NON_PRODUCT_CODES
 
 __all__ = [
     "DateLike",
@@ -54,20 +55,9 @@ DateLike = Union[str, datetime.date, pd.Timestamp, np.datetime64]
 #: samples (S), bank charges, Amazon fees, CRUK commission, cushion pads at
 #: 0.001 (PADS) and bad-debt adjustments (B). Matched after stripping blanks and
 #: upper-casing, so the single lower-case "m" line counts as "M". Gift vouchers
-#: (``gift_0001_*``) are kept: a customer pays for them.
-DEFAULT_NON_PRODUCT_CODES: tuple[str, ...] = (
-    "POST",
-    "DOT",
-    "M",
-    "C2",
-    "D",
-    "S",
-    "BANK CHARGES",
-    "AMAZONFEE",
-    "CRUK",
-    "PADS",
-    "B",
-)
+#: (``gift_0001_*``) are kept: a customer pays for them. The list is
+#: :data:`crmlab.datasets.ONLINE_RETAIL_NON_PRODUCT_CODES` upper-cased.
+DEFAULT_NON_PRODUCT_CODES: tuple[str, ...] = tuple(dict.fromkeys(code.upper() for code in ONLINE_RETAIL_NON_PRODUCT_CODES))
 
 #: The cleaning rules of :func:`clean`, in the order they are applied. A row that
 #: several rules would remove is counted under the first one only.

@@ -114,7 +114,7 @@ def test_online_retail_counts_match_the_card():
     assert (retail["unit_price"] == 0).sum() == 2_515
     assert retail.drop(columns="amount").duplicated().sum() == 5_268
     assert retail["description"].isna().sum() == 1_454
-    assert retail["stock_code"].isin(datasets.ONLINE_RETAIL_NON_PRODUCT_CODES).sum() == 2_912
+    assert retail["stock_code"].isin(datasets.ONLINE_RETAIL_NON_PRODUCT_CODES).sum() == 2_916
     assert retail["invoice_date"].min() == pd.Timestamp("2010-12-01 08:26")
     assert retail["invoice_date"].max() == pd.Timestamp("2011-12-09 12:50")
     np.testing.assert_allclose(retail["amount"], retail["quantity"] * retail["unit_price"])
