@@ -5,7 +5,8 @@ Modules are named after the concepts they teach:
 Plumbing
     ``lang`` (English/Chinese vocabulary), ``plotting`` (theme with a bundled CJK font),
     ``params`` (checking a lecture's parameters), ``output`` (tables, figures, ``summary.json``),
-    ``course`` (running lectures, building exercises), ``course_map`` (the lectures).
+    ``course`` (running lectures, building exercises), ``course_map`` (the lectures),
+    ``live`` (widget figures that redraw only their data).
 Data
     ``datasets`` (loaders of the bundled real data), ``simulate`` (a seeded synthetic customer base),
     ``transactions`` (validating and cleaning transaction logs), ``first_look`` (lecture 00's views).

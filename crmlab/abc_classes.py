@@ -153,13 +153,19 @@ def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
 
 
 def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), max_bars: int = 40,
-                lang: str = "en", ax: Axes | None = None) -> Axes:
+                lang: str = "en", ax: Axes | None = None, line_ax: Axes | None = None,
+                note_in_title: bool = True) -> Axes:
     """Pareto chart: bars of value share by customer rank, coloured by ABC class, and the cumulative line.
 
     With at most ``max_bars`` customers each bar is one customer; with more, customers
     are grouped by rank into ``max_bars`` equal groups (a bar takes the class of most of
     its customers). The cumulative share line (right axis) uses every customer, and the
     thresholds are drawn as dashed lines.
+
+    The line goes on a twin axes of ``ax`` made here, or on ``line_ax`` when given (e.g. the
+    fixed twin of a :class:`crmlab.live.LiveFigure`). The share of class A goes into the
+    title; with ``note_in_title=False`` the title stays fixed and the share is written inside
+    the axes, so that a widget moving the thresholds only redraws the data.
     """
     check_lang(lang)
     if int(max_bars) < 1:
@@ -184,7 +190,9 @@ def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     ax.set_xlabel(label("customer_share_pct", lang))
     ax.set_ylabel(label("value_share_pct", lang))
     ax.set_xlim(0, 100)
-    line_ax = ax.twinx()
+    ax.set_ylim(0, 100 * share.max() * (1 + ax.margins()[1]))  # as autoscaled, but fixed: a live figure keeps it
+    if line_ax is None:
+        line_ax = ax.twinx()
     x = np.concatenate([[0.0], 100 * np.arange(1, n + 1) / n])
     y = np.concatenate([[0.0], 100 * classes["cumulative_share"].to_numpy()])
     line_ax.plot(x, y, color="C3", lw=2)
@@ -197,7 +205,13 @@ def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     handles = [Patch(color=colours[k], label=label(f"abc_class_{c}", lang)) for k, c in enumerate(ABC_CLASSES)]
     ax.legend(handles=handles, loc="center right")
     shares = classes.groupby("abc_class", observed=False)["value"].size() / n
-    ax.set_title(label("pareto_title", lang).format(a_pct=100 * shares["A"], a_value=100 * a_cut))
+    note = label("pareto_title", lang).format(a_pct=100 * shares["A"], a_value=100 * a_cut)
+    if note_in_title:
+        ax.set_title(note)
+    else:
+        ax.set_title(label("pareto_chart", lang))
+        ax.text(0.98, 0.04, note, transform=ax.transAxes, ha="right", va="bottom", fontsize="small",
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     return ax
 
 
@@ -215,6 +229,7 @@ register(
         "abc_cutoffs": {"en": "ABC cut-offs", "zh": "ABC分界"},
         "value_share_pct": {"en": "Share of value (%)", "zh": "价值占比（%）"},
         "cumulative_share_pct": {"en": "Cumulative share of value (%)", "zh": "累计价值占比（%）"},
+        "pareto_chart": {"en": "Pareto chart of value", "zh": "价值帕累托图"},
         "pareto_title": {
             "en": "Class A: {a_pct:.1f}% of customers make the first {a_value:.0f}% of value",
             "zh": "A类：{a_pct:.1f}% 的客户贡献了前 {a_value:.0f}% 的价值",

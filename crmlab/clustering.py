@@ -498,7 +498,7 @@ def feature_label(name: str, lang: str = "en") -> str:
 
 
 def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axes | None = None,
-                          limit: float = 2.0) -> Axes:
+                          limit: float = 2.0, cax: Axes | None = None) -> Axes:
     """Heatmap of the segment centres on the feature scale: what sets each segment apart.
 
     Rows are segments (1 = largest, with its size), columns the features. Numbers are
@@ -507,6 +507,10 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     the segment at that level minus the share ``s`` of all customers, divided by the
     level's standard deviation ``sqrt(s (1 - s))``, so both kinds of cell are in standard
     deviations and comparable. Colours are clipped at ``±limit``.
+
+    The axis limits fit the heatmap exactly. The colour bar takes room from ``ax``, or is drawn
+    into ``cax`` when given (axes made beforehand, as a :class:`crmlab.live.LiveFigure` in a
+    widget needs).
     """
     check_lang(lang)
     if not hasattr(model, "centres_"):
@@ -521,13 +525,19 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.42 * values.shape[1] + 2.5), 0.55 * values.shape[0] + 2.8))
     image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xlim(-0.5, values.shape[1] - 0.5)
+    ax.set_ylim(values.shape[0] - 0.5, -0.5)
     ax.set_xticks(range(values.shape[1]), [feature_label(c, lang) for c in centres.columns], rotation=60,
                   ha="right", fontsize=8)
     ax.set_yticks(range(values.shape[0]),
                   [f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)])
     ax.set_ylabel(label("segment", lang))
     ax.grid(False)
-    ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01).set_label(label("profile_difference", lang))
+    if cax is None:
+        colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+    else:
+        colorbar = ax.figure.colorbar(image, cax=cax)
+    colorbar.set_label(label("profile_difference", lang))
     ax.set_title(label("segment_profile_title", lang))
     return ax
 

@@ -23,6 +23,7 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -127,14 +128,24 @@ def sbg_projection(survivors: Sequence[float] | np.ndarray | pd.Series, fit_peri
     return model, table
 
 
+@functools.lru_cache(maxsize=64)
+def _projection_table(survivors: tuple[float, ...], fit_periods: int) -> pd.DataFrame:
+    """The table of :func:`sbg_projection`, fitted once per input (only read by the plot)."""
+    return sbg_projection(survivors, fit_periods)[1]
+
+
 def plot_sbg_projection(survivors: Sequence[float] | np.ndarray | pd.Series, fit_periods: int = 7,
                         lang: str = "en", ax: "Axes | None" = None, title: str | None = None,
                         period_label: str | None = None) -> "Axes":
-    """Draw actual survivors (dots) and the sBG projection (line), the fit period shaded."""
+    """Draw actual survivors (dots) and the sBG projection (line), the fit period shaded.
+
+    The fit of each (survivors, ``fit_periods``) is remembered, so that a widget moving back and
+    forth between fit periods does not refit the model.
+    """
     import matplotlib.pyplot as plt
 
     check_lang(lang)
-    _, table = sbg_projection(survivors, fit_periods)
+    table = _projection_table(tuple(np.asarray(survivors, dtype=np.float64).reshape(-1).tolist()), fit_periods)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     ax.axvspan(0, fit_periods, color="grey", alpha=0.12, label=label("clvplot_fit_period", lang))

@@ -472,7 +472,8 @@ def gap_analysis(scores: Mapping[str, float], threshold: float = 1.0, lang: str 
 
 
 def plot_radar(scores: Mapping[str, float] | Mapping[str, Mapping[str, float]], framework: str,
-               lang: str = "en", ax: Axes | None = None, target: float | None = None) -> Axes:
+               lang: str = "en", ax: Axes | None = None, target: float | None = None,
+               legend: bool = True) -> Axes:
     """Radar (spider) chart of the scores of one framework.
 
     Parameters
@@ -488,6 +489,9 @@ def plot_radar(scores: Mapping[str, float] | Mapping[str, Mapping[str, float]], 
         A polar Axes to draw on; a new one is made when ``None``.
     target
         Draw a dashed ring at this score.
+    legend
+        Draw a legend below the chart when there is more than one series (default); pass
+        ``False`` to draw one legend for several charts yourself.
 
     Examples
     --------
@@ -516,7 +520,7 @@ def plot_radar(scores: Mapping[str, float] | Mapping[str, Mapping[str, float]], 
     ax.set_xticklabels([label(f"mix_{e}", lang) for e in elements], fontsize="small")
     ax.set_ylim(*SCORE_RANGE)
     ax.set_title(label(f"framework_{framework.lower()}", lang), pad=18)
-    if len(series) > 1 or target is not None:
+    if legend and (len(series) > 1 or target is not None):
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=min(3, len(series) + 1),
                   fontsize="small", frameon=False)
     return ax

@@ -56,6 +56,7 @@ __all__ = [
     "segment_profile",
     "segment_grid_counts",
     "plot_segment_grid",
+    "frame_segment",
     "SEGMENT_ACTIONS",
     "DIMENSION_COLUMNS",
     "segment_actions",
@@ -645,12 +646,34 @@ def segment_grid_counts(scores: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
+def frame_segment(ax: "Axes", segment: str) -> list:
+    """Frame the cells of ``segment`` (a key of :data:`SEGMENTS`) on a :func:`plot_segment_grid` heat map.
+
+    Drawn alone, e.g. inside ``LiveFigure.update()`` over a heat map drawn once, it makes a
+    segment selector redraw only the frames. Returns the frames (rectangles).
+    """
+    from matplotlib.patches import Rectangle  # noqa: PLC0415 - plotting is optional for the numbers
+
+    if segment not in SEGMENTS:
+        raise ValueError(f"highlight={segment!r} is not a segment; use one of {list(SEGMENTS)}")
+    frames = []
+    for i, r in enumerate(SEGMENT_GRID.index):
+        for j, f in enumerate(SEGMENT_GRID.columns):
+            if SEGMENT_GRID.loc[r, f] == segment:
+                frames.append(ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False,
+                                                     edgecolor="#d62728", linewidth=3)))
+    return frames
+
+
 def plot_segment_grid(
-    scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None, highlight: str | None = None
+    scores: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None, highlight: str | None = None,
+    cax: "Axes | None" = None,
 ) -> "Axes":
     """Heat map of customers per R × FM cell, each cell labelled with its segment name and count.
 
     ``highlight`` (a segment key of :data:`SEGMENTS`) frames the cells of that segment.
+    The colour bar takes room from ``ax``, or is drawn into ``cax`` when given (a fixed
+    axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
     """
     import matplotlib.pyplot as plt  # noqa: PLC0415 - plotting is optional for the numbers
 
@@ -668,22 +691,17 @@ def plot_segment_grid(
             colour = "white" if peak and n > 0.6 * peak else "black"
             ax.text(j, i, f"{name}\n{n:,} ({100 * n / total:.0f}%)", ha="center", va="center", fontsize=8, color=colour)
     if highlight is not None:
-        if highlight not in SEGMENTS:
-            raise ValueError(f"highlight={highlight!r} is not a segment; use one of {list(SEGMENTS)}")
-        from matplotlib.patches import Rectangle  # noqa: PLC0415
-
-        for i, r in enumerate(counts.index):
-            for j, f in enumerate(counts.columns):
-                if SEGMENT_GRID.loc[r, f] == highlight:
-                    ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor="#d62728",
-                                           linewidth=3))
+        frame_segment(ax, highlight)
     ax.set_xticks(range(5), [str(c) for c in counts.columns])
     ax.set_yticks(range(5), [str(r) for r in counts.index])
     ax.set_xlabel(label("frequency_monetary_score", lang))
     ax.set_ylabel(label("recency_score", lang))
     ax.set_title(label("segment_grid_title", lang))
     ax.grid(False)
-    ax.figure.colorbar(image, ax=ax, label=label("customers", lang))
+    if cax is None:
+        ax.figure.colorbar(image, ax=ax, label=label("customers", lang))
+    else:
+        ax.figure.colorbar(image, cax=cax, label=label("customers", lang))
     return ax
 
 

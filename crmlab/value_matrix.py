@@ -298,8 +298,12 @@ class ValueSatisfactionMatrix:
         return translate_columns(table, lang)
 
     def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
-             ax: Axes | None = None, sum_col: str | None = None) -> Axes:
-        """Heatmap of the 3 × 3 :meth:`table`, each cell annotated with its class and its number."""
+             ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None) -> Axes:
+        """Heatmap of the 3 × 3 :meth:`table`, each cell annotated with its class and its number.
+
+        The colour bar takes room from ``ax``, or is drawn into ``cax`` when given (a fixed
+        axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
+        """
         check_lang(lang)
         grid = self._grid(customers, measure, sum_col)
         if ax is None:
@@ -320,7 +324,10 @@ class ValueSatisfactionMatrix:
         ax.set_ylabel(label("purchase_volume", lang))
         ax.grid(False)
         ax.set_title(label("value_matrix_title", lang))
-        ax.figure.colorbar(image, ax=ax, label=label(measure, lang))
+        if cax is None:
+            ax.figure.colorbar(image, ax=ax, label=label(measure, lang))
+        else:
+            ax.figure.colorbar(image, cax=cax, label=label(measure, lang))
         return ax
 
 

@@ -234,6 +234,22 @@ def test_profile_heatmap_shows_centres_and_category_differences():
         plot_segment_profiles(CustomerSegmentation(["age"], 2))
 
 
+def test_profile_heatmap_draws_its_colour_bar_into_given_axes_in_a_live_figure():
+    from crmlab.clustering import plot_segment_profiles
+    from crmlab.live import LiveFigure
+
+    table = blobs()
+    models = [CustomerSegmentation(["age", "spend", "channel"], k, seed=0).fit(table) for k in (3, 4, 3)]
+    live = LiveFigure.subplots(1, 2, figsize=(6, 4), show=False, gridspec_kw={"width_ratios": [30, 1]})
+    for model in models:
+        with live.update():
+            plot_segment_profiles(model, lang="en", ax=live.axes[0], cax=live.axes[1])
+    assert len(live.fig.axes) == 2  # the heatmap and one colour bar
+    assert live.axes[1].get_ylabel() == "Difference to the average customer"
+    assert len(live.ax.images) == 1 and live.ax.images[0].get_array().shape == (3, 5)
+    assert live.ax.get_ylim() == (2.5, -0.5) and live.ax.get_xlim() == (-0.5, 4.5)  # fits the heatmap exactly
+
+
 def test_variable_overview_describes_numbers_and_categories():
     from crmlab.clustering import variable_overview
 

@@ -257,6 +257,22 @@ def test_retention_clv_plot_shows_each_period_and_the_finite_horizon_value():
     plt.close(ax.figure)
 
 
+def test_retention_clv_plot_can_keep_its_title_fixed_for_live_figures():
+    from crmlab.live import LiveFigure
+    from crmlab.plotting import use_theme
+
+    use_theme("zh")  # a font with Chinese glyphs
+    live = LiveFigure.subplots(figsize=(7, 3.8), show=False)
+    for margin in (100, 101, 102):
+        with live.update():
+            clv.plot_retention_clv(margin, 0.8, 0.1, horizon=5, acquisition_cost=50, lang="zh", ax=live.ax,
+                                   value_in_title=False)
+    value = clv.retention_clv(102, 0.8, 0.1, horizon=5, acquisition_cost=50)
+    assert "CLV" in live.ax.get_title("left") and f"{value:,.1f}" not in live.ax.get_title("left")
+    assert [t.get_text() for t in live.ax.texts] == [f"基于保留率的CLV = {value:,.1f}"]
+    assert live.last_redraw == "data only"
+
+
 def test_tornado_puts_the_widest_swing_on_top_with_chinese_labels():
     import matplotlib.pyplot as plt
 

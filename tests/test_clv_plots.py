@@ -112,3 +112,21 @@ def test_plots_draw_their_tables_in_both_languages(cdnow):
     ax = clv_plots.plot_sbg_projection([1000, 869, 743, 653, 593, 551, 517, 491], fit_periods=4, lang="zh")
     assert "sBG" in ax.get_title()
     plt.close(ax.figure)
+
+
+def test_sbg_projection_plot_fits_each_input_once_and_updates_a_live_figure(monkeypatch):
+    from crmlab.live import LiveFigure
+
+    survivors = [1000, 869, 743, 653, 593, 551, 517, 491]
+    fits = []
+    real_projection = clv_plots.sbg_projection
+    monkeypatch.setattr(clv_plots, "sbg_projection", lambda *a, **k: fits.append(a[1:]) or real_projection(*a, **k))
+    clv_plots._projection_table.cache_clear()
+    live = LiveFigure.subplots(figsize=(6, 4), show=False)
+    for years in (4, 5, 4, 5):
+        with live.update():
+            clv_plots.plot_sbg_projection(survivors, years, lang="en", ax=live.ax, title="regular · sBG")
+    assert fits == [(4,), (5,)]
+    assert live.last_redraw == "data only"
+    assert np.allclose(live.ax.lines[0].get_ydata(), real_projection(survivors, 5)[1]["projected"])
+    clv_plots._projection_table.cache_clear()

@@ -58,3 +58,9 @@ def test_widgets_produced_output_when_run_headless(notebook):
     outputs = [m["state"].get("outputs", []) for m in state.values() if m.get("model_name") == "OutputModel"]
     assert len(outputs) >= len(widget_cells), "a widget's output area was not saved"
     assert all(outputs), "a widget ran headless but drew nothing"
+    # interact catches a callback's exception and shows it in the widget's output area: look there too
+    errors = [o for area in outputs for o in area if o.get("output_type") == "error"]
+    assert not errors, f"a widget's callback failed: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    drawn = [o for area in outputs for o in area if "image/png" in o.get("data", {})]
+    plotting = [c for c in widget_cells if "update()" in c.source or "plt.show()" in c.source]
+    assert len(drawn) >= len(plotting), "a plotting widget saved no picture"

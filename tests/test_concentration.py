@@ -69,3 +69,13 @@ def test_table_and_plot_in_both_languages():
     assert concentration_table(values, (20, 40), lang="zh").iloc[:, 1].tolist() == pytest.approx([50, 80])
     ax = plot_lorenz(values, 40, lang="zh")
     assert "80.0%" in ax.get_title() and "40%" in ax.get_title()
+
+
+def test_lorenz_note_inside_the_axes_keeps_the_title_fixed():
+    import matplotlib.pyplot as plt
+
+    values = [50, 30, 10, 5, 5]
+    ax = plot_lorenz(values, 40, lang="en", note_in_title=False)
+    assert ax.get_title() == "Lorenz curve"
+    assert any("80.0%" in t.get_text() and "40%" in t.get_text() for t in ax.texts)
+    plt.close("all")

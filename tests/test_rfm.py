@@ -505,3 +505,18 @@ def test_quantile_scores_treat_floating_point_noise_as_a_tie():
     assert scores[9] == 1 and scores[6] == 5
     # genuinely different values still differ
     assert quantile_scores(pd.Series([1.0, 1.0 + 1e-6]), bins=2).tolist() == [1, 2]
+
+
+def test_segment_grid_colour_bar_in_a_given_axes_and_frames_drawn_alone():
+    from matplotlib.figure import Figure
+
+    from crmlab.rfm import SEGMENT_GRID, frame_segment, plot_segment_grid
+
+    scores = pd.DataFrame({"recency_score": [5, 1, 2], "frequency_score": [5, 1, 4], "monetary_score": [5, 1, 4]})
+    ax, cax = Figure().subplots(1, 2)
+    plot_segment_grid(scores, "en", ax=ax, cax=cax)
+    assert len(ax.figure.axes) == 2 and cax.get_ylabel() == "Customers"
+    frames = frame_segment(ax, "at_risk")
+    assert len(frames) == int((SEGMENT_GRID == "at_risk").to_numpy().sum()) and all(f in ax.patches for f in frames)
+    with pytest.raises(ValueError, match="not a segment"):
+        frame_segment(ax, "vip")

@@ -216,3 +216,12 @@ def test_class_profile_counts_and_averages_per_class():
         class_profile(pd.Series(["A", "Z"]), pd.DataFrame({"x": [1, 2]}))
     with pytest.raises(TypeError, match="'x' must hold numbers"):
         class_profile(pd.Series(["A", "B"]), pd.DataFrame({"x": ["a", "b"]}))
+
+
+def test_matrix_plot_draws_its_colour_bar_into_a_given_axes():
+    from matplotlib.figure import Figure
+
+    ax, cax = Figure().subplots(1, 2)
+    ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE).plot(NINE, lang="en", ax=ax, cax=cax)
+    assert len(ax.figure.axes) == 2 and cax.get_ylabel() == "Customers"
+    assert len(ax.texts) == 9
