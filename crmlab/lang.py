@@ -27,6 +27,7 @@ __all__ = [
     "translate_columns",
     "translate_values",
     "localize",
+    "Vocabulary",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "zh")
@@ -124,6 +125,47 @@ def localize(frame: pd.DataFrame, lang: str = "en", value_columns: Iterable[str]
     for column in value_columns:
         out[column] = translate_values(out[column], lang)
     return translate_columns(out, lang)
+
+
+class Vocabulary:
+    """A module's own terms, registered under a prefix so that they cannot clash with other modules'.
+
+    Parameters
+    ----------
+    prefix
+        Put before every key when registering (``"lds_"``: ``"lds_cost"``).
+    entries
+        ``{key: {"en": ..., "zh": ...}}``.
+    name
+        What the terms are about, for the error on an unknown key.
+
+    Examples
+    --------
+    >>> words = Vocabulary("doc_", {"visits": {"en": "Visits", "zh": "访问次数"}}, name="example")
+    >>> words.term("visits", "zh")
+    '访问次数'
+    >>> words.localize(pd.DataFrame({"visits": [3]}), "zh").columns.tolist()
+    ['访问次数']
+    """
+
+    def __init__(self, prefix: str, entries: Mapping[str, Mapping[str, str]], name: str = "") -> None:
+        self.prefix, self.keys, self.name = prefix, frozenset(entries), name
+        register({prefix + key: entry for key, entry in entries.items()})
+
+    def term(self, key: str, lang: str = "en") -> str:
+        """The text of one term in ``lang``; ``KeyError`` for a key that is not one of these terms."""
+        if key not in self.keys:
+            raise KeyError(f"no {self.name} term {key!r}".replace("  ", " "))
+        return label(self.prefix + key, lang)
+
+    def localize(self, frame: pd.DataFrame, lang: str = "en", value_columns: Iterable[str] = ()) -> pd.DataFrame:
+        """A copy of ``frame`` with the values of ``value_columns`` and the headers that are these terms in ``lang``."""
+        check_lang(lang)
+        out = frame.copy()
+        for column in value_columns:
+            out[column] = [self.term(str(v), lang) if str(v) in self.keys else v for v in out[column]]
+        out.columns = [self.term(c, lang) if c in self.keys else c for c in out.columns]
+        return out
 
 
 register(

@@ -596,6 +596,8 @@ def plot_market(result: pd.DataFrame, outcome: str = "profit", lang: str = "en",
     _check_result(result, ("period", "philosophy", outcome))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
+    if outcome in ("profit", "welfare"):                # below the line the firm (society) loses
+        ax.axhline(0.0, color="0.55", linewidth=0.8, zorder=1)
     for name, part in result.groupby("philosophy", sort=False):
         text = _philosophy_label(str(name), lang)
         ax.plot(part["period"], part[outcome], marker="o", markersize=3, label=text)

@@ -69,6 +69,7 @@ __all__ = [
     "level_thresholds",
     "matrix_customer_table",
     "class_profile",
+    "draw_colour_scale",
 ]
 
 #: The three levels of each axis, from low to high.
@@ -91,6 +92,9 @@ DEFAULT_CLASS_MAP: dict[tuple[str, str], str] = {
 VOLUME_STRATEGIES: dict[str, str] = {"high": "one_to_one", "mid": "one_to_many", "low": "retailer_managed"}
 #: What the relationship needs at each satisfaction level.
 SATISFACTION_STRATEGIES: dict[str, str] = {"high": "partner", "mid": "improve", "low": "correct"}
+
+#: Colour map of the matrix heat maps.
+MATRIX_CMAP = "Blues"
 
 _CLASS_COLUMNS = ["volume_level", "satisfaction_level", "matrix_class", "volume_strategy", "satisfaction_strategy"]
 _MEASURES = ("customers", "customer_share", "purchase_volume", "volume_share")
@@ -298,18 +302,34 @@ class ValueSatisfactionMatrix:
         return translate_columns(table, lang)
 
     def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
-             ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None) -> Axes:
+             ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None,
+             vmax: float | None = None, colorbar: bool = True) -> Axes:
         """Heatmap of the 3 × 3 :meth:`table`, each cell annotated with its class and its number.
 
         The colour bar takes room from ``ax``, or is drawn into ``cax`` when given (a fixed
         axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
+        ``vmax`` fixes the top of the colour scale (from 0), so that several matrices, or the
+        positions of a slider, share one scale; ``colorbar=False`` leaves the colour bar out
+        (draw it once yourself with :func:`draw_colour_scale`).
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> base = pd.DataFrame({"purchase_volume": rng.gamma(2, 50, 500), "satisfaction": rng.uniform(1, 5, 500)})
+        >>> matrix = ValueSatisfactionMatrix("purchase_volume", "satisfaction").fit(base)
+        >>> ax = matrix.plot(base, vmax=200, colorbar=False)
+        >>> ax.images[0].get_clim()
+        (0.0, 200.0)
         """
         check_lang(lang)
         grid = self._grid(customers, measure, sum_col)
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4.8))
-        image = ax.imshow(grid.to_numpy(dtype=float), cmap="Blues", aspect="auto")
-        peak = float(grid.to_numpy().max()) or 1.0
+        if vmax is not None and not (np.isfinite(vmax) and vmax > 0):
+            raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+        image = ax.imshow(grid.to_numpy(dtype=float), cmap=MATRIX_CMAP, aspect="auto",
+                          vmin=None if vmax is None else 0.0, vmax=vmax)
+        peak = float(vmax if vmax is not None else grid.to_numpy().max()) or 1.0
         for i, volume in enumerate(grid.index):
             for j, satisfaction in enumerate(grid.columns):
                 value = grid.iloc[i, j]
@@ -324,11 +344,34 @@ class ValueSatisfactionMatrix:
         ax.set_ylabel(label("purchase_volume", lang))
         ax.grid(False)
         ax.set_title(label("value_matrix_title", lang))
-        if cax is None:
+        if colorbar and cax is None:
             ax.figure.colorbar(image, ax=ax, label=label(measure, lang))
-        else:
+        elif colorbar:
             ax.figure.colorbar(image, cax=cax, label=label(measure, lang))
         return ax
+
+
+def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: str = "en",
+                      extend: str = "neither") -> Axes:
+    """The colour bar of :meth:`ValueSatisfactionMatrix.plot` with ``vmax`` (scale 0 to ``vmax``), drawn into ``cax``.
+
+    Draw it once next to matrices plotted with ``vmax=..., colorbar=False`` (e.g. in a widget);
+    ``extend="max"`` marks that cells above ``vmax`` take the darkest colour.
+
+    Examples
+    --------
+    >>> fig, (ax, cax) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [20, 1]})
+    >>> tuple(map(float, draw_colour_scale(cax, 500).get_ylim()))
+    (0.0, 500.0)
+    """
+    check_lang(lang)
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {_MEASURES}; got {measure!r}")
+    if not (np.isfinite(vmax) and vmax > 0):
+        raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+    scale = plt.cm.ScalarMappable(norm=plt.Normalize(0.0, float(vmax)), cmap=MATRIX_CMAP)
+    cax.figure.colorbar(scale, cax=cax, label=label(measure, lang), extend=extend)
+    return cax
 
 
 def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",

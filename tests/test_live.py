@@ -154,8 +154,8 @@ def test_png_bytes_round_trips_through_pillow(channels):
     rng = np.random.default_rng(0)
     picture = rng.integers(0, 256, size=(17, 23, channels), dtype=np.uint8)
     decoded = np.asarray(Image.open(io.BytesIO(png_bytes(picture))))
-    assert decoded.shape == (17, 23, 3)
-    assert np.array_equal(decoded, picture[..., :3])
+    assert decoded.shape == (17, 23, channels)     # RGBA stays RGBA (alpha kept), RGB stays RGB
+    assert np.array_equal(decoded, picture)
 
 
 def test_png_bytes_rejects_other_shapes():
@@ -216,3 +216,90 @@ def test_axes_added_between_updates_belong_to_the_background():
         with live.update():
             live.ax.scatter([1], [1], s=size, color="red")
     assert live.last_redraw == "data only" and len(live.axes) == 2
+
+
+def test_a_covered_range_stays_in_view_and_moves_inside_it_redraw_nothing():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).cover(y=(0, 30))
+    _lines(live, 1.0)                       # data reach 11: the view still shows 0-30
+    low, high = live.ax.get_ylim()
+    assert low <= 0 and high >= 30
+    for slope in (0.2, 2.5, 0.5):           # 0.2 alone would refit an uncovered axis (data fill < 1/3)
+        _lines(live, slope)
+        assert live.last_redraw == "data only", slope
+        assert live.ax.get_ylim() == (low, high)
+    _lines(live, 4.0)                       # 44 is beyond the covered range: the view widens
+    assert live.last_redraw == "full" and live.ax.get_ylim()[1] > 44
+    assert live.ax.get_ylim()[0] <= 0
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+
+
+def test_cover_keeps_an_inverted_axis_inverted_and_checks_its_input():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).cover(x=(0, 100))
+    with live.update():
+        live.ax.barh(["a", "b"], [3, 5])
+        live.ax.invert_yaxis()
+    assert live.ax.get_xlim()[1] >= 100 and live.ax.yaxis_inverted()
+    with pytest.raises(ValueError, match="low < high"):
+        live.cover(y=(5, 1))
+    with pytest.raises(ValueError, match="this figure's axes"):
+        live.cover(plt.figure().add_subplot(), y=(0, 1))
+
+
+def test_new_tick_labels_at_the_same_positions_redraw_the_background():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False)
+    for names in (["a", "b", "c"], ["a", "b", "c"], ["x", "y", "z"]):
+        with live.update():
+            live.ax.bar([0, 1, 2], [1, 2, 3])
+            live.ax.set_xticks([0, 1, 2], names)
+    assert live.last_redraw == "full"
+    assert [t.get_text() for t in live.ax.get_xticklabels()] == ["x", "y", "z"]
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+    with live.update():                      # a new formatter object with other labels, same positions
+        live.ax.bar([0, 1, 2], [1, 2, 3])
+        live.ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"#{v:.0f}"))
+    assert live.last_redraw == "full"
+
+
+def test_a_refit_goes_back_to_a_view_shown_before_when_it_fits_the_data():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False)
+    _lines(live, 1.0)
+    first = live.ax.get_ylim()
+    _lines(live, 4.0)                       # 44 leaves the view: a new, wider one
+    assert live.last_redraw == "full" and live.ax.get_ylim() != first
+    _lines(live, 0.9)                       # 9.9 fills the wide view too little: the first view holds it well
+    assert live.ax.get_ylim() == first and live.last_redraw == "data only"
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+    with live.update(refit=True):           # forced: fitted to these data, not picked among earlier views
+        live.ax.plot(np.arange(12), 0.9 * np.arange(12))
+    assert live.ax.get_ylim()[1] < first[1]
+
+
+def test_prepared_views_make_later_moves_data_only():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False)
+
+    def draw(slope):
+        live.ax.plot(np.arange(12), slope * np.arange(12))
+
+    live.prepare(draw, [{"slope": s} for s in (0.5, 2.0, 8.0)])
+    for slope in (7.0, 1.8, 0.6, 2.2, 6.0):
+        with live.update():
+            draw(slope)
+        assert live.last_redraw == "data only", slope
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+
+
+def test_settle_garbage_collector_freezes_the_objects_that_exist_and_only_in_a_kernel():
+    import gc
+
+    from crmlab.live import settle_garbage_collector
+
+    before = gc.get_freeze_count()
+    live = LiveFigure.subplots(figsize=(4, 3), show=False)
+    _lines(live, 1.0)                                  # not a Jupyter kernel: nothing frozen
+    assert gc.get_freeze_count() == before
+    try:
+        assert not settle_garbage_collector(limit=10**12)
+        assert settle_garbage_collector(limit=0)
+        assert gc.get_freeze_count() > before and len(gc.get_objects()) < 1000
+    finally:
+        gc.unfreeze()

@@ -225,3 +225,23 @@ def test_matrix_plot_draws_its_colour_bar_into_a_given_axes():
     ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE).plot(NINE, lang="en", ax=ax, cax=cax)
     assert len(ax.figure.axes) == 2 and cax.get_ylabel() == "Customers"
     assert len(ax.texts) == 9
+
+
+def test_matrix_plot_on_a_fixed_colour_scale_and_its_colour_bar_drawn_once():
+    from matplotlib.figure import Figure
+
+    from crmlab.value_matrix import draw_colour_scale
+
+    ax, cax = Figure().subplots(1, 2)
+    matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
+    peak = int(matrix.table(NINE).to_numpy().max())                      # one customer per cell
+    matrix.plot(NINE, lang="zh", ax=ax, vmax=4 * peak, colorbar=False)
+    assert ax.images[0].get_clim() == (0.0, 4 * peak)
+    assert len(cax.collections) == 0 and cax.get_ylabel() == ""          # no colour bar drawn
+    assert all(t.get_color() == "black" for t in ax.texts)               # no cell above 60 % of the scale
+    draw_colour_scale(cax, 4 * peak, lang="zh")
+    assert tuple(map(float, cax.get_ylim())) == (0.0, 4.0 * peak) and cax.get_ylabel() == "客户数"
+    with pytest.raises(ValueError, match="vmax"):
+        matrix.plot(NINE, ax=ax, vmax=0)
+    with pytest.raises(ValueError, match="measure"):
+        draw_colour_scale(cax, 10, measure="profit")

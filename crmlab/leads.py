@@ -1,0 +1,766 @@
+"""Customer-source tracking and the marketing → sales lead hand-over (客户来源管理与线索交接).
+
+A *lead* (销售线索) is a contact that may become a customer: somebody who filled in a form,
+visited a stand, was referred. Marketing pays to produce leads through several sources
+(客户来源); sales turns some of them into customers. This module makes the hand-over between
+the two departments runnable:
+
+* :func:`simulate_leads` draws a seeded synthetic lead log with a documented generative
+  process (source, cost, engagement signals, timestamps, conversion that depends on the lead's
+  intent and on how fast sales followed up).
+* :func:`source_report`: leads, cost, cost per lead, conversion rate and cost per customer by
+  source; :func:`response_time_report`: conversion by how fast sales called back.
+* :class:`LeadScorer`: lead scoring (线索评分) by logistic regression on the engagement
+  signals, scikit-learn shaped; scores are percentiles 0-100 of the fitted conversion
+  probability.
+* :func:`handover`: the hand-over rule (交接规则): leads scoring at least a threshold go to
+  sales, are assigned to reps round-robin or to the least-loaded rep, and must be called within
+  an SLA (service-level agreement, hours); a lead that cannot be reached in time goes back to
+  marketing for nurturing. :func:`handover_summary` counts what the rule costs and gives:
+  leads passed, expected customers, conversion of passed leads, leads returned stale, workload.
+
+Every function that reads a lead log takes its column names as parameters and checks them;
+errors name the column and the number of bad rows.
+
+Examples
+--------
+>>> leads = simulate_leads(400, seed=1)
+>>> report = source_report(leads)
+>>> int(report["leads"].sum())
+400
+>>> scorer = LeadScorer().fit(leads)
+>>> plan = handover(leads.assign(score=scorer.score(leads)), threshold=60, sla_hours=24, n_reps=2)
+>>> bool(plan["passed"].sum() <= 400)
+True
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .lang import Vocabulary
+
+__all__ = [
+    "SOURCES",
+    "SIGNAL_COLUMNS",
+    "ASSIGNMENT_RULES",
+    "LeadSource",
+    "simulate_leads",
+    "validate_leads",
+    "source_report",
+    "response_time_report",
+    "LeadScorer",
+    "working_hours",
+    "handover",
+    "handover_summary",
+    "rep_workload",
+    "term",
+]
+
+ASSIGNMENT_RULES: tuple[str, ...] = ("round_robin", "least_loaded")
+SIGNAL_COLUMNS: tuple[str, ...] = ("pages_viewed", "email_opens", "demo_request", "title_fit")
+
+_VOCABULARY = {
+        "lead_source": {"en": "Lead source", "zh": "线索来源"},
+        "leads": {"en": "Leads", "zh": "线索数"},
+        "lead_cost": {"en": "Cost", "zh": "成本"},
+        "cost_per_lead": {"en": "Cost per lead", "zh": "单条线索成本"},
+        "lead_conversions": {"en": "Customers won", "zh": "成交客户数"},
+        "lead_conversion_rate": {"en": "Conversion rate", "zh": "转化率"},
+        "cost_per_customer": {"en": "Cost per customer", "zh": "单个客户获取成本"},
+        "lead_share": {"en": "Share of leads", "zh": "线索占比"},
+        "response_band": {"en": "First call after", "zh": "首次跟进时间"},
+        "lead_score": {"en": "Lead score (0-100)", "zh": "线索评分（0–100）"},
+        "lead_signal": {"en": "Signal", "zh": "行为信号"},
+        "lead_coefficient": {"en": "Coefficient (log-odds)", "zh": "系数（对数几率）"},
+        "lead_odds_ratio": {"en": "Odds ratio", "zh": "优势比"},
+        "pages_viewed": {"en": "Pages viewed", "zh": "浏览页面数"},
+        "email_opens": {"en": "E-mails opened", "zh": "邮件打开次数"},
+        "demo_request": {"en": "Asked for a demo", "zh": "申请产品演示"},
+        "title_fit": {"en": "Job title fits the buyer profile", "zh": "职位符合目标买家"},
+        "intercept": {"en": "Intercept", "zh": "截距"},
+        "src_search_ads": {"en": "Search ads", "zh": "搜索广告"},
+        "src_social_ads": {"en": "Social media ads", "zh": "社交媒体广告"},
+        "src_trade_show": {"en": "Trade show", "zh": "展会"},
+        "src_webinar": {"en": "Webinar", "zh": "线上研讨会"},
+        "src_referral": {"en": "Customer referral", "zh": "客户推荐"},
+        "src_purchased_list": {"en": "Purchased list", "zh": "购买名单"},
+        "handover_threshold": {"en": "Hand-over threshold (score)", "zh": "交接门槛（评分）"},
+        "sla_hours": {"en": "SLA (hours)", "zh": "跟进时限（小时）"},
+        "n_reps": {"en": "Sales reps", "zh": "销售人员数"},
+        "leads_passed": {"en": "Leads passed to sales", "zh": "移交销售的线索"},
+        "leads_called": {"en": "Leads called in time", "zh": "按时跟进的线索"},
+        "leads_returned_stale": {"en": "Returned to marketing (SLA missed)", "zh": "超时退回市场部"},
+        "expected_customers": {"en": "Expected customers", "zh": "预期成交客户"},
+        "conversion_of_passed": {"en": "Conversion of passed leads", "zh": "移交线索转化率"},
+        "mean_wait_hours": {"en": "Mean wait until first call (hours)", "zh": "平均首次跟进等待（小时）"},
+        "rep": {"en": "Sales rep", "zh": "销售人员"},
+        "rep_calls": {"en": "Leads called", "zh": "跟进线索数"},
+        "rep_busy_share": {"en": "Share of working time busy", "zh": "工作时间占用率"},
+        "handover_value": {"en": "Value", "zh": "数值"},
+        "handover_measure": {"en": "Measure", "zh": "指标"},
+        "band_under_1h": {"en": "under 1 hour", "zh": "1 小时内"},
+        "band_1_4h": {"en": "1-4 hours", "zh": "1–4 小时"},
+        "band_4_24h": {"en": "4-24 hours", "zh": "4–24 小时"},
+        "band_24_72h": {"en": "1-3 days", "zh": "1–3 天"},
+        "band_over_72h": {"en": "over 3 days", "zh": "3 天以上"},
+        "band_never": {"en": "never called", "zh": "从未跟进"},
+}
+_WORDS = Vocabulary("lds_", _VOCABULARY, name="lead")
+_localized = _WORDS.localize
+
+
+def term(key: str, lang: str = "en") -> str:
+    """The text of one of this module's terms (column names, sources, measures) in ``lang``.
+
+    Examples
+    --------
+    >>> term("cost_per_customer", "zh")
+    '单个客户获取成本'
+    """
+    return _WORDS.term(key, lang)
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    """One lead source of the synthetic generator.
+
+    Attributes
+    ----------
+    key
+        Name (vocabulary key ``src_<key>``).
+    share
+        Share of all leads that come from this source.
+    mean_cost
+        Mean cost of one lead (CNY); costs are Gamma distributed with shape 4 around it.
+    intent_shift
+        Shift of the source's mean purchase intent (standard normal scale).
+    """
+
+    key: str
+    share: float
+    mean_cost: float
+    intent_shift: float
+
+
+#: The six sources of :func:`simulate_leads`: paid search, social ads, trade shows, webinars,
+#: referrals by customers and a purchased contact list. Costs and intent shifts are teaching
+#: values chosen so that the cheapest leads are not the cheapest customers.
+SOURCES: tuple[LeadSource, ...] = (
+    LeadSource("search_ads", 0.30, 60.0, 0.2),
+    LeadSource("social_ads", 0.25, 25.0, -0.4),
+    LeadSource("trade_show", 0.10, 250.0, 0.5),
+    LeadSource("webinar", 0.15, 40.0, 0.3),
+    LeadSource("referral", 0.05, 30.0, 1.0),
+    LeadSource("purchased_list", 0.15, 8.0, -1.0),
+)
+
+_PAGES = (0.8, 0.45)        # pages_viewed ~ Poisson(exp(a + b * intent))
+_OPENS = (0.2, 0.35)        # email_opens  ~ Poisson(exp(a + b * intent))
+_DEMO = (-2.2, 1.3)         # demo_request ~ Bernoulli(logistic(a + b * intent))
+_TITLE_FIT = 0.45           # title_fit    ~ Bernoulli(0.45), independent of intent
+_CONVERT = (-2.6, 1.1, 0.9)  # p0 = logistic(a + b * intent + c * title_fit)
+HALF_LIFE_HOURS = 24.0      # the chance of winning a lead halves for every day of waiting
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def simulate_leads(
+    n_leads: int = 3000,
+    seed: int = 0,
+    *,
+    start: str | pd.Timestamp = "2025-03-03",
+    days: int = 91,
+    sources: Sequence[LeadSource] = SOURCES,
+    half_life_hours: float = HALF_LIFE_HOURS,
+    median_response_hours: float = 10.0,
+    never_called_share: float = 0.15,
+) -> pd.DataFrame:
+    r"""A seeded synthetic lead log with a documented generative process.
+
+    Parameters
+    ----------
+    n_leads
+        Number of leads (at least 1).
+    seed
+        Seed of ``numpy.random.default_rng``; the same seed gives the same table.
+    start, days
+        Leads are created over ``days`` days from ``start``.
+    sources
+        The lead sources (see :data:`SOURCES`); shares are normalised to sum to 1.
+    half_life_hours
+        How fast a lead goes cold: the chance of winning it halves every ``half_life_hours`` of
+        waiting for the first call.
+    median_response_hours, never_called_share
+        The historical follow-up practice recorded in the log: a share ``never_called_share`` of
+        leads was never called, the others after a log-normal delay with this median (log-sd 1.2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per lead, in creation order: ``lead_id``, ``source`` (key of a
+        :class:`LeadSource`), ``created_at``, ``cost`` (CNY), the signals ``pages_viewed``,
+        ``email_opens`` (counts), ``demo_request``, ``title_fit`` (0/1), ``first_call_at``
+        (NaT when never called), ``converted`` (0/1), and the truth ``true_intent`` and
+        ``true_conversion_prob`` (the chance when called at once).
+
+    Notes
+    -----
+    For lead :math:`i` from source :math:`s` (drawn with the source shares):
+
+    * cost :math:`c_i \sim \text{Gamma}(4, \text{mean\_cost}_s / 4)`;
+    * intent :math:`z_i \sim N(\text{intent\_shift}_s, 1)`, not observed;
+    * signals: pages :math:`\sim \text{Poisson}(e^{0.8 + 0.45 z_i})`, e-mail opens
+      :math:`\sim \text{Poisson}(e^{0.2 + 0.35 z_i})`, demo request
+      :math:`\sim \text{Bernoulli}(\sigma(-2.2 + 1.3 z_i))`, title fit :math:`\sim \text{Bernoulli}(0.45)`;
+    * creation time: a uniform day of the window, hour of day :math:`\sim N(13, 3.5)` clipped to
+      [0, 24) (most leads arrive during office hours);
+    * chance of winning the lead when called at once :math:`p_i = \sigma(-2.6 + 1.1 z_i + 0.9\,
+      \text{title\_fit}_i)`; called after :math:`w_i` hours it is :math:`p_i\, 2^{-w_i / h}` with
+      :math:`h` = ``half_life_hours``; a lead never called converts with probability 0;
+    * ``converted`` :math:`\sim \text{Bernoulli}` of that chance.
+
+    Examples
+    --------
+    >>> leads = simulate_leads(5, seed=3)
+    >>> leads.columns[:4].tolist()
+    ['lead_id', 'source', 'created_at', 'cost']
+    >>> simulate_leads(5, seed=3).equals(leads)
+    True
+    """
+    if isinstance(n_leads, bool) or not isinstance(n_leads, int | np.integer) or n_leads < 1:
+        raise ValueError(f"n_leads must be a whole number of at least 1, got {n_leads!r}")
+    if not sources:
+        raise ValueError("sources must list at least one lead source")
+    shares = np.array([s.share for s in sources], dtype=float)
+    if (shares <= 0).any():
+        raise ValueError("every source share must be positive")
+    if half_life_hours <= 0 or median_response_hours <= 0 or not 0 <= never_called_share < 1:
+        raise ValueError("half_life_hours and median_response_hours must be positive, never_called_share in [0, 1)")
+    rng = np.random.default_rng(seed)
+    shares = shares / shares.sum()
+    which = rng.choice(len(sources), size=n_leads, p=shares)
+    mean_cost = np.array([s.mean_cost for s in sources])[which]
+    cost = rng.gamma(4.0, mean_cost / 4.0)
+    intent = rng.normal(np.array([s.intent_shift for s in sources])[which], 1.0)
+    pages = rng.poisson(np.exp(_PAGES[0] + _PAGES[1] * intent))
+    opens = rng.poisson(np.exp(_OPENS[0] + _OPENS[1] * intent))
+    demo = (rng.random(n_leads) < _logistic(_DEMO[0] + _DEMO[1] * intent)).astype(int)
+    title = (rng.random(n_leads) < _TITLE_FIT).astype(int)
+    day = rng.integers(0, days, n_leads)
+    hour = np.clip(rng.normal(13.0, 3.5, n_leads), 0.0, 23.99)
+    created = pd.Timestamp(start) + pd.to_timedelta(day * 24.0 + hour, unit="h").round("min")
+    p0 = _logistic(_CONVERT[0] + _CONVERT[1] * intent + _CONVERT[2] * title)
+    called = rng.random(n_leads) >= never_called_share
+    wait = np.exp(np.log(median_response_hours) + 1.2 * rng.normal(size=n_leads))
+    chance = np.where(called, p0 * 0.5 ** (wait / half_life_hours), 0.0)
+    converted = (rng.random(n_leads) < chance).astype(int)
+    first_call = pd.Series(created + pd.to_timedelta(wait, unit="h").round("min")).where(called)
+    frame = pd.DataFrame({
+        "lead_id": [f"L{i:06d}" for i in range(1, n_leads + 1)],
+        "source": np.array([s.key for s in sources])[which],
+        "created_at": created,
+        "cost": cost.round(2),
+        "pages_viewed": pages,
+        "email_opens": opens,
+        "demo_request": demo,
+        "title_fit": title,
+        "first_call_at": first_call.to_numpy(),
+        "converted": converted,
+        "true_intent": intent,
+        "true_conversion_prob": p0,
+    })
+    order = np.argsort(frame["created_at"].to_numpy(), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame["lead_id"] = [f"L{i:06d}" for i in range(1, n_leads + 1)]
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+# ---------------------------------------------------------------------------------------------
+
+
+def _binary(table: pd.DataFrame, column: str) -> np.ndarray:
+    """A 0/1 (or True/False) column as an int array; other values are counted and refused."""
+    values = table[column]
+    if pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=int)
+    numbers = numeric_column(table, column)
+    bad = int((~np.isin(numbers, (0.0, 1.0))).sum())
+    if bad:
+        raise ValueError(f"column {column!r} must hold 0/1 or True/False; {bad} row(s) hold other values")
+    return numbers.astype(int)
+
+
+def _dates(table: pd.DataFrame, column: str, *, allow_missing: bool = False) -> pd.Series:
+    raw = table[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        parsed = raw
+    else:
+        parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+        bad = int((parsed.isna() & raw.notna()).sum())
+        if bad:
+            raise ValueError(f"column {column!r} has {bad} row(s) that are not dates")
+    if not allow_missing:
+        missing = int(parsed.isna().sum())
+        if missing:
+            raise ValueError(f"column {column!r} has {missing} row(s) without a date")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def validate_leads(
+    leads: pd.DataFrame,
+    *,
+    lead_col: str | None = "lead_id",
+    source_col: str | None = "source",
+    created_col: str | None = "created_at",
+    cost_col: str | None = "cost",
+    converted_col: str | None = "converted",
+    first_call_col: str | None = None,
+    signal_cols: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Check a lead log and return a normalised copy of the named columns.
+
+    Checks, each raising an error that names the column and the number of bad rows: the table
+    is a non-empty DataFrame with every named column; lead ids and sources are present and lead
+    ids are unique; ``created_col`` parses as dates; ``cost_col`` and the signals are finite
+    numbers, the cost not negative; ``converted_col`` holds 0/1 or True/False;
+    ``first_call_col`` parses as dates (missing = never called) and is not before creation.
+    Pass ``None`` for a column the caller does not need.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The named columns, dates as ``datetime64``, cost and signals as float, converted as int.
+
+    Examples
+    --------
+    >>> bad = pd.DataFrame({"lead_id": ["a", "b"], "source": ["x", "y"], "created_at": ["2025-01-01", "?"],
+    ...                     "cost": [1.0, 2.0], "converted": [0, 1]})
+    >>> validate_leads(bad)
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'created_at' has 1 row(s) that are not dates
+    """
+    require_table(leads, "lead log")
+    named = [c for c in (lead_col, source_col, created_col, cost_col, converted_col, first_call_col) if c is not None]
+    require_columns(leads, named + list(signal_cols), "lead log")
+    out = pd.DataFrame(index=leads.index)
+    if lead_col is not None:
+        require_complete(leads, [lead_col], "lead log")
+        duplicated = int(leads[lead_col].duplicated().sum())
+        if duplicated:
+            raise ValueError(f"column {lead_col!r} has {duplicated} duplicated lead id(s); one row per lead")
+        out[lead_col] = leads[lead_col]
+    if source_col is not None:
+        require_complete(leads, [source_col], "lead log")
+        out[source_col] = leads[source_col].astype(str)
+    if created_col is not None:
+        out[created_col] = _dates(leads, created_col)
+    if cost_col is not None:
+        out[cost_col] = numeric_column(leads, cost_col, non_negative=True)
+    for column in signal_cols:
+        out[column] = numeric_column(leads, column)
+    if converted_col is not None:
+        out[converted_col] = _binary(leads, converted_col)
+    if first_call_col is not None:
+        calls = _dates(leads, first_call_col, allow_missing=True)
+        if created_col is not None:
+            early = int((calls < out[created_col]).sum())
+            if early:
+                raise ValueError(f"column {first_call_col!r} has {early} row(s) before the lead was created")
+        out[first_call_col] = calls
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# source tracking
+# ---------------------------------------------------------------------------------------------
+
+
+def source_report(
+    leads: pd.DataFrame,
+    source_col: str = "source",
+    cost_col: str = "cost",
+    converted_col: str = "converted",
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Leads, cost, cost per lead, customers won, conversion and cost per customer by source.
+
+    ``cost_per_customer`` is the source's total cost over its customers won; a source that won
+    nobody gets ``inf`` (money spent, no customer). Rows are sorted by cost per customer, the
+    number to judge a source by; the cheapest leads are often not the cheapest customers.
+
+    Parameters
+    ----------
+    leads
+        The lead log, one row per lead.
+    source_col, cost_col, converted_col
+        Column names.
+    lang
+        ``None`` keeps keys (for computing); ``"en"``/``"zh"`` translates headers and sources.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"source": ["a", "a", "b", "b", "b"], "cost": [10.0, 30.0, 5.0, 5.0, 5.0],
+    ...                     "converted": [1, 0, 0, 0, 1]})
+    >>> source_report(log)[["cost_per_lead", "lead_conversion_rate", "cost_per_customer"]].round(3).values.tolist()
+    [[5.0, 0.333, 15.0], [20.0, 0.5, 40.0]]
+    """
+    table = validate_leads(leads, lead_col=None, source_col=source_col, created_col=None, cost_col=cost_col,
+                           converted_col=converted_col)
+    grouped = table.groupby(source_col, sort=True)
+    out = pd.DataFrame({
+        "leads": grouped.size(),
+        "lead_cost": grouped[cost_col].sum(),
+        "lead_conversions": grouped[converted_col].sum(),
+    })
+    out["lead_share"] = out["leads"] / out["leads"].sum()
+    out["cost_per_lead"] = out["lead_cost"] / out["leads"]
+    out["lead_conversion_rate"] = out["lead_conversions"] / out["leads"]
+    with np.errstate(divide="ignore"):
+        out["cost_per_customer"] = np.where(out["lead_conversions"] > 0,
+                                            out["lead_cost"] / out["lead_conversions"].clip(lower=1), np.inf)
+    out = out.sort_values(["cost_per_customer", "cost_per_lead"], kind="stable")
+    out.index.name = "lead_source"
+    out = out.reset_index()
+    if lang is None:
+        return out
+    out["lead_source"] = [f"src_{s}" if f"src_{s}" in _VOCABULARY else s for s in out["lead_source"]]
+    return _localized(out, lang, value_columns=["lead_source"])
+
+
+RESPONSE_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("band_under_1h", 0.0, 1.0),
+    ("band_1_4h", 1.0, 4.0),
+    ("band_4_24h", 4.0, 24.0),
+    ("band_24_72h", 24.0, 72.0),
+    ("band_over_72h", 72.0, np.inf),
+)
+
+
+def response_time_report(
+    leads: pd.DataFrame,
+    created_col: str = "created_at",
+    first_call_col: str = "first_call_at",
+    converted_col: str = "converted",
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Conversion rate by how long a lead waited for its first call (speed to lead).
+
+    Bands: under 1 hour, 1-4 hours, 4-24 hours, 1-3 days, over 3 days (lower bound included),
+    and never called (first call missing). Empty bands are kept with 0 leads and conversion 0.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"created_at": pd.to_datetime(["2025-01-01 09:00"] * 3),
+    ...                     "first_call_at": pd.to_datetime(["2025-01-01 09:30", "2025-01-03 09:00", None]),
+    ...                     "converted": [1, 0, 0]})
+    >>> response_time_report(log)["leads"].tolist()
+    [1, 0, 0, 1, 0, 1]
+    """
+    table = validate_leads(leads, lead_col=None, source_col=None, created_col=created_col, cost_col=None,
+                           converted_col=converted_col, first_call_col=first_call_col)
+    wait = (table[first_call_col] - table[created_col]).dt.total_seconds().to_numpy() / 3600.0
+    rows = []
+    for key, low, high in RESPONSE_BANDS:
+        inside = (wait >= low) & (wait < high)
+        rows.append((key, int(inside.sum()), int(table[converted_col].to_numpy()[inside].sum())))
+    never = np.isnan(wait)
+    rows.append(("band_never", int(never.sum()), int(table[converted_col].to_numpy()[never].sum())))
+    out = pd.DataFrame(rows, columns=["response_band", "leads", "lead_conversions"])
+    out["lead_conversion_rate"] = np.where(out["leads"] > 0, out["lead_conversions"] / out["leads"].clip(lower=1), 0.0)
+    if lang is None:
+        return out
+    return _localized(out, lang, value_columns=["response_band"])
+
+
+# ---------------------------------------------------------------------------------------------
+# lead scoring
+# ---------------------------------------------------------------------------------------------
+
+
+class LeadScorer:
+    """Lead scoring by logistic regression on engagement signals (线索评分).
+
+    The model is :math:`P(\\text{converted}) = \\sigma(\\beta_0 + \\beta^\\top x)` fitted by
+    maximum likelihood (statsmodels ``Logit``). The score of a lead is the percentile (0-100) of
+    its fitted probability among the leads the model was fitted on, so ``threshold=70`` passes
+    roughly the best 30 % of leads of a similar mix.
+
+    Parameters
+    ----------
+    signal_cols
+        The signal columns (numbers or 0/1).
+    converted_col
+        The 0/1 outcome column.
+
+    Attributes
+    ----------
+    params_ : pandas.Series
+        Intercept and one coefficient (log-odds) per signal.
+    log_likelihood_ : float
+        Full log-likelihood at the estimate.
+    reference_ : numpy.ndarray
+        The sorted fitted probabilities of the training leads (the percentile scale).
+
+    Examples
+    --------
+    >>> leads = simulate_leads(2000, seed=2)
+    >>> scorer = LeadScorer().fit(leads)
+    >>> bool(scorer.params_["demo_request"] > 0)
+    True
+    >>> bool(0 <= scorer.score(leads).min() and scorer.score(leads).max() <= 100)
+    True
+    """
+
+    def __init__(self, signal_cols: Sequence[str] = SIGNAL_COLUMNS, converted_col: str = "converted") -> None:
+        self.signal_cols = list(signal_cols)
+        self.converted_col = converted_col
+
+    def _design(self, leads: pd.DataFrame) -> np.ndarray:
+        table = validate_leads(leads, lead_col=None, source_col=None, created_col=None, cost_col=None,
+                               converted_col=None, signal_cols=self.signal_cols)
+        return np.column_stack([np.ones(len(table))] + [table[c].to_numpy() for c in self.signal_cols])
+
+    def fit(self, leads: pd.DataFrame) -> "LeadScorer":
+        """Fit the logistic regression on ``leads``; returns ``self``."""
+        if not self.signal_cols:
+            raise ValueError("signal_cols must name at least one signal column")
+        x = self._design(leads)
+        y = validate_leads(leads, lead_col=None, source_col=None, created_col=None, cost_col=None,
+                           converted_col=self.converted_col)[self.converted_col].to_numpy()
+        if y.min() == y.max():
+            raise ValueError(f"column {self.converted_col!r} has only one outcome ({y[0]}); scoring needs both 0 and 1")
+        fitted = sm.Logit(y, x).fit(disp=0, maxiter=200)
+        self.params_ = pd.Series(fitted.params, index=["intercept"] + self.signal_cols)
+        self.log_likelihood_ = float(fitted.llf)
+        self.reference_ = np.sort(_logistic(x @ fitted.params))
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise RuntimeError("call fit() before using the scorer")
+
+    def predict_proba(self, leads: pd.DataFrame) -> pd.Series:
+        """Fitted conversion probability of each lead (as if called at the usual speed)."""
+        self._check_fitted()
+        return pd.Series(_logistic(self._design(leads) @ self.params_.to_numpy()), index=leads.index,
+                         name="conversion_prob")
+
+    def score(self, leads: pd.DataFrame) -> pd.Series:
+        """Score 0-100: share (in %) of the training leads with a lower fitted probability."""
+        prob = self.predict_proba(leads).to_numpy()
+        rank = np.searchsorted(self.reference_, prob, side="left")
+        return pd.Series(100.0 * rank / len(self.reference_), index=leads.index, name="lead_score")
+
+    def coefficients(self, lang: str | None = None) -> pd.DataFrame:
+        """Coefficient and odds ratio of each signal (the intercept first)."""
+        self._check_fitted()
+        out = pd.DataFrame({"lead_signal": self.params_.index, "lead_coefficient": self.params_.to_numpy(),
+                            "lead_odds_ratio": np.exp(self.params_.to_numpy())})
+        if lang is None:
+            return out
+        return _localized(out, lang, value_columns=["lead_signal"])
+
+
+# ---------------------------------------------------------------------------------------------
+# hand-over rule
+# ---------------------------------------------------------------------------------------------
+
+
+def working_hours(times: pd.Series, day_start: float = 9.0, day_hours: float = 8.0,
+                  origin: pd.Timestamp | None = None) -> np.ndarray:
+    """Map clock times to a working-time clock (hours of working time since ``origin``).
+
+    ``origin`` is a midnight; ``None`` takes the midnight before the earliest time.
+
+    Reps work ``day_hours`` hours a day from ``day_start`` o'clock, every day. A time before the
+    working day counts as its start, a time after it as its end (= the next day's start).
+
+    Examples
+    --------
+    >>> t = pd.Series(pd.to_datetime(["2025-01-01 08:00", "2025-01-01 12:30", "2025-01-01 20:00",
+    ...                                "2025-01-02 10:00"]))
+    >>> working_hours(t).tolist()
+    [0.0, 3.5, 8.0, 9.0]
+    """
+    stamps = pd.to_datetime(pd.Series(times))
+    origin = stamps.min().normalize() if origin is None else pd.Timestamp(origin)
+    hours = (stamps - origin).dt.total_seconds().to_numpy() / 3600.0
+    day = np.floor(hours / 24.0)
+    within = np.clip(hours - day * 24.0 - day_start, 0.0, day_hours)
+    return day * day_hours + within
+
+
+def handover(
+    leads: pd.DataFrame,
+    threshold: float,
+    sla_hours: float,
+    n_reps: int,
+    *,
+    score_col: str = "score",
+    created_col: str = "created_at",
+    prob_col: str | None = None,
+    assignment: str = "round_robin",
+    hours_per_lead: float = 1.0,
+    half_life_hours: float = HALF_LIFE_HOURS,
+    day_start: float = 9.0,
+    day_hours: float = 8.0,
+) -> pd.DataFrame:
+    """Apply a marketing → sales hand-over rule to a lead log, lead by lead in creation order.
+
+    The rule:
+
+    1. a lead whose score is at least ``threshold`` is passed to sales (the others stay with
+       marketing for nurturing);
+    2. it is assigned to one of ``n_reps`` reps: ``"round_robin"`` (in turn, in creation order)
+       or ``"least_loaded"`` (to the rep who is free first; ties to the lowest rep number);
+    3. each rep calls their leads in the order they arrived, one call taking ``hours_per_lead``
+       hours of working time; reps work ``day_hours`` hours a day from ``day_start`` o'clock;
+    4. a lead that would wait longer than ``sla_hours`` (clock hours from its creation) is not
+       called but returned to marketing as stale (the SLA is the time sales has to react), and
+       costs the rep no time.
+
+    The chance that a called lead becomes a customer is its probability ``prob_col`` (``None``:
+    probability 1, so the column holds the decay factor alone) times ``0.5 ** (wait / half_life_hours)``:
+    leads go cold. Expected customers are the sum of these chances (no random draw, so every
+    comparison between rules is exact).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``leads``: ``passed``, ``rep`` (1..n_reps, 0 when not passed), ``called``,
+        ``returned_stale``, ``wait_hours`` (clock hours until the call; the wait until the SLA
+        ran out for stale leads; 0 when not passed), ``expected_conversion``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"created_at": pd.to_datetime(["2025-01-01 10:00"] * 3),
+    ...                     "score": [90, 80, 10]})
+    >>> out = handover(log, threshold=50, sla_hours=24, n_reps=1)
+    >>> out[["passed", "called", "wait_hours"]].values.tolist()
+    [[True, True, 0.0], [True, True, 1.0], [False, False, 0.0]]
+    """
+    if assignment not in ASSIGNMENT_RULES:
+        raise ValueError(f"assignment={assignment!r}: use one of {ASSIGNMENT_RULES}")
+    if isinstance(n_reps, bool) or not isinstance(n_reps, int | np.integer) or n_reps < 1:
+        raise ValueError(f"n_reps must be a whole number of at least 1, got {n_reps!r}")
+    for name, value in (("sla_hours", sla_hours), ("hours_per_lead", hours_per_lead),
+                        ("half_life_hours", half_life_hours), ("day_hours", day_hours)):
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
+    if day_start < 0 or day_start + day_hours > 24:
+        raise ValueError("the working day must lie within 0-24 o'clock")
+    require_table(leads, "lead log")
+    require_columns(leads, [score_col, created_col] + ([prob_col] if prob_col else []), "lead log")
+    score = numeric_column(leads, score_col)
+    created = _dates(leads, created_col)
+    prob = np.ones(len(leads)) if prob_col is None else numeric_column(leads, prob_col)
+    outside = int(((prob < 0) | (prob > 1)).sum())
+    if outside:
+        raise ValueError(f"column {prob_col!r} has {outside} value(s) outside 0-1")
+
+    n = len(leads)
+    origin = created.min().normalize()
+    clock = (created - origin).dt.total_seconds().to_numpy() / 3600.0
+    work = working_hours(created, day_start, day_hours, origin=origin)
+    order = np.argsort(clock, kind="stable")
+    passed = score >= threshold
+    rep = np.zeros(n, dtype=int)
+    called = np.zeros(n, dtype=bool)
+    stale = np.zeros(n, dtype=bool)
+    wait = np.zeros(n)
+    free = np.zeros(n_reps)
+    turn = 0
+    for i in order[passed[order]]:
+        if assignment == "round_robin":
+            r = turn % n_reps
+            turn += 1
+        else:
+            r = int(np.argmin(free))
+        start = max(work[i], free[r])
+        day = math.floor(start / day_hours + 1e-12)
+        waited = day * 24.0 + day_start + (start - day * day_hours) - clock[i]
+        rep[i] = r + 1
+        if waited > sla_hours:
+            stale[i] = True
+            wait[i] = sla_hours
+        else:
+            called[i] = True
+            wait[i] = max(waited, 0.0)
+            free[r] = start + hours_per_lead
+    expected = np.where(called, prob * 0.5 ** (wait / half_life_hours), 0.0)
+    return pd.DataFrame({"passed": passed, "rep": rep, "called": called, "returned_stale": stale,
+                         "wait_hours": wait, "expected_conversion": expected}, index=leads.index)
+
+
+def handover_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.Series | pd.DataFrame:
+    """Headline numbers of a hand-over plan made by :func:`handover`.
+
+    Returns leads passed, leads called in time, leads returned stale, expected customers,
+    conversion of passed leads (expected customers / leads passed, 0 when none passed) and the
+    mean wait of the called leads (0 when none called).
+
+    With ``lang`` the numbers come as a two-column table (measure, value) in that language.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"passed": [True, True, False], "called": [True, False, False],
+    ...                      "returned_stale": [False, True, False], "wait_hours": [2.0, 24.0, 0.0],
+    ...                      "expected_conversion": [0.3, 0.0, 0.0], "rep": [1, 1, 0]})
+    >>> handover_summary(plan).round(3).to_dict()["conversion_of_passed"]
+    0.15
+    """
+    require_table(plan, "hand-over plan")
+    require_columns(plan, ["passed", "called", "returned_stale", "wait_hours", "expected_conversion"], "hand-over plan")
+    passed = int(plan["passed"].sum())
+    called = int(plan["called"].sum())
+    expected = float(plan["expected_conversion"].sum())
+    numbers = pd.Series({
+        "leads_passed": passed,
+        "leads_called": called,
+        "leads_returned_stale": int(plan["returned_stale"].sum()),
+        "expected_customers": expected,
+        "conversion_of_passed": expected / passed if passed else 0.0,
+        "mean_wait_hours": float(plan.loc[plan["called"], "wait_hours"].mean()) if called else 0.0,
+    }, dtype=float)
+    if lang is None:
+        return numbers
+    table = pd.DataFrame({"handover_measure": numbers.index, "handover_value": numbers.to_numpy()})
+    return _localized(table, lang, value_columns=["handover_measure"])
+
+
+def rep_workload(plan: pd.DataFrame, n_reps: int, hours_per_lead: float = 1.0, working_days: float | None = None,
+                 day_hours: float = 8.0, lang: str | None = None) -> pd.DataFrame:
+    """Leads called per rep and, with ``working_days``, the share of their working time spent calling.
+
+    Reps without a call are listed with 0.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"rep": [1, 1, 2, 0], "called": [True, True, False, False]})
+    >>> rep_workload(plan, 3)["rep_calls"].tolist()
+    [2, 0, 0]
+    """
+    require_table(plan, "hand-over plan")
+    require_columns(plan, ["rep", "called"], "hand-over plan")
+    calls = plan.loc[plan["called"].astype(bool), "rep"].value_counts()
+    out = pd.DataFrame({"rep": np.arange(1, n_reps + 1)})
+    out["rep_calls"] = [int(calls.get(r, 0)) for r in out["rep"]]
+    if working_days is not None:
+        out["rep_busy_share"] = out["rep_calls"] * hours_per_lead / (working_days * day_hours)
+    if lang is None:
+        return out
+    return _localized(out, lang)
