@@ -68,6 +68,7 @@ from .value_matrix import (
     VOLUME_STRATEGIES,
     ValueSatisfactionMatrix,
     class_profile,
+    draw_colour_scale,
     matrix_class_table,
     matrix_customer_table,
     value_satisfaction_cells,
@@ -77,7 +78,7 @@ __all__ = [
     # value x satisfaction matrix
     "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
     "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table", "matrix_customer_table",
-    "class_profile",
+    "class_profile", "draw_colour_scale",
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
