@@ -35,6 +35,7 @@ Examples
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -49,6 +50,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
+from . import plotting
 from ._table_checks import require_columns, require_complete, require_lang_or_none, require_table
 from .lang import check_lang, label, register, translate_columns
 
@@ -62,6 +64,7 @@ __all__ = [
     "mixed_membership",
     "feature_label",
     "plot_segment_profiles",
+    "profile_colour_scale",
     "variable_overview",
     "plot_membership",
 ]
@@ -498,7 +501,8 @@ def feature_label(name: str, lang: str = "en") -> str:
 
 
 def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axes | None = None,
-                          limit: float = 2.0, cax: Axes | None = None) -> Axes:
+                          limit: float = 2.0, cax: Axes | None = None, colorbar: bool = True,
+                          sizes_in_labels: bool = True) -> Axes:
     """Heatmap of the segment centres on the feature scale: what sets each segment apart.
 
     Rows are segments (1 = largest, with its size), columns the features. Numbers are
@@ -510,7 +514,19 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
 
     The axis limits fit the heatmap exactly. The colour bar takes room from ``ax``, or is drawn
     into ``cax`` when given (axes made beforehand, as a :class:`crmlab.live.LiveFigure` in a
-    widget needs).
+    widget needs). A widget that redraws the heatmap draws the colour bar once itself
+    (:func:`profile_colour_scale`) and passes ``colorbar=False``; with ``sizes_in_labels=False``
+    the rows are labelled by segment number only, so that the axes stay the same for every fit
+    with the same number of segments.
+
+    Examples
+    --------
+    >>> from crmlab.simulate import customer_base
+    >>> customers = customer_base(400, seed=3).customers
+    >>> model = CustomerSegmentation(["age", "discount_share"], 3, seed=3).fit(customers)
+    >>> ax = plot_segment_profiles(model, sizes_in_labels=False, colorbar=False)
+    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.figure.axes)
+    (['1', '2', '3'], 1)
     """
     check_lang(lang)
     if not hasattr(model, "centres_"):
@@ -529,17 +545,31 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     ax.set_ylim(values.shape[0] - 0.5, -0.5)
     ax.set_xticks(range(values.shape[1]), [feature_label(c, lang) for c in centres.columns], rotation=60,
                   ha="right", fontsize=8)
-    ax.set_yticks(range(values.shape[0]),
-                  [f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)])
+    rows = ([f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)]
+            if sizes_in_labels else [str(s) for s in centres.index])
+    ax.set_yticks(range(values.shape[0]), rows)
     ax.set_ylabel(label("segment", lang))
     ax.grid(False)
-    if cax is None:
-        colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    else:
-        colorbar = ax.figure.colorbar(image, cax=cax)
-    colorbar.set_label(label("profile_difference", lang))
+    if colorbar and cax is None:
+        ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01, label=label("profile_difference", lang))
+    elif colorbar:
+        ax.figure.colorbar(image, cax=cax, label=label("profile_difference", lang))
     ax.set_title(label("segment_profile_title", lang))
     return ax
+
+
+def profile_colour_scale(cax: Axes, limit: float = 2.0, lang: str = "en") -> Axes:
+    """The colour bar of :func:`plot_segment_profiles` (``-limit`` to ``+limit``), drawn into ``cax``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> tuple(float(v) for v in profile_colour_scale(Figure().add_subplot(), 2.0).get_ylim())
+    (-2.0, 2.0)
+    """
+    check_lang(lang)
+    text = textwrap.fill(label("profile_difference", lang), 24)  # a long vertical label would pass the figure's edge
+    return plotting.draw_colour_scale(cax, "RdBu_r", -limit, limit, text, "both")
 
 
 register(

@@ -23,7 +23,7 @@ from matplotlib import font_manager
 
 from .lang import check_lang
 
-__all__ = ["CJK_FONT_FILE", "cjk_font_path", "cjk_font_name", "use_theme", "PALETTE"]
+__all__ = ["CJK_FONT_FILE", "cjk_font_path", "cjk_font_name", "use_theme", "PALETTE", "draw_colour_scale"]
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 PALETTE = "deep"
@@ -78,3 +78,27 @@ def use_theme(lang: str = "en", context: str = "notebook", font_scale: float = 1
     mpl.rcParams["savefig.dpi"] = 120
     mpl.rcParams["savefig.bbox"] = "tight"
     mpl.rcParams["figure.autolayout"] = False
+
+
+def draw_colour_scale(cax, cmap: str, vmin: float, vmax: float, text: str = "", extend: str = "neither"):
+    """A colour bar from ``vmin`` to ``vmax`` in ``cmap``, drawn into the axes ``cax``, labelled ``text``.
+
+    For heat maps drawn on a fixed colour scale (``imshow(..., vmin=vmin, vmax=vmax)``) again
+    and again, e.g. by a widget: the colour bar is drawn once, beside them. ``extend="max"``
+    (``"min"``, ``"both"``) marks that values beyond the scale take its end colour.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> cax = Figure().add_subplot()
+    >>> tuple(float(v) for v in draw_colour_scale(cax, "Blues", 0, 50, "Customers").get_ylim())
+    (0.0, 50.0)
+    """
+    import matplotlib.cm
+    import matplotlib.colors
+
+    if not (vmin < vmax):
+        raise ValueError(f"the colour scale needs vmin < vmax, got {vmin!r} and {vmax!r}")
+    scale = matplotlib.cm.ScalarMappable(norm=matplotlib.colors.Normalize(vmin, vmax), cmap=cmap)
+    cax.figure.colorbar(scale, cax=cax, label=text, extend=extend)
+    return cax

@@ -47,6 +47,7 @@ from .clustering import (
     plot_n_segments,
     plot_membership,
     plot_segment_profiles,
+    profile_colour_scale,
     segment_profiles,
     variable_overview,
 )
@@ -83,7 +84,7 @@ __all__ = [
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
     "METHODS", "customer_features", "CustomerSegmentation", "choose_n_segments", "plot_n_segments",
-    "segment_profiles", "mixed_membership", "feature_label", "plot_segment_profiles",
+    "segment_profiles", "mixed_membership", "feature_label", "plot_segment_profiles", "profile_colour_scale",
     "variable_overview", "plot_membership",
     # targeting
     "TARGET_GROUPS", "MARKET_STRATEGIES", "MARKET_CONDITIONS", "target_groups", "MarketStrategyChoice",

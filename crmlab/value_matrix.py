@@ -53,6 +53,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from . import plotting
 from .lang import check_lang, label, register, translate_columns, translate_values
 
 _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
@@ -369,9 +370,7 @@ def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: 
         raise ValueError(f"measure must be one of {_MEASURES}; got {measure!r}")
     if not (np.isfinite(vmax) and vmax > 0):
         raise ValueError(f"vmax must be a positive number, got {vmax!r}")
-    scale = plt.cm.ScalarMappable(norm=plt.Normalize(0.0, float(vmax)), cmap=MATRIX_CMAP)
-    cax.figure.colorbar(scale, cax=cax, label=label(measure, lang), extend=extend)
-    return cax
+    return plotting.draw_colour_scale(cax, MATRIX_CMAP, 0.0, float(vmax), label(measure, lang), extend)
 
 
 def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",

@@ -94,14 +94,19 @@ def test_pareto_chart_groups_customers_into_bars():
     rng = np.random.default_rng(0)
     values = pd.Series(rng.lognormal(3, 1.2, 1_000))
     ax = plot_pareto(values, max_bars=40, lang="zh")
-    assert len(ax.patches) == 40
-    assert sum(p.get_height() for p in ax.patches) == pytest.approx(100.0)
+    bars = ax.collections[0]
+    heights = [path.vertices[:, 1].max() for path in bars.get_paths()]
+    assert len(heights) == 40
+    assert sum(heights) == pytest.approx(100.0)
+    widths = [np.ptp(path.vertices[:, 0]) for path in bars.get_paths()]
+    assert sum(widths) == pytest.approx(100.0)                   # the bars tile the customers, 0-100 %
     line = ax.figure.axes[1].lines[0]
     assert line.get_ydata()[-1] == pytest.approx(100.0)
     ax.figure.savefig(io.BytesIO(), format="png")
-    small = plot_pareto(FIVE, lang="en")
-    assert [round(p.get_height()) for p in small.patches] == [50, 30, 10, 5, 5]
-    assert [p.get_facecolor() for p in small.patches][1] != [p.get_facecolor() for p in small.patches][2]
+    small = plot_pareto(FIVE, lang="en").collections[0]
+    assert [round(path.vertices[:, 1].max()) for path in small.get_paths()] == [50, 30, 10, 5, 5]
+    colours = small.get_facecolor()
+    assert len(colours) == 5 and not np.array_equal(colours[1], colours[2])
 
 
 def test_pareto_chart_on_a_given_twin_axes_with_the_note_inside():

@@ -250,6 +250,26 @@ def test_profile_heatmap_draws_its_colour_bar_into_given_axes_in_a_live_figure()
     assert live.ax.get_ylim() == (2.5, -0.5) and live.ax.get_xlim() == (-0.5, 4.5)  # fits the heatmap exactly
 
 
+
+def test_profile_heatmap_in_a_widget_keeps_its_axes_when_refitted_with_the_same_k():
+    from matplotlib.figure import Figure as plt_figure
+
+    from crmlab.clustering import plot_segment_profiles, profile_colour_scale
+    from crmlab.live import LiveFigure
+
+    table = blobs()
+    live = LiveFigure.subplots(1, 2, figsize=(6, 4), show=False, gridspec_kw={"width_ratios": [30, 1]})
+    profile_colour_scale(live.axes[1], 2.0, lang="zh")         # drawn once, outside the updates
+    for seed in (0, 1, 2):                                      # other fits, other sizes: same rows
+        model = CustomerSegmentation(["age", "spend", "channel"], 3, seed=seed, n_init=1).fit(table)
+        with live.update():
+            plot_segment_profiles(model, lang="en", ax=live.axes[0], colorbar=False, sizes_in_labels=False)
+        assert [t.get_text() for t in live.ax.get_yticklabels()] == ["1", "2", "3"]
+    assert live.last_redraw == "data only" and len(live.fig.axes) == 2
+    assert live.axes[1].get_ylabel() == "与平均客户的差异"
+    assert profile_colour_scale(plt_figure().add_subplot(), lang="en").get_ylabel() == "Difference to the\naverage customer"
+    assert tuple(float(v) for v in live.axes[1].get_ylim()) == (-2.0, 2.0)
+
 def test_variable_overview_describes_numbers_and_categories():
     from crmlab.clustering import variable_overview
 
