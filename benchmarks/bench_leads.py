@@ -15,8 +15,6 @@ crmlab's time / plain pandas' time: above 1 is the price of validation, below 1 
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -24,15 +22,7 @@ import pandas as pd
 from crmlab import simulate
 from crmlab.leads import LeadScorer, handover, simulate_leads, source_report
 from crmlab.operations import monthly_activity
-
-
-def best_time(function: Callable[[], object], repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from timing import best_time
 
 
 def plain_source_report(leads: pd.DataFrame) -> pd.DataFrame:

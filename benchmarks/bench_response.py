@@ -14,14 +14,13 @@ Ratios are the other method's time divided by crmlab's (above 1: crmlab is faste
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from crmlab.response import auc, gains_table
+from timing import best_time
 
 
 def make_scores(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -41,15 +40,6 @@ def pandas_gains(y: np.ndarray, score: np.ndarray, groups: int = 10) -> pd.DataF
     table["lift"] = table["response_rate"] / y.mean()
     table["cum_response_share"] = table["responses"].cumsum() / y.sum()
     return table
-
-
-def best_time(function: Callable[[], object], repeat: int) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,3 +72,20 @@ def numeric_column(table: pd.DataFrame, column: str, *, non_negative: bool = Fal
 def require_lang_or_none(lang: str | None) -> str | None:
     """``None`` (keys, for further computation) or a supported language code."""
     return None if lang is None else check_lang(lang)
+
+
+def as_timestamp(value: object, name: str) -> pd.Timestamp:
+    """``value`` as a time-zone-free timestamp; a ``ValueError`` naming ``name`` if it is no date or missing.
+
+    Examples
+    --------
+    >>> as_timestamp("2024-03-01 10:00+08:00", "as_of")
+    Timestamp('2024-03-01 10:00:00')
+    """
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r} is not a date") from None
+    if pd.isna(stamp):
+        raise ValueError(f"{name} is missing")
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp

@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from . import transactions
-from ._table_checks import numeric_column, require_lang_or_none
+from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
 from .lang import check_lang, label, register, translate_values
 from .segmentation import segment_migration
 
@@ -357,13 +357,7 @@ def _features_from_daily(daily: pd.DataFrame, at: pd.Timestamp, window_days: int
 
 
 def _as_day(value: object, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} is not a date") from None
-    if pd.isna(stamp):
-        raise ValueError(f"{name} is missing")
-    return stamp.tz_localize(None).normalize() if stamp.tzinfo is not None else stamp.normalize()
+    return as_timestamp(value, name).normalize()
 
 
 def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from ._table_checks import as_timestamp
 from .lang import check_lang, label, localize, register
 
 __all__ = [
@@ -286,16 +287,6 @@ def _ids(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column]
 
 
-def _timestamp(value, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r} is not a date") from None
-    if pd.isna(stamp):
-        raise ValueError(f"{name} is missing")
-    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
-
-
 # ---------------------------------------------------------------------------------------------
 # behaviour and relationship customers
 # ---------------------------------------------------------------------------------------------
@@ -357,7 +348,7 @@ def behaviour_features(
     ids = _ids(transactions, customer_col)
     dates = _dates(transactions, date_col)
     amounts = _numbers(transactions, amount_col)
-    as_of = dates.max() if as_of is None else _timestamp(as_of, "as_of")
+    as_of = dates.max() if as_of is None else as_timestamp(as_of, "as_of")
     keep = (dates <= as_of).to_numpy()
     if not keep.any():
         raise ValueError(f"no transaction is dated on or before as_of={as_of.date()}")
@@ -610,7 +601,7 @@ def customer_classes(
             raise ValueError(f"{name} must be a whole number of days, at least 1; got {value!r}")
     if new_window_days > lapse_window_days:
         raise ValueError("new_window_days must not be longer than lapse_window_days")
-    as_of = _timestamp(as_of, "as_of")
+    as_of = as_timestamp(as_of, "as_of")
     ids = _ids(transactions, customer_col)
     dates = _dates(transactions, date_col).dt.normalize()
     known = dates <= as_of.normalize()
