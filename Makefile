@@ -7,7 +7,7 @@ LOCK   := requirements/lock.txt
 LECTURES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 JOBS   ?= 2
 
-.PHONY: help venv course slides test test-fast lab notebooks exercises bench clean
+.PHONY: help venv course slides test test-fast lab notebooks exercises bench clean zh
 
 help:
 	@echo "make course     execute every lecture into build/course/ and render HTML"
@@ -17,6 +17,7 @@ help:
 	@echo "make notebooks  re-execute the committed notebooks in place"
 	@echo "make exercises  build student versions and autograders into build/exercises/"
 	@echo "make bench      run the benchmarks in benchmarks/"
+	@echo "make zh         regenerate the Chinese edition notebooks/zh/ from the English lectures and i18n/zh/"
 
 venv: $(STAMP)
 
@@ -53,6 +54,10 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m crmlab.course execute-in-place $(LECTURES)
+
+zh: $(STAMP)
+	$(BIN)/python -m crmlab.glossary
+	$(BIN)/python -m crmlab.edition build --execute $(LECTURES)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
