@@ -212,7 +212,7 @@ def cjk_share(text: str) -> float:
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
 
-_REFERENCES = re.compile(r"^#+\s*(references|参考文献|延伸阅读).*", re.I | re.M | re.S)
+_REFERENCES = re.compile(r"^(#+\s*|\*\*)(references|further reading|参考文献|延伸阅读).*", re.I | re.M | re.S)
 
 
 def prose_letters(markdown: str) -> str:
