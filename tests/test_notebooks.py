@@ -27,11 +27,17 @@ def _parameter_sets(notebook: Path) -> list[dict]:
 
 
 def _runs() -> list:
+    """Every lecture with its defaults and declared sets; a plain ``{"lang": "zh"}`` set runs as the
+    Chinese edition ``notebooks/zh/`` (same code, ``lang="zh"``), so each parameter set runs once."""
     runs = []
     for notebook in LECTURES:
+        chinese = NOTEBOOKS / "zh" / notebook.name
         for i, params in enumerate([{}] + _parameter_sets(notebook)):
             tag = "defaults" if not params else "-".join(f"{k}={v}" for k, v in params.items())[:60]
-            runs.append(pytest.param(notebook, params, id=f"{notebook.stem}[{i}:{tag}]",
+            target = notebook
+            if params == {"lang": "zh"} and chinese.exists():
+                target, tag = chinese, "zh-edition"
+            runs.append(pytest.param(target, params, id=f"{notebook.stem}[{i}:{tag}]",
                                      marks=[pytest.mark.notebook, pytest.mark.xdist_group(f"{notebook.stem}-{i}")]))
     return runs
 
@@ -46,7 +52,8 @@ def test_there_are_lectures_and_each_declares_a_chinese_run():
 
 @pytest.mark.parametrize("notebook, params", _runs())
 def test_lecture_runs_and_writes_its_summary(notebook: Path, params: dict, tmp_path: Path):
-    executed, _ = run_lecture(notebook, tmp_path, params)
+    edition = notebook.parent.name == "zh"
+    executed, _ = run_lecture(notebook, tmp_path, {} if edition else params)
     results = tmp_path / notebook.stem
     summary = json.loads((results / "summary.json").read_text(encoding="utf-8"))
     assert summary["lecture"] == notebook.stem

@@ -23,13 +23,36 @@ def test_font_is_bundled_with_a_python_package():
     assert cjk_font_name() == "Noto Sans CJK SC"
 
 
-def test_every_chinese_term_renders_without_missing_glyphs():
+def _characters_with_glyphs(path) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True, fontNumber=0) as font:
+        return set(font.getBestCmap())
+
+
+def test_every_chinese_term_has_a_glyph_in_the_course_fonts():
+    """Checked from the fonts' character maps (what matplotlib falls back through), not by rendering."""
+    from matplotlib import font_manager
+
     from tests.test_lang import _import_every_module
 
     _import_every_module()
+    covered = _characters_with_glyphs(cjk_font_path())
+    covered |= _characters_with_glyphs(font_manager.findfont("DejaVu Sans"))
+    text = "".join(entry["zh"] for entry in terms().values())
+    missing = sorted({ch for ch in text if ord(ch) not in covered and not ch.isspace()})
+    assert not missing, f"characters without a glyph in the course fonts: {missing}"
+
+
+def test_the_character_map_check_can_fail():
+    covered = _characters_with_glyphs(cjk_font_path())
+    assert ord("客") in covered and ord("\U0001F600") not in covered  # an emoji: not in Noto Sans CJK SC
+
+
+def test_a_chinese_sample_renders_without_missing_glyphs():
     use_theme("zh")
     # pyproject's filterwarnings turns "Glyph ... missing from font" into an error
-    _draw("\n".join(entry["zh"] for entry in terms().values()))
+    _draw("客户终身价值 RFM 细分 −5%")
 
 
 def test_english_theme_still_renders_chinese_names():
