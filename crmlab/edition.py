@@ -104,13 +104,20 @@ def format_catalog(entries: dict[str, Entry], title: str = "") -> str:
     return head + body + "\n"
 
 
+def _is_exercise(notebook: Path) -> bool:
+    return notebook.resolve().parent.parent.name == "exercises"
+
+
 def catalog_path(notebook: Path) -> Path:
-    """``i18n/zh/<stem>.md`` beside ``notebooks/`` for an English lecture."""
-    return notebook.resolve().parent.parent / "i18n" / "zh" / f"{notebook.stem}.md"
+    """``i18n/zh/<stem>.md`` for a lecture, ``i18n/zh/exercises/<stem>.md`` for an exercise master."""
+    path = notebook.resolve()
+    if _is_exercise(notebook):
+        return path.parent.parent.parent / "i18n" / "zh" / "exercises" / f"{notebook.stem}.md"
+    return path.parent.parent / "i18n" / "zh" / f"{notebook.stem}.md"
 
 
 def edition_path(notebook: Path) -> Path:
-    """``notebooks/zh/<name>`` for an English lecture."""
+    """``notebooks/zh/<name>`` for a lecture, ``exercises/<set>/zh/<name>`` for an exercise master."""
     return notebook.resolve().parent / "zh" / notebook.name
 
 
@@ -177,7 +184,7 @@ def generate(notebook: Path):
             cell.execution_count = None
             if "parameters" in cell.metadata.get("tags", []):
                 new, n = _LANG_LINE.subn(r'\1"zh"', cell.source)
-                if n != 1:
+                if n != 1 and not _is_exercise(notebook):
                     raise TranslationError(f"{notebook.name}: parameters cell has no `lang = \"en\"` line")
                 cell.source = new
     nb.metadata.pop("widgets", None)
