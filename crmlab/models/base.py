@@ -47,6 +47,8 @@ from crmlab import lang
 
 __all__ = [
     "ConvergenceWarning",
+    "DegenerateFitError",
+    "DegenerateFitWarning",
     "NotFittedError",
     "FitResult",
     "validate_customer_table",
@@ -77,6 +79,23 @@ class ConvergenceWarning(UserWarning):
 
 class NotFittedError(RuntimeError):
     """A prediction was asked of a model that has not been fitted (and has no parameters set)."""
+
+
+class DegenerateFitError(ValueError):
+    """The data hold no information on what the model estimates (one customer, no repeat buyers, no churn...).
+
+    Raised instead of returning parameters that would be arbitrary (the likelihood has no maximum,
+    or every value along a ridge fits as well). The message says what in the data causes it.
+    """
+
+
+class DegenerateFitWarning(UserWarning):
+    """The estimate ran to a boundary of the parameter space (or the log-likelihood is non-negative).
+
+    The fit is returned, with ``model.degenerate_`` set to a sentence saying what in the data causes it
+    (no churn, too few periods to separate heterogeneity, ...): the predictions may still be usable,
+    the parameter values themselves should not be read as estimates of heterogeneity.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,10 +265,42 @@ class Distinct:
 def _require_repeat_buyers(frequency: np.ndarray, model: str, column: str) -> None:
     """Without any repeat purchase the likelihood of BG/NBD and Pareto/NBD has no maximum (r -> 0)."""
     if not np.any(frequency > 0):
-        raise ValueError(
+        raise DegenerateFitError(
             f"{model}: column {column!r}: all {len(frequency)} rows are 0 (no repeat purchases); the purchase rate "
             "cannot be estimated and the likelihood has no maximum. Use a longer observation period or more customers."
         )
+
+
+def _one_pattern_message(counts: np.ndarray, what: str) -> str | None:
+    """The reason to refuse a fit whose customers all share one pattern (one customer, or identical ones)."""
+    used = counts > 0
+    if used.sum() != 1:
+        return None
+    n = float(counts[used].sum())
+    who = "one customer" if n <= 1 else f"all {n:,.0f} customers have the same {what}"
+    return (f"{who}: differences between customers (the mixing distributions the model estimates) "
+            "cannot be estimated from a single pattern; the likelihood has no maximum")
+
+
+#: A shape parameter above this (or a mean probability below 1 / this) counts as having run to a boundary.
+DEGENERATE_LARGE = 1e4
+
+
+def flag_degenerate(model: "ParametricModel", reason: str | None, stacklevel: int = 3) -> None:
+    """Set ``model.degenerate_`` and warn with :class:`DegenerateFitWarning` when ``reason`` is given."""
+    model.degenerate_ = reason
+    if reason:
+        warnings.warn(f"{model.model_name}: degenerate fit: {reason}", DegenerateFitWarning, stacklevel=stacklevel + 1)
+
+
+def _edge_of_search_range(params: pd.Series) -> str | None:
+    """Names of parameters that ended at exp(+-30), the edge of the optimiser's range, as a sentence."""
+    values = params.to_numpy(dtype=np.float64)
+    at_edge = (np.abs(np.log(values)) > 30.0 - 1e-4)
+    if not at_edge.any():
+        return None
+    names = ", ".join(f"{name} = {value:.3g}" for name, value in params[at_edge].items())
+    return f"the estimate ran to the edge of the search range ({names}): the likelihood keeps rising towards a boundary"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,6 +552,7 @@ class ParametricModel:
                                             weights=None if weights is None else np.asarray(weights, float))
         x, t_x, T = patterns.T
         distinct = (Distinct(x), Distinct(t_x), Distinct(T))
+        self._check_purchase_patterns(x, T, counts)
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
             return log_likelihood_of(params, x, t_x, T, want_gradient, distinct)
@@ -508,6 +560,24 @@ class ParametricModel:
         result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
                                          max_iter=self.max_iter, model=self.model_name)
         self._store_fit(result, counts.sum(), len(counts))
+
+    def _check_purchase_patterns(self, x: np.ndarray, T: np.ndarray, counts: np.ndarray) -> None:
+        """Refuse (:class:`DegenerateFitError`) data without the information a (frequency, recency, T) model needs."""
+        column = (self.columns or {}).get("T", "T")
+        at_zero = (x > 0) & (T == 0) & (counts > 0)
+        if at_zero.any():
+            raise DegenerateFitError(
+                f"{self.model_name}: column {column!r}: {at_zero.sum():.0f} of {counts.size} patterns "
+                f"({counts[at_zero].sum():,.0f} customers) have repeat purchases at T = 0, i.e. with no time to make "
+                "them; the purchase rate is then unbounded and the likelihood has no maximum. T must be the time "
+                "from the first purchase to the end of observation (check the time unit and the dates).")
+        message = _one_pattern_message(counts, "(frequency, recency, T)")
+        if message:
+            raise DegenerateFitError(f"{self.model_name}: {message}.")
+
+    def _degeneracy(self) -> str | None:
+        """What in the data made the fitted estimate degenerate (a sentence), or None. Models refine this."""
+        return _edge_of_search_range(self.params_)
 
     def _store_fit(self, result: FitResult, n_customers: float, n_patterns: int) -> None:
         names = list(self.parameter_names)
@@ -521,6 +591,7 @@ class ParametricModel:
         self.n_customers_ = float(n_customers)
         self.n_patterns_ = int(n_patterns)
         self.aic_ = 2 * len(names) - 2 * self.log_likelihood_
+        flag_degenerate(self, self._degeneracy(), stacklevel=4)
 
     def set_params_values(self, **values: float) -> "ParametricModel":
         """Use given parameter values (e.g. published ones) without fitting; returns self.
@@ -537,6 +608,7 @@ class ParametricModel:
         if not np.all(np.isfinite(vector)) or np.any(vector <= 0):
             raise ValueError(f"{self.model_name}: parameters must be positive and finite, got {values}")
         self.params_ = pd.Series(vector, index=list(self.parameter_names), name="estimate")
+        self.degenerate_ = None
         return self
 
     def _fitted_params(self) -> np.ndarray:

@@ -54,7 +54,8 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, special, stats
 
-from crmlab.models.base import Distinct, ParametricModel, as_output, compress_rows, validate_customer_table
+from crmlab.models.base import (DEGENERATE_LARGE, Distinct, ParametricModel, _edge_of_search_range, as_output,
+                                compress_rows, validate_customer_table)
 
 __all__ = ["ParetoNBD", "log_hyp2f1_one"]
 
@@ -489,6 +490,23 @@ class ParetoNBD(ParametricModel):
         columns = self._data(data)
         ll, _ = _log_likelihood(self._fitted_params(), columns["frequency"], columns["recency"], columns["T"])
         return float(ll.sum())
+
+    def _degeneracy(self) -> str | None:
+        """No dropout (s -> 0), identical purchase rates (r -> infinity), or the edge of the search range."""
+        r, alpha, s, beta = self.params_
+        if s < 1 / DEGENERATE_LARGE:
+            return (f"the data show no sign of dropout (no customer's silence since the last purchase is long for "
+                    f"their purchase rate), so the shape of the dropout rates ran to 0 (s = {s:.3g}, beta = "
+                    f"{beta:.4g}): lifetimes are (nearly) all infinite, P(alive) is about 1 for everyone and the model "
+                    "reduces to the NBD of purchase counts")
+        if r > DEGENERATE_LARGE:
+            return (f"the purchase rates show no differences between customers, so the gamma shape r ran to a "
+                    f"boundary (r = {r:.3g}, alpha = {alpha:.3g}: every customer buys {r / alpha:.3g} times per time "
+                    "unit); the data cannot separate heterogeneity from chance")
+        if s > DEGENERATE_LARGE:
+            return (f"the dropout rates show no differences between customers, so the gamma shape s ran to a "
+                    f"boundary (s = {s:.3g}, beta = {beta:.3g}: every customer leaves at rate {s / beta:.3g} per time unit)")
+        return _edge_of_search_range(self.params_)
 
     # -- predictions ---------------------------------------------------------------------------
     def _alive(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
