@@ -140,6 +140,8 @@ _GL_X, _GL_W = (_GL_X + 1) / 2, _GL_W / 2
 _FIXED_BREAKS = -np.array([0.5, 1.5, 3.5, 7.5, 15.5, 31.5, 63.5])
 #: Drops of the log-integrand below its maximum that end a panel; beyond the last the rest is < 1e-17.
 _DROPS = np.array([6.0, 12.0, 18.0, 24.0, 30.0, 42.0])
+#: Values of B e^l that end a panel (see :func:`_log_split_integral`).
+_SLOPES = 2.0 ** np.arange(-1, 7)
 
 
 #: Terms of a "short" series: one whose remainder after them is below 1e-17 (:func:`_series_is_short`).
@@ -196,9 +198,10 @@ def _log_split_integral(A: np.ndarray, B: np.ndarray, L: np.ndarray):
     r"""log N, N = \int_{-L}^0 e^{-A l} (1+e^l)^{-B} dl (A > -1, B > 0, L > 0), with dlogN/dA, dlogN/dB, dlogN/dL.
 
     The log-integrand is concave: the integral is split at its maximum, at the points where it has
-    dropped by 6, 12, ..., 42 below it (found by bisection) and at fixed points near 0, and each
-    panel gets 12-point Gauss-Legendre (each panel's integrand varies by at most e^6 and is analytic
-    well beyond it, so every panel is accurate to double precision). Derivatives are integrals of
+    dropped by 6, 12, ..., 42 below it (found by bisection), where B e^l = 1/2, 1, 2, ..., 64 (the
+    cut-off of (1+e^l)^-B) and at fixed points near 0, and each panel gets 12-point Gauss-Legendre
+    (on each panel the integrand varies by at most e^6, its log-slope by a factor 2 at most, and it is
+    analytic well beyond the panel, so every panel is accurate to about double precision). Derivatives are integrals of
     the derivatives of the integrand on the same nodes.
     """
     n = A.size
@@ -223,6 +226,9 @@ def _log_split_integral(A: np.ndarray, B: np.ndarray, L: np.ndarray):
             near = np.where(below, near, middle)
         point = np.where(reached, (near + far) / 2, side_end[:, None])
         breaks.extend(point.T)
+    # where B e^l passes 1/2, 1, 2, ..., 64: (1 + e^l)^-B turns from ~1 to ~e^(-B e^l) in panels of width ~log 2
+    slope_points = special.logit(np.minimum(_SLOPES[None, :] / B[:, None], 0.5))
+    breaks.extend(np.clip(slope_points, lo[:, None], 0.0).T)
     last_left = breaks[3 + _DROPS.size - 1]                          # beyond the last drops the rest is negligible
     last_right = breaks[3 + 2 * _DROPS.size - 1]
     fixed = np.clip(_FIXED_BREAKS[None, :], lo[:, None], 0.0)
