@@ -7,7 +7,23 @@ Each model in :mod:`crmlab.models` is a small class with the scikit-learn shape:
 * fitted values end in ``_``: ``params_`` (a :class:`pandas.Series` with the papers'
   parameter names), ``standard_errors_``, ``log_likelihood_`` (the full log-likelihood
   as published, not divided by the number of customers), ``converged_``, ``n_iter_``,
-  ``convergence_message_``.
+  ``convergence_message_``, ``degenerate_`` (None, or a sentence saying what in the data made the fit
+  degenerate).
+
+Degenerate data (raise or flag)
+-------------------------------
+A fit is refused with :class:`DegenerateFitError` (a ``ValueError``) when the data hold no
+information on what the model estimates, so that any numbers returned would be arbitrary: one
+customer, or all customers sharing one pattern; no repeat buyers (BG/NBD, Pareto/NBD, Gamma-Gamma)
+or no transactions (BG/BB); repeat purchases at T = 0 (the purchase rate is unbounded); a cohort
+without churn, or with one observed period only (sBG). A fit whose estimate runs to a boundary of
+the parameter space but still predicts sensibly is returned with a :class:`DegenerateFitWarning` and
+``degenerate_`` set: no sign of dropout (BG/NBD, Pareto/NBD, BG/BB: P(alive) ~ 1), a mixing
+distribution that collapses to a spike (a shape parameter above 1e4: no heterogeneity the data can
+show, e.g. the sBG on too few periods), Gamma-Gamma spend without within-customer variation, or a
+parameter at the edge of the optimiser's range. (BG/NBD and Pareto/NBD log-likelihoods are densities
+of purchase times, so a positive value is not by itself a sign of trouble: very frequent buyers give
+one legitimately; repeat purchases at T = 0, which give an unbounded one, are refused.)
 
 How the fit works (:func:`maximize_log_likelihood`)
 ---------------------------------------------------

@@ -33,6 +33,17 @@ Examples
 [0.704, 1.182]
 >>> model.survival_function([1, 2]).round(3).tolist()
 [0.627, 0.474]
+
+Two periods of the "high end" cohort cannot separate heterogeneity from the churn rate: the fit runs
+to the boundary of one churn probability for all, warns (:class:`~crmlab.models.DegenerateFitWarning`)
+and says why in ``degenerate_``:
+
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     short = ShiftedBetaGeo().fit([1000, 869, 743])
+>>> short.degenerate_.split(":")[0]
+'too few periods to separate heterogeneity'
 """
 from __future__ import annotations
 
