@@ -214,13 +214,13 @@ def _log_split_integral(A: np.ndarray, B: np.ndarray, L: np.ndarray):
     top = _chi(mode, A, B)
     breaks = [lo, np.zeros(n), mode]
     # bisection for chi = top - drop between the mode and each end (chi is monotone there); both ends at once.
-    # The points only place panel ends, so 24 halvings (a few 1e-6 of the interval) are plenty.
+    # The points only place panel ends (a panel may then drop by a little more than 6), so 14 halvings will do.
     ends = np.concatenate([np.repeat(lo[:, None], _DROPS.size, axis=1), np.zeros((n, _DROPS.size))], axis=1)
     target = np.tile(top[:, None] - _DROPS[None, :], 2)
     A2, B2 = A[:, None], B[:, None]
     near, far = np.repeat(mode[:, None], 2 * _DROPS.size, axis=1), ends
     reached = _chi(far, A2, B2) < target
-    for _ in range(24):
+    for _ in range(14):
         middle = (near + far) / 2
         below = _chi(middle, A2, B2) < target
         far = np.where(below, middle, far)
@@ -235,7 +235,16 @@ def _log_split_integral(A: np.ndarray, B: np.ndarray, L: np.ndarray):
     edges = np.sort(np.column_stack(breaks + list(fixed.T)), axis=1)
     edges = np.clip(edges, last_left[:, None], last_right[:, None])
     width = np.diff(edges, axis=1)                                    # (n, panels)
-    nodes = edges[:, :-1, None] + width[:, :, None] * _GL_X           # (n, panels, 12)
+    # many panels are empty (coinciding ends): keep, per row, only as many panels as the fullest row has
+    used = width > 0
+    keep = max(int(used.sum(axis=1).max()), 1)
+    if keep < width.shape[1]:
+        order = np.argsort(~used, axis=1, kind="stable")[:, :keep]
+        starts = np.take_along_axis(edges[:, :-1], order, axis=1)
+        width = np.take_along_axis(width, order, axis=1)
+    else:
+        starts = edges[:, :-1]
+    nodes = starts[:, :, None] + width[:, :, None] * _GL_X             # (n, panels, 12)
     weights = width[:, :, None] * _GL_W
     chi = _chi(nodes, A[:, None, None], B[:, None, None])
     scaled = weights * np.exp(chi - top[:, None, None])
