@@ -96,7 +96,8 @@ def purchase_data(n_customers: int, seed: int = 11) -> dict[str, pd.DataFrame]:
     out["one_customer"] = pd.DataFrame({"frequency": [3.0], "recency": [20.0], "T": [39.0]})
     out["no_repeat"] = pd.DataFrame({"frequency": 0.0, "recency": 0.0, "T": np.floor(rng.uniform(1, 39 * 7, 300)) / 7})
     out["repeat_at_T0"] = pd.DataFrame({"frequency": rng.integers(1, 4, 100).astype(float), "recency": 0.0, "T": 0.0})
-    return {name: _with_spend(rng, table) for name, table in out.items()}
+    # spend drawn with a generator per data set, so that a data set's spend does not depend on n_customers
+    return {name: _with_spend(np.random.default_rng([seed, i]), table) for i, (name, table) in enumerate(out.items())}
 
 
 def donation_data(scale: int, seed: int = 12) -> dict[str, pd.DataFrame]:

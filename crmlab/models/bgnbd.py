@@ -156,8 +156,8 @@ class BetaGeo(ParametricModel):
         """No dropout (a -> 0 or a/(a+b) -> 0), identical purchase rates (r -> infinity), or the search range's edge."""
         r, alpha, a, b = self.params_
         if a / (a + b) < 1e-3 and (a < 1 / DEGENERATE_LARGE or a + b > DEGENERATE_LARGE):
-            return (f"the data show no sign of dropout (no customer's silence since the last purchase is long for "
-                    f"their purchase rate), so the dropout probability ran to 0 (a = {a:.3g}, b = {b:.4g}; mean "
+            return (f"the data show no sign of dropout (customers' silences since their last purchase are no longer than "
+                    f"their purchase rates explain), so the dropout probability ran to 0 (a = {a:.3g}, b = {b:.4g}; mean "
                     f"{a / (a + b):.2g} per purchase): P(alive) is about 1 for everyone and the model reduces to "
                     "the NBD of purchase counts")
         if r > DEGENERATE_LARGE:

@@ -510,8 +510,8 @@ class ParetoNBD(ParametricModel):
         """No dropout (s -> 0), identical purchase rates (r -> infinity), or the edge of the search range."""
         r, alpha, s, beta = self.params_
         if s < 1 / DEGENERATE_LARGE:
-            return (f"the data show no sign of dropout (no customer's silence since the last purchase is long for "
-                    f"their purchase rate), so the shape of the dropout rates ran to 0 (s = {s:.3g}, beta = "
+            return (f"the data show no sign of dropout (customers' silences since their last purchase are no longer than "
+                    f"their purchase rates explain), so the shape of the dropout rates ran to 0 (s = {s:.3g}, beta = "
                     f"{beta:.4g}): lifetimes are (nearly) all infinite, P(alive) is about 1 for everyone and the model "
                     "reduces to the NBD of purchase counts")
         if r > DEGENERATE_LARGE:
