@@ -150,11 +150,11 @@ class GammaGamma(ParametricModel):
                              "the spend model needs customers with repeat purchases")
         w = None if weights is None else np.asarray(weights, float)[repeat]
         patterns, counts, _ = compress_rows(columns["frequency"][repeat], columns["monetary_value"][repeat], weights=w)
+        spend_patterns = _SpendPatterns(*patterns.T)
+        self._largest_frequency = float(patterns[:, 0].max())
         message = _one_pattern_message(counts, "(frequency, mean spend)")
         if message:
             raise DegenerateFitError(f"{self.model_name}: among the repeat buyers, {message}.")
-        spend_patterns = _SpendPatterns(*patterns.T)
-        self._largest_frequency = float(patterns[:, 0].max())
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
             return _log_likelihood(params, spend_patterns, want_gradient)
