@@ -63,8 +63,6 @@ from crmlab import lang
 
 __all__ = [
     "ConvergenceWarning",
-    "DegenerateFitError",
-    "DegenerateFitWarning",
     "NotFittedError",
     "FitResult",
     "validate_customer_table",
@@ -72,6 +70,9 @@ __all__ = [
     "Distinct",
     "maximize_log_likelihood",
     "ParametricModel",
+    "DegenerateFitError",
+    "DegenerateFitWarning",
+    "flag_degenerate",
 ]
 
 

@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlab.models.base import (DEGENERATE_LARGE, DegenerateFitError, ParametricModel, _edge_of_search_range,
-                                _one_pattern_message, as_output, compress_rows, maximize_log_likelihood,
-                                validate_customer_table)
+from crmlab.models.base import DEGENERATE_LARGE, DegenerateFitError, _edge_of_search_range, _one_pattern_message
+from crmlab.models.base import ParametricModel, as_output, compress_rows, maximize_log_likelihood, validate_customer_table
 
 __all__ = ["BetaGeoBetaBinom"]
 
