@@ -51,6 +51,7 @@ Examples
 """
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -303,11 +304,17 @@ def _one_pattern_message(counts: np.ndarray, what: str) -> str | None:
 DEGENERATE_LARGE = 1e4
 
 
-def flag_degenerate(model: "ParametricModel", reason: str | None, stacklevel: int = 3) -> None:
-    """Set ``model.degenerate_`` and warn with :class:`DegenerateFitWarning` when ``reason`` is given."""
+def flag_degenerate(model: "ParametricModel", reason: str | None) -> None:
+    """Set ``model.degenerate_`` and warn with :class:`DegenerateFitWarning` when ``reason`` is given.
+
+    The warning points at the first caller outside :mod:`crmlab.models` (the user's ``fit`` call).
+    """
     model.degenerate_ = reason
     if reason:
-        warnings.warn(f"{model.model_name}: degenerate fit: {reason}", DegenerateFitWarning, stacklevel=stacklevel + 1)
+        frame, level = sys._getframe(0), 1
+        while frame is not None and frame.f_globals.get("__name__", "").startswith("crmlab.models"):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(f"{model.model_name}: degenerate fit: {reason}", DegenerateFitWarning, stacklevel=level)
 
 
 def _edge_of_search_range(params: pd.Series) -> str | None:
@@ -608,7 +615,7 @@ class ParametricModel:
         self.n_customers_ = float(n_customers)
         self.n_patterns_ = int(n_patterns)
         self.aic_ = 2 * len(names) - 2 * self.log_likelihood_
-        flag_degenerate(self, self._degeneracy(), stacklevel=4)
+        flag_degenerate(self, self._degeneracy())
 
     def set_params_values(self, **values: float) -> "ParametricModel":
         """Use given parameter values (e.g. published ones) without fitting; returns self.
