@@ -598,6 +598,7 @@ class ParametricModel:
         message = _one_pattern_message(counts, "(frequency, recency, T)")
         if message:
             raise DegenerateFitError(f"{self.model_name}: {message}.")
+        self._longest_T = float(T[counts > 0].max())
 
     def _degeneracy(self) -> str | None:
         """What in the data made the fitted estimate degenerate (a sentence), or None. Models refine this."""

@@ -515,12 +515,15 @@ class ParetoNBD(ParametricModel):
         return float(ll.sum())
 
     def _degeneracy(self) -> str | None:
-        """No dropout (s -> 0), identical purchase rates (r -> infinity), or the edge of the search range."""
+        """No dropout (s -> 0 or beta -> infinity), identical purchase rates (r -> infinity), or the search range's edge."""
         r, alpha, s, beta = self.params_
-        if s < 1 / DEGENERATE_LARGE:
+        longest = getattr(self, "_longest_T", 0.0)
+        leave = -np.expm1(-s * np.log1p(longest / beta))     # P(lifetime < longest T observed)
+        if s < 1 / DEGENERATE_LARGE or (longest > 0 and leave < 1 / DEGENERATE_LARGE):
             return (f"the data show no sign of dropout (customers' silences since their last purchase are no longer than "
-                    f"their purchase rates explain), so the shape of the dropout rates ran to 0 (s = {s:.3g}, beta = "
-                    f"{beta:.4g}): lifetimes are (nearly) all infinite, P(alive) is about 1 for everyone and the model "
+                    f"their purchase rates explain), so the dropout rates ran to 0 (s = {s:.3g}, beta = "
+                    f"{beta:.4g}; P(leaving within {longest:.4g} time units) = {leave:.2g}): lifetimes are (nearly) all "
+                    "infinite, P(alive) is about 1 for everyone and the model "
                     "reduces to the NBD of purchase counts")
         if r > DEGENERATE_LARGE:
             return (f"the purchase rates show no differences between customers, so the gamma shape r ran to a "
