@@ -20,7 +20,7 @@ Examples
 """
 from __future__ import annotations
 
-from crmlab.models.base import ConvergenceWarning, NotFittedError
+from crmlab.models.base import ConvergenceWarning, DegenerateFitError, DegenerateFitWarning, NotFittedError
 from crmlab.models.bgbb import BetaGeoBetaBinom
 from crmlab.models.bgnbd import BetaGeo
 from crmlab.models.gammagamma import GammaGamma
@@ -31,6 +31,8 @@ __all__ = [
     "BetaGeo",
     "BetaGeoBetaBinom",
     "ConvergenceWarning",
+    "DegenerateFitError",
+    "DegenerateFitWarning",
     "GammaGamma",
     "NotFittedError",
     "ParetoNBD",

@@ -7,7 +7,23 @@ Each model in :mod:`crmlab.models` is a small class with the scikit-learn shape:
 * fitted values end in ``_``: ``params_`` (a :class:`pandas.Series` with the papers'
   parameter names), ``standard_errors_``, ``log_likelihood_`` (the full log-likelihood
   as published, not divided by the number of customers), ``converged_``, ``n_iter_``,
-  ``convergence_message_``.
+  ``convergence_message_``, ``degenerate_`` (None, or a sentence saying what in the data made the fit
+  degenerate).
+
+Degenerate data (raise or flag)
+-------------------------------
+A fit is refused with :class:`DegenerateFitError` (a ``ValueError``) when the data hold no
+information on what the model estimates, so that any numbers returned would be arbitrary: one
+customer, or all customers sharing one pattern; no repeat buyers (BG/NBD, Pareto/NBD, Gamma-Gamma)
+or no transactions (BG/BB); repeat purchases at T = 0 (the purchase rate is unbounded); a cohort
+without churn, or with one observed period only (sBG). A fit whose estimate runs to a boundary of
+the parameter space but still predicts sensibly is returned with a :class:`DegenerateFitWarning` and
+``degenerate_`` set: no sign of dropout (BG/NBD, Pareto/NBD, BG/BB: P(alive) ~ 1), a mixing
+distribution that collapses to a spike (a shape parameter above 1e4: no heterogeneity the data can
+show, e.g. the sBG on too few periods), Gamma-Gamma spend without within-customer variation, or a
+parameter at the edge of the optimiser's range. (BG/NBD and Pareto/NBD log-likelihoods are densities
+of purchase times, so a positive value is not by itself a sign of trouble: very frequent buyers give
+one legitimately; repeat purchases at T = 0, which give an unbounded one, are refused.)
 
 How the fit works (:func:`maximize_log_likelihood`)
 ---------------------------------------------------
@@ -35,6 +51,7 @@ Examples
 """
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,6 +71,9 @@ __all__ = [
     "Distinct",
     "maximize_log_likelihood",
     "ParametricModel",
+    "DegenerateFitError",
+    "DegenerateFitWarning",
+    "flag_degenerate",
 ]
 
 
@@ -77,6 +97,23 @@ class ConvergenceWarning(UserWarning):
 
 class NotFittedError(RuntimeError):
     """A prediction was asked of a model that has not been fitted (and has no parameters set)."""
+
+
+class DegenerateFitError(ValueError):
+    """The data hold no information on what the model estimates (one customer, no repeat buyers, no churn...).
+
+    Raised instead of returning parameters that would be arbitrary (the likelihood has no maximum,
+    or every value along a ridge fits as well). The message says what in the data causes it.
+    """
+
+
+class DegenerateFitWarning(UserWarning):
+    """The estimate ran to a boundary of the parameter space (or the log-likelihood is non-negative).
+
+    The fit is returned, with ``model.degenerate_`` set to a sentence saying what in the data causes it
+    (no churn, too few periods to separate heterogeneity, ...): the predictions may still be usable,
+    the parameter values themselves should not be read as estimates of heterogeneity.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,10 +283,48 @@ class Distinct:
 def _require_repeat_buyers(frequency: np.ndarray, model: str, column: str) -> None:
     """Without any repeat purchase the likelihood of BG/NBD and Pareto/NBD has no maximum (r -> 0)."""
     if not np.any(frequency > 0):
-        raise ValueError(
+        raise DegenerateFitError(
             f"{model}: column {column!r}: all {len(frequency)} rows are 0 (no repeat purchases); the purchase rate "
             "cannot be estimated and the likelihood has no maximum. Use a longer observation period or more customers."
         )
+
+
+def _one_pattern_message(counts: np.ndarray, what: str) -> str | None:
+    """The reason to refuse a fit whose customers all share one pattern (one customer, or identical ones)."""
+    used = counts > 0
+    if used.sum() != 1:
+        return None
+    n = float(counts[used].sum())
+    who = "one customer" if n <= 1 else f"all {n:,.0f} customers have the same {what}"
+    return (f"{who}: differences between customers (the mixing distributions the model estimates) "
+            "cannot be estimated from a single pattern; the likelihood has no maximum")
+
+
+#: A shape parameter above this (or a mean probability below 1 / this) counts as having run to a boundary.
+DEGENERATE_LARGE = 1e4
+
+
+def flag_degenerate(model: "ParametricModel", reason: str | None) -> None:
+    """Set ``model.degenerate_`` and warn with :class:`DegenerateFitWarning` when ``reason`` is given.
+
+    The warning points at the first caller outside :mod:`crmlab.models` (the user's ``fit`` call).
+    """
+    model.degenerate_ = reason
+    if reason:
+        frame, level = sys._getframe(0), 1
+        while frame is not None and frame.f_globals.get("__name__", "").startswith("crmlab.models"):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(f"{model.model_name}: degenerate fit: {reason}", DegenerateFitWarning, stacklevel=level)
+
+
+def _edge_of_search_range(params: pd.Series) -> str | None:
+    """Names of parameters that ended at exp(+-30), the edge of the optimiser's range, as a sentence."""
+    values = params.to_numpy(dtype=np.float64)
+    at_edge = (np.abs(np.log(values)) > 30.0 - 1e-4)
+    if not at_edge.any():
+        return None
+    names = ", ".join(f"{name} = {value:.3g}" for name, value in params[at_edge].items())
+    return f"the estimate ran to the edge of the search range ({names}): the likelihood keeps rising towards a boundary"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,6 +576,7 @@ class ParametricModel:
                                             weights=None if weights is None else np.asarray(weights, float))
         x, t_x, T = patterns.T
         distinct = (Distinct(x), Distinct(t_x), Distinct(T))
+        self._check_purchase_patterns(x, T, counts)
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
             return log_likelihood_of(params, x, t_x, T, want_gradient, distinct)
@@ -508,6 +584,25 @@ class ParametricModel:
         result = maximize_log_likelihood(log_likelihood, self._initial_vector(), counts, analytic_gradient=True,
                                          max_iter=self.max_iter, model=self.model_name)
         self._store_fit(result, counts.sum(), len(counts))
+
+    def _check_purchase_patterns(self, x: np.ndarray, T: np.ndarray, counts: np.ndarray) -> None:
+        """Refuse (:class:`DegenerateFitError`) data without the information a (frequency, recency, T) model needs."""
+        column = (self.columns or {}).get("T", "T")
+        at_zero = (x > 0) & (T == 0) & (counts > 0)
+        if at_zero.any():
+            raise DegenerateFitError(
+                f"{self.model_name}: column {column!r}: {at_zero.sum():.0f} of {counts.size} patterns "
+                f"({counts[at_zero].sum():,.0f} customers) have repeat purchases at T = 0, i.e. with no time to make "
+                "them; the purchase rate is then unbounded and the likelihood has no maximum. T must be the time "
+                "from the first purchase to the end of observation (check the time unit and the dates).")
+        message = _one_pattern_message(counts, "(frequency, recency, T)")
+        if message:
+            raise DegenerateFitError(f"{self.model_name}: {message}.")
+        self._longest_T = float(T[counts > 0].max())
+
+    def _degeneracy(self) -> str | None:
+        """What in the data made the fitted estimate degenerate (a sentence), or None. Models refine this."""
+        return _edge_of_search_range(self.params_)
 
     def _store_fit(self, result: FitResult, n_customers: float, n_patterns: int) -> None:
         names = list(self.parameter_names)
@@ -521,6 +616,7 @@ class ParametricModel:
         self.n_customers_ = float(n_customers)
         self.n_patterns_ = int(n_patterns)
         self.aic_ = 2 * len(names) - 2 * self.log_likelihood_
+        flag_degenerate(self, self._degeneracy())
 
     def set_params_values(self, **values: float) -> "ParametricModel":
         """Use given parameter values (e.g. published ones) without fitting; returns self.
@@ -537,6 +633,7 @@ class ParametricModel:
         if not np.all(np.isfinite(vector)) or np.any(vector <= 0):
             raise ValueError(f"{self.model_name}: parameters must be positive and finite, got {values}")
         self.params_ = pd.Series(vector, index=list(self.parameter_names), name="estimate")
+        self.degenerate_ = None
         return self
 
     def _fitted_params(self) -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmlab.models.base import DEGENERATE_LARGE, DegenerateFitError, _edge_of_search_range, _one_pattern_message
 from crmlab.models.base import ParametricModel, as_output, compress_rows, maximize_log_likelihood, validate_customer_table
 
 __all__ = ["BetaGeoBetaBinom"]
@@ -162,6 +163,15 @@ class BetaGeoBetaBinom(ParametricModel):
         w = self._weights(data, weights)
         patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["periods"], weights=w)
         keep = counts > 0
+        frequency_column = (self.columns or {}).get("frequency", "frequency")
+        if not np.any(patterns[keep, 0] > 0):
+            raise DegenerateFitError(
+                f"{self.model_name}: column {frequency_column!r}: no customer made a transaction in "
+                f"{patterns[keep, 2].max():.0f} opportunities (all {counts.sum():,.0f} have frequency 0): the "
+                "transaction probability is 0 at the maximum of the likelihood and nothing about dropout can be learnt.")
+        message = _one_pattern_message(counts, "(frequency, recency, periods)")
+        if message:
+            raise DegenerateFitError(f"{self.model_name}: {message}.")
         terms = _terms(*patterns[keep].T)
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
@@ -171,6 +181,24 @@ class BetaGeoBetaBinom(ParametricModel):
                                          max_iter=self.max_iter, model=self.model_name)
         self._store_fit(result, counts.sum(), int(keep.sum()))
         return self
+
+    def _degeneracy(self) -> str | None:
+        """No dropout (gamma/(gamma+delta) -> 0), identical probabilities (a beta shape sum -> infinity), or the edge."""
+        alpha, beta, gamma, delta = self.params_
+        dropout = gamma / (gamma + delta)
+        if dropout < 1e-3 and (gamma < 1 / DEGENERATE_LARGE or gamma + delta > DEGENERATE_LARGE):
+            return (f"the data show no sign of dropout (customers keep transacting up to the last opportunity as "
+                    f"often as before), so the dropout probability ran to 0 (gamma = {gamma:.3g}, delta = {delta:.4g}; "
+                    f"mean {dropout:.2g} per opportunity): P(alive) is about 1 for everyone")
+        if alpha + beta > DEGENERATE_LARGE:
+            return (f"the transaction probabilities show no differences between customers, so the beta distribution "
+                    f"ran to a spike (alpha = {alpha:.3g}, beta = {beta:.3g}: every customer transacts with probability "
+                    f"{alpha / (alpha + beta):.3g})")
+        if gamma + delta > DEGENERATE_LARGE:
+            return (f"the dropout probabilities show no differences between customers, so the beta distribution ran "
+                    f"to a spike (gamma = {gamma:.3g}, delta = {delta:.3g}: every customer drops out with probability "
+                    f"{dropout:.3g} per opportunity)")
+        return _edge_of_search_range(self.params_)
 
     def log_likelihood(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None = None) -> float:
         """Full (weighted) log-likelihood of ``data`` at the current parameters."""

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from crmlab.models.base import Distinct, ParametricModel, as_output, validate_customer_table
+from crmlab.models.base import (DEGENERATE_LARGE, Distinct, ParametricModel, _edge_of_search_range, as_output,
+                                validate_customer_table)
 
 __all__ = ["BetaGeo"]
 
@@ -150,6 +151,24 @@ class BetaGeo(ParametricModel):
         columns = self._data(data)
         ll, _ = _log_likelihood(self._fitted_params(), columns["frequency"], columns["recency"], columns["T"], False)
         return float(ll.sum())
+
+    def _degeneracy(self) -> str | None:
+        """No dropout (a -> 0 or a/(a+b) -> 0), identical purchase rates (r -> infinity), or the search range's edge."""
+        r, alpha, a, b = self.params_
+        if a / (a + b) < 1e-3 and (a < 1 / DEGENERATE_LARGE or a + b > DEGENERATE_LARGE):
+            return (f"the data show no sign of dropout (customers' silences since their last purchase are no longer than "
+                    f"their purchase rates explain), so the dropout probability ran to 0 (a = {a:.3g}, b = {b:.4g}; mean "
+                    f"{a / (a + b):.2g} per purchase): P(alive) is about 1 for everyone and the model reduces to "
+                    "the NBD of purchase counts")
+        if r > DEGENERATE_LARGE:
+            return (f"the purchase rates show no differences between customers, so the gamma shape r ran to a "
+                    f"boundary (r = {r:.3g}, alpha = {alpha:.3g}: every customer buys {r / alpha:.3g} times per time "
+                    "unit); the data cannot separate heterogeneity from chance")
+        if a + b > DEGENERATE_LARGE:
+            return (f"the dropout probabilities show no differences between customers, so the beta distribution ran "
+                    f"to a spike (a = {a:.3g}, b = {b:.3g}; every customer drops out with probability "
+                    f"{a / (a + b):.3g} after a purchase)")
+        return _edge_of_search_range(self.params_)
 
     # -- predictions ---------------------------------------------------------------------------
     def expected_purchases_new_customer(self, t: float | np.ndarray) -> np.ndarray:

@@ -35,7 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlab.models.base import (Distinct, ParametricModel, as_output, compress_rows, maximize_log_likelihood,
+from crmlab.models.base import (DEGENERATE_LARGE, DegenerateFitError, Distinct, ParametricModel, _edge_of_search_range,
+                                _one_pattern_message, as_output, compress_rows, maximize_log_likelihood,
                                 validate_customer_table)
 
 __all__ = ["GammaGamma"]
@@ -145,11 +146,15 @@ class GammaGamma(ParametricModel):
         columns = self._data(data)
         repeat = columns["frequency"] > 0
         if not repeat.any():
-            raise ValueError(f"{self.model_name}: column 'frequency': all {len(repeat)} rows are 0; "
+            raise DegenerateFitError(f"{self.model_name}: column 'frequency': all {len(repeat)} rows are 0; "
                              "the spend model needs customers with repeat purchases")
         w = None if weights is None else np.asarray(weights, float)[repeat]
         patterns, counts, _ = compress_rows(columns["frequency"][repeat], columns["monetary_value"][repeat], weights=w)
         spend_patterns = _SpendPatterns(*patterns.T)
+        self._largest_frequency = float(patterns[:, 0].max())
+        message = _one_pattern_message(counts, "(frequency, mean spend)")
+        if message:
+            raise DegenerateFitError(f"{self.model_name}: among the repeat buyers, {message}.")
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
             return _log_likelihood(params, spend_patterns, want_gradient)
@@ -159,6 +164,20 @@ class GammaGamma(ParametricModel):
         self._store_fit(result, counts.sum(), len(counts))
         self.n_customers_excluded_ = int((~repeat).sum())
         return self
+
+    def _degeneracy(self) -> str | None:
+        """Spend without variation within customers (p -> infinity) or between them (q -> infinity)."""
+        p, q, gamma = self.params_
+        if p > DEGENERATE_LARGE:
+            most = getattr(self, "_largest_frequency", float("nan"))
+            return (f"the mean spends vary too little within customers, next to the differences between them, to "
+                    f"estimate the spread of single purchases: p ran to a boundary (p = {p:.3g}, gamma = {gamma:.3g}), "
+                    f"typical when customers have many purchases each (largest frequency {most:,.0f}); p and gamma "
+                    "are then not separately identified, though expected_spend stays close to each customer's own mean")
+        if q > DEGENERATE_LARGE:
+            return (f"the customers' mean spends show no differences beyond chance, so q ran to a boundary "
+                    f"(q = {q:.3g}, gamma = {gamma:.3g}): every customer gets the same expected spend")
+        return _edge_of_search_range(self.params_)
 
     def log_likelihood(self, data: pd.DataFrame) -> float:
         """Full log-likelihood of the repeat buyers in ``data`` at the current parameters."""

@@ -33,6 +33,17 @@ Examples
 [0.704, 1.182]
 >>> model.survival_function([1, 2]).round(3).tolist()
 [0.627, 0.474]
+
+Two periods of the "high end" cohort cannot separate heterogeneity from the churn rate: the fit runs
+to the boundary of one churn probability for all, warns (:class:`~crmlab.models.DegenerateFitWarning`)
+and says why in ``degenerate_``:
+
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     short = ShiftedBetaGeo().fit([1000, 869, 743])
+>>> short.degenerate_.split(":")[0]
+'too few periods to separate heterogeneity'
 """
 from __future__ import annotations
 
@@ -42,7 +53,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from crmlab.models.base import ParametricModel, maximize_log_likelihood
+from crmlab.models.base import (DEGENERATE_LARGE, DegenerateFitError, ParametricModel, _edge_of_search_range,
+                                maximize_log_likelihood)
 
 __all__ = ["ShiftedBetaGeo"]
 
@@ -150,6 +162,18 @@ class ShiftedBetaGeo(ParametricModel):
         values = self._survivors(survivors, cohort_size)
         n = values.size - 1
         lost = -np.diff(values)
+        if not np.any(lost > 0):
+            raise DegenerateFitError(
+                f"sBG: no customer churned in the {n} observed period(s) (survivors stay at {values[0]:,.6g}): the "
+                "churn probability is 0 at the maximum of the likelihood and how it differs between customers "
+                "cannot be estimated. Observe the cohort for longer.")
+        if n == 1:
+            raise DegenerateFitError(
+                f"sBG: one observed period: it gives the share who churned in period 1 ({lost[0] / values[0]:.1%}) "
+                "but not how churn probabilities differ between customers (every (alpha, beta) with "
+                "alpha / (alpha + beta) equal to that share fits as well). Observe at least 2 periods (3 or more to "
+                "separate heterogeneity reliably).")
+        self._retention = values[1:] / values[:-1]
         t = np.concatenate([np.arange(1, n + 1, dtype=np.float64), [float(n)]])
         is_survivor = np.concatenate([np.zeros(n, dtype=bool), [True]])
         counts = np.concatenate([lost, [values[-1]]])
@@ -162,6 +186,26 @@ class ShiftedBetaGeo(ParametricModel):
         self._store_fit(result, values[0], len(counts))
         self.n_periods_ = n
         return self
+
+    def _degeneracy(self) -> str | None:
+        """Too few periods to separate heterogeneity (alpha, beta -> infinity), no churn, or the search range's edge."""
+        alpha, beta = self.params_
+        churn = alpha / (alpha + beta)
+        if alpha + beta > DEGENERATE_LARGE:
+            retention = getattr(self, "_retention", np.array([]))
+            rates = ", ".join(f"{rate:.1%}" for rate in retention)
+            rising = retention.size > 1 and bool(np.all(np.diff(retention) > 0))
+            cause = (f"the observed retention rates ({rates}) do not rise with tenure, as they would if customers' "
+                     "churn probabilities differed" if not rising else f"the observed retention rates ({rates}) "
+                     "rise too little to tell heterogeneity from chance")
+            return (f"too few periods to separate heterogeneity: {cause}, so the fit ran to the boundary where every "
+                    f"customer churns with the same probability (alpha = {alpha:,.0f}, beta = {beta:,.0f}: "
+                    f"{churn:.1%} churn per period); the projection keeps retention constant at {1 - churn:.1%} "
+                    "and understates survival if retention rises later")
+        if churn < 1 / DEGENERATE_LARGE:
+            return (f"almost no customer churned, so the churn probability ran to 0 (alpha = {alpha:.3g}, "
+                    f"beta = {beta:.3g})")
+        return _edge_of_search_range(self.params_)
 
     # -- predictions ---------------------------------------------------------------------------
     def churn_probability(self, t: float | Sequence[float] | np.ndarray) -> np.ndarray:
