@@ -37,6 +37,7 @@ from scipy import special
 
 from crmlab.models.base import (Distinct, ParametricModel, as_output, compress_rows, maximize_log_likelihood,
                                 validate_customer_table)
+from crmlab.models.base import resolve_weights
 
 __all__ = ["GammaGamma"]
 
@@ -147,7 +148,8 @@ class GammaGamma(ParametricModel):
         if not repeat.any():
             raise ValueError(f"{self.model_name}: column 'frequency': all {len(repeat)} rows are 0; "
                              "the spend model needs customers with repeat purchases")
-        w = None if weights is None else np.asarray(weights, float)[repeat]
+        w = resolve_weights(data, weights, model=self.model_name)
+        w = None if w is None else w[repeat]
         patterns, counts, _ = compress_rows(columns["frequency"][repeat], columns["monetary_value"][repeat], weights=w)
         spend_patterns = _SpendPatterns(*patterns.T)
 
