@@ -98,6 +98,7 @@ def duckdb_connection(memory_limit: str | None = None, threads: int | None = Non
 
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     if memory_limit is not None:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads is not None:
