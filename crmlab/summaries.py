@@ -113,8 +113,12 @@ def _is_path(log: object) -> bool:
         isinstance(log, (list, tuple)) and len(log) > 0 and all(isinstance(p, (str, os.PathLike)) for p in log))
 
 
-def _scan_paths(log: Any, connection=None):
-    """A DuckDB relation over Parquet or CSV files (a path, a glob or a list of them)."""
+def _scan_paths(log: Any, connection=None, text_columns: Sequence[str] = ()):
+    """A DuckDB relation over Parquet or CSV files (a path, a glob or a list of them).
+
+    CSV columns in ``text_columns`` (the customer id) are read as text, so ids such as ``0007``
+    keep their leading zeros.
+    """
     paths = [os.fspath(p) for p in (log if isinstance(log, (list, tuple)) else [log])]
     found: list[str] = []
     for path in paths:
@@ -128,7 +132,9 @@ def _scan_paths(log: Any, connection=None):
     con = connection if connection is not None else duckdb_connection()
     if kinds == {"parquet"}:
         return con.read_parquet(found)
-    return con.read_csv(found, header=True)
+    header = con.read_csv(found[0], header=True, all_varchar=True).columns
+    types = {c: "VARCHAR" for c in text_columns if c in header}
+    return con.read_csv(found, header=True, **({"dtype": types} if types else {}))
 
 
 def engine_of(data: object) -> Engine:
@@ -358,7 +364,7 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     """Check the log in its engine; return (rows with __crm_day/__crm_amount, end day, notes, rows dropped, native)."""
     if after_observation_end not in ("error", "drop"):
         raise ValueError(f"after_observation_end={after_observation_end!r}: use 'error' or 'drop'")
-    native = _scan_paths(log, connection) if _is_path(log) else log
+    native = _scan_paths(log, connection, [customer_col]) if _is_path(log) else log
     if engine == "polars":
         import polars as pl
 

@@ -114,7 +114,9 @@ def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | 
             weights = next((c for c in WEIGHT_COLUMNS if c in frame.columns), None)
         if weights is None:
             looks_like = [c for c in _COUNT_LIKE if c in frame.columns]
-            if frame.attrs.get("pattern_table") or looks_like:
+            # a table derived from a pattern table (attrs are inherited) with repeated rows is one row per customer
+            marked = bool(frame.attrs.get("pattern_table")) and not frame.duplicated().any()
+            if marked or looks_like:
                 what = f"a column {looks_like[0]!r}" if looks_like else "attrs['pattern_table']"
                 warnings.warn(
                     f"{model}: the table looks like patterns with counts ({what}) but no weights were given, so "
