@@ -10,7 +10,7 @@ Examples
 >>> import tempfile, os
 >>> path = write_synthetic_log(os.path.join(tempfile.mkdtemp(), "log.parquet"), n_lines=1_000, n_customers=100)
 >>> import duckdb
->>> duckdb.sql(f"select count(*), count(distinct customer_id) from '{path}'").fetchone()
+>>> duckdb.sql(f"select count(*), count(distinct customer_id) from '{path}'").fetchall()[0]
 (1000, 100)
 """
 from __future__ import annotations
@@ -28,8 +28,10 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
     """Write a synthetic log (``customer_id``, ``date``, ``amount``) of ``n_lines`` to a Parquet file.
 
     Every customer appears (the first ``n_customers`` lines are one first purchase each); the other
-    lines pick a customer uniformly. A customer's first purchase day is spread over the first year;
-    later lines fall between it and the end of the ``days``-day window; amounts are 1.00-100.99.
+    lines pick a customer uniformly. A customer's first purchase day is spread over the first year,
+    and they stay active for a share ``u**2`` (``u`` uniform) of the rest of the ``days``-day window,
+    so many drop out early (a BG/NBD fit finds a real dropout process); their later lines fall on
+    uniform days of that active span. Amounts are 1.00-100.99.
     The randomness is a hash of the line number and ``seed``, so the file is the same on every run
     and with any number of threads.
 
@@ -69,16 +71,21 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
                CASE WHEN i < {n_customers} THEN i
                     ELSE hash(i, {seed}, 1) % {n_customers} END AS customer_id
         FROM range({n_lines}) t(i)
-      ), dated AS (
+      ), customers AS (
         SELECT i, customer_id,
-               CAST(hash(customer_id, {seed}, 2) % {first_days} AS BIGINT) AS first_day
+               CAST(hash(customer_id, {seed}, 2) % {first_days} AS BIGINT) AS first_day,
+               (hash(customer_id, {seed}, 5) % 1000000) / 1000000.0 AS u
         FROM lines
+      ), active AS (
+        SELECT i, customer_id, first_day,
+               CAST(floor(u * u * ({days} - first_day)) AS BIGINT) + 1 AS active_days
+        FROM customers
       )
       SELECT CAST(customer_id AS BIGINT) AS customer_id,
              DATE '{start}' + CAST(CASE WHEN i < {n_customers} THEN first_day
-                  ELSE first_day + hash(i, {seed}, 3) % ({days} - first_day) END AS INTEGER) AS date,
+                  ELSE first_day + hash(i, {seed}, 3) % active_days END AS INTEGER) AS date,
              round(1 + (hash(i, {seed}, 4) % 10000) / 100.0, 2) AS amount
-      FROM dated
+      FROM active
     ) TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)
     """
     con.execute(sql)

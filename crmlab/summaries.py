@@ -66,7 +66,6 @@ __all__ = [
 
 TIME_UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
 Engine = Literal["pandas", "duckdb", "polars", "spark"]
-_DAY = "__crm_day"
 _AMOUNT = "__crm_amount"
 _DN = "__crm_dn"
 
@@ -91,7 +90,7 @@ def duckdb_connection(memory_limit: str | None = None, threads: int | None = Non
     Examples
     --------
     >>> con = duckdb_connection(memory_limit="1GB", threads=1)
-    >>> con.sql("select current_setting('threads') as t").fetchone()[0]
+    >>> con.sql("select current_setting('threads') as t").fetchall()[0][0]
     1
     """
     import duckdb
@@ -224,7 +223,8 @@ def _kind(dtype: Any) -> str:
 
 def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None, date_kind: str,
              amount_kind: str | None, date_format: str | None, timezone: str | None) -> Any:
-    """Add the parsed day (a Date, null where unparsable) and the amount (double, null where not a number)."""
+    """Add the parsed day as days since 1970-01-01 (null where unparsable) and the amount (double, null where
+    not a number): the engine's own lenient parsing, which narwhals does not offer."""
     if engine == "duckdb":
         q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
         col = q(date_col)
@@ -242,7 +242,7 @@ def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None,
             day = f"CAST(try_strptime(CAST({col} AS VARCHAR), '{date_format}') AS DATE)"
         else:
             day = f"CAST(TRY_CAST(trim(CAST({col} AS VARCHAR)) AS TIMESTAMP) AS DATE)"
-        select = f"*, {day} AS {_DAY}"
+        select = f"*, date_diff('day', DATE '1970-01-01', {day}) AS {_DN}"
         if amount_col is not None:
             select += f", TRY_CAST({q(amount_col)} AS DOUBLE) AS {_AMOUNT}"
         return native.query("crm_log", f"SELECT {select} FROM crm_log")
@@ -266,7 +266,7 @@ def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None,
                               text.str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S", strict=False),
                               text.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M", strict=False),
                               text.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime)).cast(pl.Date)
-        exprs = [day.alias(_DAY)]
+        exprs = [day.cast(pl.Date).cast(pl.Int64).alias(_DN)]
         if amount_col is not None:
             exprs.append(pl.col(amount_col).cast(pl.Float64, strict=False).alias(_AMOUNT))
         return native.with_columns(exprs)
@@ -284,7 +284,7 @@ def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None,
             day = F.to_date(F.try_to_timestamp(col.cast("string"), F.lit(_java_pattern(date_format))))
         else:
             day = F.to_date(F.trim(col.cast("string")).try_cast("timestamp"))
-        out = native.withColumn(_DAY, day)
+        out = native.withColumn(_DN, F.unix_date(day).cast("bigint"))
         if amount_col is not None:
             out = out.withColumn(_AMOUNT, F.col(amount_col).try_cast("double"))
         return out
@@ -343,21 +343,6 @@ def _day_text(day: int) -> str:
     return str(np.datetime64(int(day), "D"))
 
 
-def _days_since_epoch(day: nw.Expr) -> nw.Expr:
-    """Days since 1970-01-01 of a Date expression, from its year, month and day (H. Hinnant's
-    ``days_from_civil``): plain integer arithmetic that every engine runs."""
-    y = day.dt.year().cast(nw.Int64)
-    m = day.dt.month().cast(nw.Int64)
-    d = day.dt.day().cast(nw.Int64)
-    y = y - nw.when(m <= 2).then(1).otherwise(0)
-    era = y // 400
-    yoe = y - era * 400
-    mp = nw.when(m > 2).then(m - 3).otherwise(m + 9)
-    doy = (153 * mp + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
 def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amount_col: str | None,
                observation_end: DateLike | None, date_format: str | None, timezone: str | None,
                after_observation_end: str, connection=None) -> tuple[nw.LazyFrame, int, list[str], int, Any]:
@@ -383,7 +368,7 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     prepared = _prepare(native, engine, date_col, amount_col, date_kind, amount_kind, date_format, timezone)
     rows = _lazy(prepared, engine)
 
-    cust, date, day = nw.col(customer_col), nw.col(date_col), nw.col(_DAY)
+    cust, date, day = nw.col(customer_col), nw.col(date_col), nw.col(_DN)
     missing_id = cust.is_null()
     if _kind(schema[customer_col]) == "string":
         missing_id = missing_id | (cust.str.strip_chars() == "")
@@ -411,7 +396,7 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     if observation_end is not None:
         end = _to_day_timestamp(observation_end, "observation_end", timezone)
         end_day = _day_number(end)
-        after = day > nw.lit(pd.Timestamp(end.date()).date())
+        after = day > end_day
         checks["after"] = after.cast(nw.Int64).sum()
         checks["latest_after"] = nw.when(after).then(day).max()
     found = _collect_rows(rows.select(**checks))[0]
@@ -471,12 +456,12 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
             )
     dropped = 0
     if end_day is None:
-        end_day = _day_number(found["max_day"])
+        end_day = int(found["max_day"])
     elif found["after"]:
         if after_observation_end == "error":
             raise TransactionLogError(
                 f"column {date_col!r} has {_rows(int(found['after']))} after the observation end "
-                f"{end.date()} (latest {pd.Timestamp(found['latest_after']).date()}); pass "
+                f"{end.date()} (latest {_day_text(int(found['latest_after']))}); pass "
                 "after_observation_end='drop' to leave them out"
             )
         dropped = int(found["after"])
@@ -494,8 +479,7 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
 def _purchase_days(rows: nw.LazyFrame, customer_col: str, with_amount: bool) -> nw.LazyFrame:
     """One row per (customer, purchase day): the day number and the day's spend."""
     aggs = [nw.col(_AMOUNT).sum()] if with_amount else [nw.len().alias("__crm_lines")]
-    days = rows.group_by(customer_col, _DAY).agg(*aggs)
-    return days.with_columns(_days_since_epoch(nw.col(_DAY)).alias(_DN))
+    return rows.group_by(customer_col, _DN).agg(*aggs)
 
 
 def _customer_columns(days: nw.LazyFrame, customer_col: str, with_amount: bool, end_day: int,
@@ -739,7 +723,7 @@ def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horiz
     >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
     >>> table = pd.DataFrame({"frequency": [0.0, 2.0], "recency": [0.0, 30.0], "T": [38.0, 38.0]})
     >>> score(table, model, horizon=39)["expected_purchases"].round(3).tolist()
-    [0.202, 1.202]
+    [0.199, 1.253]
     """
     names = {c: (columns or {}).get(c, c) for c in ("frequency", "recency", "T", "monetary_value")}
     engine = engine_of(customers)
