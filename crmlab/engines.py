@@ -28,10 +28,11 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
     """Write a synthetic log (``customer_id``, ``date``, ``amount``) of ``n_lines`` to a Parquet file.
 
     Every customer appears (the first ``n_customers`` lines are one first purchase each); the other
-    lines pick a customer uniformly. A customer's first purchase day is spread over the first year,
-    and they stay active for a share ``u**2`` (``u`` uniform) of the rest of the ``days``-day window,
-    so many drop out early (a BG/NBD fit finds a real dropout process); their later lines fall on
-    uniform days of that active span. Amounts are 1.00-100.99.
+    lines pick customer ``floor(n_customers * v**3)`` (``v`` uniform), so purchase counts differ a lot
+    between customers. A customer's first purchase day is spread over the first year, and they stay
+    active for a uniform share of the rest of the ``days``-day window (then drop out); their later
+    lines fall on uniform days of that active span. Amounts are 1.00-100.99. BG/NBD fits it with
+    finite parameters.
     The randomness is a hash of the line number and ``seed``, so the file is the same on every run
     and with any number of threads.
 
@@ -69,7 +70,8 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
       WITH lines AS (
         SELECT i,
                CASE WHEN i < {n_customers} THEN i
-                    ELSE hash(i, {seed}, 1) % {n_customers} END AS customer_id
+                    ELSE CAST(floor({n_customers} * pow((hash(i, {seed}, 1) % 1000000) / 1000000.0, 3))
+                              AS BIGINT) END AS customer_id
         FROM range({n_lines}) t(i)
       ), customers AS (
         SELECT i, customer_id,
@@ -78,7 +80,7 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
         FROM lines
       ), active AS (
         SELECT i, customer_id, first_day,
-               CAST(floor(u * u * ({days} - first_day)) AS BIGINT) + 1 AS active_days
+               CAST(floor(u * ({days} - first_day)) AS BIGINT) + 1 AS active_days
         FROM customers
       )
       SELECT CAST(customer_id AS BIGINT) AS customer_id,
