@@ -132,6 +132,7 @@ def local_spark(app_name: str = "crmlab", *, cores: int = 1, shuffle_partitions:
                            "(Debian/Ubuntu: apt-get install default-jre-headless, or run tools/setup_system.sh)")
     from pyspark.sql import SparkSession
 
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # one machine: no network interface lookup
     spark = (
         SparkSession.builder.master(f"local[{cores}]").appName(app_name)
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
