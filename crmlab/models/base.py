@@ -139,7 +139,8 @@ def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | 
         raise ValueError(f"{model}: weights must have one value per row ({n_rows}), got shape {values.shape}")
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
-        raise ValueError(f"{model}: column {name!r}: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite")
+        where = f"column {name!r}" if isinstance(weights, str) else "weights"
+        raise ValueError(f"{model}: {where}: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite")
     return values
 
 
