@@ -70,7 +70,7 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
       WITH lines AS (
         SELECT i,
                CASE WHEN i < {n_customers} THEN i
-                    ELSE CAST(floor({n_customers} * pow((hash(i, {seed}, 1) % 1000000) / 1000000.0, 3))
+                    ELSE CAST(floor({n_customers} * pow((hash(i, {seed}, 1) % 1000000000000) / 1e12, 3))
                               AS BIGINT) END AS customer_id
         FROM range({n_lines}) t(i)
       ), customers AS (
