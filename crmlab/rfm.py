@@ -220,7 +220,11 @@ def summarize(
     1             1.0          1.0  38.86                1.0             13.14
     2             0.0          0.0  30.43                0.0             13.14
     """
-    from crmlab.summaries import summarize as _summarize
+    if isinstance(log, pd.DataFrame) and not engine_options:
+        return _summarize_pandas(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end,
+                                 freq_multiplier, date_format=date_format, timezone=timezone,
+                                 after_observation_end=after_observation_end)
+    from crmlab.summaries import summarize as _summarize  # needs the `scale` extra (DuckDB, narwhals, ...)
 
     return _summarize(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end,
                       freq_multiplier, date_format=date_format, timezone=timezone,
