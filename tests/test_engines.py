@@ -337,3 +337,14 @@ def test_synthetic_parquet_log_summarised_by_path(tmp_path):
     assert_same_table(got, expected)
     again = write_synthetic_log(tmp_path / "again.parquet", n_lines=20_000, n_customers=2_000, seed=3)
     pd.testing.assert_frame_equal(pd.read_parquet(path), pd.read_parquet(again))
+
+
+def test_rfm_summarize_delegates_to_the_engines(tmp_path, other_log):
+    path = tmp_path / "log.parquet"
+    other_log.to_parquet(path)
+    expected = rfm_summarize(other_log, "Kunde", "Zeitpunkt", "Betrag")
+    assert_same_table(rfm_summarize(str(path), "Kunde", "Zeitpunkt", "Betrag"), expected)
+    assert_same_table(rfm_summarize(pl.from_pandas(other_log), "Kunde", "Zeitpunkt", "Betrag"), expected,
+                      times_rtol=tolerance("polars"))
+    with pytest.raises(TypeError, match="must be a pandas DataFrame, a path"):
+        rfm_summarize(42, "Kunde", "Zeitpunkt")
