@@ -234,8 +234,14 @@ def load_donations() -> pd.DataFrame:
     >>> from crmlab.datasets import load_donations
     >>> int(load_donations()["donors"].sum())
     11104
+
+    The table names its count column in ``attrs["weights"]``, so a model fits it without
+    extra arguments: ``BetaGeoBetaBinom().fit(load_donations())``.
     """
-    return _donations(_cache_key()).copy()
+    table = _donations(_cache_key()).copy()
+    table.attrs["weights"] = "donors"
+    table.attrs["pattern_table"] = True
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

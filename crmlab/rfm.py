@@ -132,7 +132,7 @@ def _purchase_days(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray | No
 
 
 def summarize(
-    log: pd.DataFrame,
+    log: "pd.DataFrame | object",
     customer_col: str,
     date_col: str,
     amount_col: str | None = None,
@@ -144,6 +144,7 @@ def summarize(
     date_format: str | None = None,
     timezone: str | None = None,
     after_observation_end: Literal["error", "drop"] = "error",
+    **engine_options: object,
 ) -> pd.DataFrame:
     """One row per customer with frequency, recency, T and monetary value (lifetimes' conventions).
 
@@ -155,7 +156,9 @@ def summarize(
     Parameters
     ----------
     log
-        Transaction log, one row per purchase line.
+        Transaction log, one row per purchase line: a pandas DataFrame, or (see
+        :mod:`crmlab.summaries`) a path or glob of Parquet/CSV files (read with DuckDB), a DuckDB
+        relation, a Polars DataFrame/LazyFrame or a PySpark DataFrame, summarised in that engine.
     customer_col, date_col
         Columns with the customer id and the purchase date (or date and time).
     amount_col
@@ -217,6 +220,32 @@ def summarize(
     1             1.0          1.0  38.86                1.0             13.14
     2             0.0          0.0  30.43                0.0             13.14
     """
+    if isinstance(log, pd.DataFrame) and not engine_options:
+        return _summarize_pandas(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end,
+                                 freq_multiplier, date_format=date_format, timezone=timezone,
+                                 after_observation_end=after_observation_end)
+    from crmlab.summaries import summarize as _summarize  # needs the `scale` extra (DuckDB, narwhals, ...)
+
+    return _summarize(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end,
+                      freq_multiplier, date_format=date_format, timezone=timezone,
+                      after_observation_end=after_observation_end, **engine_options)
+
+
+def _summarize_pandas(
+    log: pd.DataFrame,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None = None,
+    observation_end: DateLike | None = None,
+    time_unit: Literal["D", "W"] = "W",
+    calibration_end: DateLike | None = None,
+    freq_multiplier: float = 1,
+    *,
+    date_format: str | None = None,
+    timezone: str | None = None,
+    after_observation_end: Literal["error", "drop"] = "error",
+) -> pd.DataFrame:
+    """The pandas path of :func:`summarize` (numpy on integer customer codes)."""
     if time_unit not in TIME_UNIT_DAYS:
         raise ValueError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}")
     if not freq_multiplier > 0:

@@ -64,7 +64,10 @@ from crmlab import lang
 
 __all__ = [
     "ConvergenceWarning",
+    "MissingWeightsWarning",
     "NotFittedError",
+    "WEIGHT_COLUMNS",
+    "resolve_weights",
     "FitResult",
     "validate_customer_table",
     "compress_rows",
@@ -93,6 +96,72 @@ lang.register(
 
 class ConvergenceWarning(UserWarning):
     """The optimiser stopped before it met its convergence criterion."""
+
+
+class MissingWeightsWarning(UserWarning):
+    """A table of patterns with counts was fitted as if each row were one customer."""
+
+
+#: Count columns a fit picks up by itself, in this order (after ``data.attrs["weights"]``).
+WEIGHT_COLUMNS: tuple[str, ...] = ("weights", "count")
+#: Column names that look like counts of customers but are not used without ``weights=``.
+_COUNT_LIKE = ("donors", "customers", "n_customers", "n", "num_customers", "number_of_customers")
+
+
+def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | None, *,
+                    model: str) -> np.ndarray | None:
+    """The number of customers each row stands for, or None (one each).
+
+    ``weights`` is a column name or an array. Without it the count column of a pattern table is
+    found by itself: the column named in ``data.attrs["weights"]`` (set by
+    :func:`crmlab.summaries.pattern_table` and the pattern loaders such as
+    :func:`crmlab.datasets.load_donations`), else a column ``weights`` or ``count``. A table marked
+    as a pattern table, or with a column such as ``donors`` or ``customers``, fitted without
+    counts warns (:class:`MissingWeightsWarning`): each row would count as one customer.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"frequency": [0, 1], "count": [5, 2]})
+    >>> resolve_weights(table, None, model="BG/NBD").tolist()
+    [5.0, 2.0]
+    """
+    frame = data if isinstance(data, pd.DataFrame) else None
+    if weights is None and frame is not None:
+        declared = frame.attrs.get("weights")
+        if isinstance(declared, str) and declared in frame.columns:
+            weights = declared
+        else:
+            weights = next((c for c in WEIGHT_COLUMNS if c in frame.columns), None)
+        if weights is None:
+            looks_like = [c for c in _COUNT_LIKE if c in frame.columns]
+            # a table derived from a pattern table (attrs are inherited) with repeated rows is one row per customer
+            marked = bool(frame.attrs.get("pattern_table")) and not frame.duplicated().any()
+            if marked or looks_like:
+                what = f"a column {looks_like[0]!r}" if looks_like else "attrs['pattern_table']"
+                warnings.warn(
+                    f"{model}: the table looks like patterns with counts ({what}) but no weights were given, so "
+                    f"every row counts as one customer; pass weights={looks_like[0] if looks_like else 'count'!r} "
+                    "(or name the count column 'weights' or 'count')",
+                    MissingWeightsWarning, stacklevel=3)
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        if frame is None or weights not in frame.columns:
+            columns = [] if frame is None else list(map(str, frame.columns))[:12]
+            raise ValueError(f"{model}: weights={weights!r} is not a column of the table (has {columns})")
+        values = frame[weights].to_numpy(dtype=np.float64, na_value=np.nan)
+        name = weights
+    else:
+        values = np.asarray(weights, dtype=np.float64)
+        name = "weights"
+    n_rows = len(data) if hasattr(data, "__len__") else len(values)
+    if values.shape != (n_rows,):
+        raise ValueError(f"{model}: weights must have one value per row ({n_rows}), got shape {values.shape}")
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        where = f"column {name!r}" if isinstance(weights, str) else "weights"
+        raise ValueError(f"{model}: {where}: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite")
+    return values
 
 
 class NotFittedError(RuntimeError):
@@ -572,8 +641,8 @@ class ParametricModel:
         """
         columns = self._data(data)
         _require_repeat_buyers(columns["frequency"], self.model_name, (self.columns or {}).get("frequency", "frequency"))
-        patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["T"],
-                                            weights=None if weights is None else np.asarray(weights, float))
+        weights = resolve_weights(data, weights, model=self.model_name)
+        patterns, counts, _ = compress_rows(columns["frequency"], columns["recency"], columns["T"], weights=weights)
         x, t_x, T = patterns.T
         distinct = (Distinct(x), Distinct(t_x), Distinct(T))
         self._check_purchase_patterns(x, T, counts)

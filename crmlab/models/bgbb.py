@@ -38,6 +38,7 @@ from scipy import special
 
 from crmlab.models.base import DEGENERATE_LARGE, DegenerateFitError, _edge_of_search_range, _one_pattern_message
 from crmlab.models.base import ParametricModel, as_output, compress_rows, maximize_log_likelihood, validate_customer_table
+from crmlab.models.base import resolve_weights
 
 __all__ = ["BetaGeoBetaBinom"]
 
@@ -129,18 +130,7 @@ class BetaGeoBetaBinom(ParametricModel):
         return columns
 
     def _weights(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None) -> np.ndarray | None:
-        if weights is None and isinstance(data, pd.DataFrame) and "weights" in data.columns:
-            weights = "weights"
-        if weights is None:
-            return None
-        values = data[weights] if isinstance(weights, str) else weights
-        values = np.asarray(values, dtype=np.float64)
-        if values.shape != (len(data),):
-            raise ValueError(f"{self.model_name}: weights must have one value per row ({len(data)}), got shape {values.shape}")
-        bad = ~np.isfinite(values) | (values < 0)
-        if bad.any():
-            raise ValueError(f"{self.model_name}: weights: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite")
-        return values
+        return resolve_weights(data, weights, model=self.model_name)
 
     def fit(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None = None) -> "BetaGeoBetaBinom":
         """Estimate ``alpha, beta, gamma, delta`` by maximum likelihood.
@@ -150,9 +140,9 @@ class BetaGeoBetaBinom(ParametricModel):
         data
             One row per customer, or per (frequency, recency, periods) pattern with a count.
         weights
-            Column name or array with the number of customers of each row (``"donors"`` for
-            :func:`crmlab.datasets.load_donations`); by default the column ``weights`` when
-            there is one, else 1.
+            Column name or array with the number of customers of each row; by default the column
+            named in ``data.attrs["weights"]`` (``"donors"`` for :func:`crmlab.datasets.load_donations`),
+            else a column ``weights`` or ``count`` (:func:`~crmlab.models.base.resolve_weights`), else 1.
 
         Returns
         -------

@@ -38,6 +38,7 @@ from scipy import special
 from crmlab.models.base import (DEGENERATE_LARGE, DegenerateFitError, Distinct, ParametricModel, _edge_of_search_range,
                                 _one_pattern_message, as_output, compress_rows, maximize_log_likelihood,
                                 validate_customer_table)
+from crmlab.models.base import resolve_weights
 
 __all__ = ["GammaGamma"]
 
@@ -148,7 +149,8 @@ class GammaGamma(ParametricModel):
         if not repeat.any():
             raise DegenerateFitError(f"{self.model_name}: column 'frequency': all {len(repeat)} rows are 0; "
                              "the spend model needs customers with repeat purchases")
-        w = None if weights is None else np.asarray(weights, float)[repeat]
+        w = resolve_weights(data, weights, model=self.model_name)
+        w = None if w is None else w[repeat]
         patterns, counts, _ = compress_rows(columns["frequency"][repeat], columns["monetary_value"][repeat], weights=w)
         spend_patterns = _SpendPatterns(*patterns.T)
         self._largest_frequency = float(patterns[:, 0].max())

@@ -1,0 +1,772 @@
+"""Customer summaries of a transaction log in any engine: pandas, DuckDB, Polars, Spark.
+
+:func:`summarize` is :func:`crmlab.rfm.summarize` for logs that do not fit in a pandas
+frame. It accepts, besides a pandas DataFrame,
+
+* a path or glob of Parquet or CSV files (scanned with DuckDB, the embedded default),
+* a DuckDB relation,
+* a Polars DataFrame or LazyFrame,
+* a PySpark DataFrame (the SparkSession, local or a cluster, is the caller's),
+
+and runs the work inside that engine: the row checks, the purchase-day group-by and the
+customer group-by are written once with `narwhals <https://narwhals-dev.github.io>`_
+expressions; only reading dates and amounts that arrive as text, which narwhals cannot
+do leniently, is engine code (a few lines of SQL or engine expressions each). The
+conventions, the columns and the error messages (column names, counts of bad rows) are
+those of the pandas path (see :mod:`crmlab.rfm`).
+
+What comes back: a pandas customer table (index: customer id, sorted) for pandas, paths,
+DuckDB and Polars, or the engine's own frame with ``output="native"``; for Spark a Spark
+DataFrame (a billion-line log's customer table is itself big).
+
+:func:`pattern_table` counts the customers of each distinct (frequency, recency, T)
+pattern by GROUP BY in the engine: the BTYD models fit on it with
+``fit(patterns, weights="count")`` exactly as on the full customer table. :func:`score`
+computes predictions once per distinct pattern and joins them back in the engine.
+
+Text dates in the engines must be ISO 8601 (``2024-01-31``, ``2024-01-31 10:00:00``) or
+follow ``date_format``; pandas also infers other formats. Sums of amounts may differ from
+the pandas path in the last bit (engines add in another order); counts and times are equal.
+
+Examples
+--------
+>>> import pandas as pd
+>>> import polars as pl
+>>> log = pl.DataFrame({"customer": ["a", "a", "a", "b"],
+...                     "date": ["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08"],
+...                     "amount": [10.0, 5.0, 20.0, 7.0]})
+>>> summarize(log, "customer", "date", "amount", observation_end="2024-01-29")[["frequency", "recency", "T"]]
+          frequency  recency    T
+customer                         
+a               1.0      2.0  4.0
+b               0.0      0.0  3.0
+"""
+from __future__ import annotations
+
+import glob as _glob
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from crmlab.transactions import DateLike, TransactionLogError, _examples, _rows, _to_day_timestamp
+
+__all__ = [
+    "summarize",
+    "calibration_and_holdout",
+    "pattern_table",
+    "score",
+    "duckdb_connection",
+    "engine_of",
+]
+
+TIME_UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
+Engine = Literal["pandas", "duckdb", "polars", "spark"]
+_AMOUNT = "__crm_amount"
+_DN = "__crm_dn"
+
+
+# ---------------------------------------------------------------------------------------------
+# engines
+# ---------------------------------------------------------------------------------------------
+
+def duckdb_connection(memory_limit: str | None = None, threads: int | None = None,
+                      temp_directory: str | None = None):
+    """A DuckDB connection set up for big logs: a memory limit, spilling to disk, no insertion order.
+
+    Parameters
+    ----------
+    memory_limit
+        DuckDB's ``memory_limit`` (e.g. ``"2GB"``); default DuckDB's own (80% of RAM).
+    threads
+        Worker threads; default DuckDB's own (all cores).
+    temp_directory
+        Where DuckDB spills when the limit is reached.
+
+    Examples
+    --------
+    >>> con = duckdb_connection(memory_limit="1GB", threads=1)
+    >>> con.sql("select current_setting('threads') as t").fetchall()[0][0]
+    1
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = '{temp_directory}'")
+    return con
+
+
+def _is_path(log: object) -> bool:
+    return isinstance(log, (str, os.PathLike)) or (
+        isinstance(log, (list, tuple)) and len(log) > 0 and all(isinstance(p, (str, os.PathLike)) for p in log))
+
+
+def _scan_paths(log: Any, connection=None, text_columns: Sequence[str] = ()):
+    """A DuckDB relation over Parquet or CSV files (a path, a glob or a list of them).
+
+    CSV columns in ``text_columns`` (the customer id) are read as text, so ids such as ``0007``
+    keep their leading zeros.
+    """
+    paths = [os.fspath(p) for p in (log if isinstance(log, (list, tuple)) else [log])]
+    found: list[str] = []
+    for path in paths:
+        matches = sorted(_glob.glob(path)) if any(ch in path for ch in "*?[") else ([path] if os.path.exists(path) else [])
+        if not matches:
+            raise FileNotFoundError(f"no file matches {path!r}")
+        found.extend(matches)
+    kinds = {("parquet" if p.lower().endswith((".parquet", ".pq")) else "csv") for p in found}
+    if len(kinds) > 1:
+        raise ValueError(f"give Parquet or CSV files, not both: {found[:4]}")
+    con = connection if connection is not None else duckdb_connection()
+    if kinds == {"parquet"}:
+        return con.read_parquet(found)
+    header = con.read_csv(found[0], header=True, all_varchar=True).columns
+    types = {c: "VARCHAR" for c in text_columns if c in header}
+    return con.read_csv(found, header=True, **({"dtype": types} if types else {}))
+
+
+def engine_of(data: object) -> Engine:
+    """Name of the engine that holds ``data``: ``"pandas"``, ``"duckdb"``, ``"polars"`` or ``"spark"``.
+
+    Examples
+    --------
+    >>> engine_of(pd.DataFrame({"a": [1]}))
+    'pandas'
+    """
+    if isinstance(data, pd.DataFrame):
+        return "pandas"
+    if _is_path(data):
+        return "duckdb"
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        raise TypeError(
+            "the transaction log must be a pandas DataFrame, a path or glob of Parquet/CSV files, a DuckDB "
+            f"relation, a Polars DataFrame/LazyFrame or a PySpark DataFrame, got {type(data).__name__}"
+        ) from None
+    impl = frame.implementation
+    if impl.is_duckdb():
+        return "duckdb"
+    if impl.is_polars():
+        return "polars"
+    if impl.is_pyspark() or impl.is_pyspark_connect() or impl.is_sqlframe():
+        return "spark"
+    if impl.is_pandas():
+        return "pandas"
+    raise TypeError(f"crmlab cannot summarise a {impl} frame; convert it to pandas, Polars or DuckDB")
+
+
+def _lazy(native: Any, engine: Engine) -> nw.LazyFrame:
+    frame = nw.from_native(native)
+    if engine == "polars" and isinstance(frame, nw.DataFrame):
+        frame = frame.lazy()
+    return frame
+
+
+def _collect_rows(frame: nw.LazyFrame) -> list[dict]:
+    """A small lazy result as Python rows."""
+    return frame.collect().rows(named=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# engine code: dates and amounts that need lenient parsing
+# ---------------------------------------------------------------------------------------------
+
+_STRFTIME_TO_JAVA = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss", "%y": "yy",
+                     "%b": "MMM", "%B": "MMMM", "%f": "SSSSSS", "%p": "a", "%I": "hh", "%%": "%"}
+
+
+def _java_pattern(date_format: str) -> str:
+    """A strftime format as a Spark (Java) date pattern: ``'%d/%m/%Y'`` -> ``'dd/MM/yyyy'``."""
+    out, i = [], 0
+    while i < len(date_format):
+        token = date_format[i:i + 2]
+        if token in _STRFTIME_TO_JAVA:
+            out.append(_STRFTIME_TO_JAVA[token])
+            i += 2
+        elif date_format[i] == "%":
+            raise ValueError(f"date_format {date_format!r}: {token!r} has no Spark equivalent")
+        else:
+            ch = date_format[i]
+            out.append(f"'{ch}'" if ch.isalpha() else ch)
+            i += 1
+    return "".join(out)
+
+
+def _kind(dtype: Any) -> str:
+    """'date', 'datetime', 'datetime_tz', 'integer', 'float', 'bool', 'string' or 'other' for a narwhals dtype."""
+    if dtype == nw.Boolean:
+        return "bool"
+    if dtype == nw.Date:
+        return "date"
+    if dtype == nw.Datetime:
+        return "datetime_tz" if getattr(dtype, "time_zone", None) else "datetime"
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_numeric():
+        return "float"
+    if dtype == nw.String:
+        return "string"
+    return "other"
+
+
+def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None, date_kind: str,
+             amount_kind: str | None, date_format: str | None, timezone: str | None) -> Any:
+    """Add the parsed day as days since 1970-01-01 (null where unparsable) and the amount (double, null where
+    not a number): the engine's own lenient parsing, which narwhals does not offer."""
+    if engine == "duckdb":
+        q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
+        col = q(date_col)
+        if date_kind == "date":
+            day = f"CAST({col} AS DATE)"
+        elif date_kind == "datetime":
+            day = f"CAST({col} AS DATE)"
+        elif date_kind == "datetime_tz":
+            day = f"CAST(timezone('{timezone or 'UTC'}', {col}) AS DATE)"
+        elif date_kind in ("integer", "float"):
+            fmt = date_format or "%Y%m%d"
+            day = (f"CASE WHEN {col} = floor({col}) AND {col} BETWEEN 10000101 AND 99991231 THEN "
+                   f"CAST(try_strptime(CAST(CAST({col} AS BIGINT) AS VARCHAR), '{fmt}') AS DATE) END")
+        elif date_format is not None:
+            day = f"CAST(try_strptime(CAST({col} AS VARCHAR), '{date_format}') AS DATE)"
+        else:
+            day = f"CAST(TRY_CAST(trim(CAST({col} AS VARCHAR)) AS TIMESTAMP) AS DATE)"
+        select = f"*, date_diff('day', DATE '1970-01-01', {day}) AS {_DN}"
+        if amount_col is not None:
+            select += f", TRY_CAST({q(amount_col)} AS DOUBLE) AS {_AMOUNT}"
+        return native.query("crm_log", f"SELECT {select} FROM crm_log")
+    if engine == "polars":
+        import polars as pl
+
+        col = pl.col(date_col)
+        if date_kind in ("date", "datetime"):
+            day = col.cast(pl.Date)
+        elif date_kind == "datetime_tz":
+            day = (col.dt.convert_time_zone(timezone) if timezone else col).dt.replace_time_zone(None).cast(pl.Date)
+        elif date_kind in ("integer", "float"):
+            ok = (col == col.floor()) & col.is_between(10000101, 99991231)
+            day = pl.when(ok).then(col.cast(pl.Int64).cast(pl.String).str.strptime(
+                pl.Date, date_format or "%Y%m%d", strict=False))
+        elif date_format is not None:
+            day = col.cast(pl.String).str.strptime(pl.Datetime, date_format, strict=False).cast(pl.Date)
+        else:
+            text = col.cast(pl.String).str.strip_chars()
+            day = pl.coalesce(text.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M:%S", strict=False),
+                              text.str.strptime(pl.Datetime, "%Y-%m-%dT%H:%M:%S", strict=False),
+                              text.str.strptime(pl.Datetime, "%Y-%m-%d %H:%M", strict=False),
+                              text.str.strptime(pl.Date, "%Y-%m-%d", strict=False).cast(pl.Datetime)).cast(pl.Date)
+        exprs = [day.cast(pl.Date).cast(pl.Int64).alias(_DN)]
+        if amount_col is not None:
+            exprs.append(pl.col(amount_col).cast(pl.Float64, strict=False).alias(_AMOUNT))
+        return native.with_columns(exprs)
+    if engine == "spark":
+        from pyspark.sql import functions as F
+
+        col = F.col(date_col)
+        if date_kind in ("date", "datetime", "datetime_tz"):
+            day = F.to_date(col)
+        elif date_kind in ("integer", "float"):
+            ok = (col == F.floor(col)) & col.between(10000101, 99991231)
+            day = F.when(ok, F.to_date(F.try_to_timestamp(col.cast("bigint").cast("string"),
+                                                          F.lit(_java_pattern(date_format or "%Y%m%d")))))
+        elif date_format is not None:
+            day = F.to_date(F.try_to_timestamp(col.cast("string"), F.lit(_java_pattern(date_format))))
+        else:
+            day = F.to_date(F.trim(col.cast("string")).try_cast("timestamp"))
+        out = native.withColumn(_DN, F.unix_date(day).cast("bigint"))
+        if amount_col is not None:
+            out = out.withColumn(_AMOUNT, F.col(amount_col).try_cast("double"))
+        return out
+    raise AssertionError(engine)
+
+
+def _native_frame(frame: nw.LazyFrame, engine: Engine, like: Any = None) -> Any:
+    return frame.to_native()
+
+
+def _from_pandas(table: pd.DataFrame, engine: Engine, like: Any) -> Any:
+    """A small pandas table in the engine of ``like`` (for joins)."""
+    if engine == "duckdb":
+        # a relation on like's own connection: the table is found by name (DuckDB's replacement scan)
+        crm_small = table  # noqa: F841
+        return like.query("crm_like", "SELECT * FROM crm_small")
+    if engine == "polars":
+        import polars as pl
+
+        return pl.from_pandas(table).lazy()
+    if engine == "spark":
+        return like.sparkSession.createDataFrame(table)
+    raise AssertionError(engine)
+
+
+# ---------------------------------------------------------------------------------------------
+# checks with the pandas path's messages
+# ---------------------------------------------------------------------------------------------
+
+def _examples_of(frame: nw.LazyFrame, condition: nw.Expr, column: str, limit: int = 3) -> str:
+    rows = frame.filter(condition).select(nw.col(column)).head(limit).collect().to_pandas()[column]
+    values = [v.item() if isinstance(v, np.generic) else v for v in rows.tolist()]
+    if values and all(isinstance(v, int) for v in values) and column.startswith("__crm"):
+        values = [float(v) for v in values]
+    return _examples(values)
+
+
+def _check_columns(names: Sequence[str], columns: Sequence[str | None]) -> None:
+    wanted = [c for c in columns if c is not None]
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise TransactionLogError(
+            f"the transaction log has no column(s) {', '.join(map(repr, missing))}; "
+            f"its columns are {', '.join(map(repr, map(str, names)))}"
+        )
+    duplicated = sorted({c for c in wanted if list(names).count(c) > 1})
+    if duplicated:
+        raise TransactionLogError(f"the transaction log has more than one column named {duplicated}")
+
+
+def _day_number(day: int | str | pd.Timestamp) -> int:
+    return int(np.datetime64(pd.Timestamp(day).date(), "D").astype(np.int64))
+
+
+def _day_text(day: int) -> str:
+    return str(np.datetime64(int(day), "D"))
+
+
+def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amount_col: str | None,
+               observation_end: DateLike | None, date_format: str | None, timezone: str | None,
+               after_observation_end: str, connection=None) -> tuple[nw.LazyFrame, int, list[str], int, Any]:
+    """Check the log in its engine; return (rows with __crm_day/__crm_amount, end day, notes, rows dropped, native)."""
+    if after_observation_end not in ("error", "drop"):
+        raise ValueError(f"after_observation_end={after_observation_end!r}: use 'error' or 'drop'")
+    native = _scan_paths(log, connection, [customer_col]) if _is_path(log) else log
+    if engine == "polars":
+        import polars as pl
+
+        if isinstance(native, pl.DataFrame):
+            native = native.lazy()
+    frame = _lazy(native, engine)
+    schema = frame.collect_schema()
+    _check_columns(list(schema.names()), [customer_col, date_col, amount_col])
+    date_kind = _kind(schema[date_col])
+    amount_kind = None if amount_col is None else _kind(schema[amount_col])
+    if date_kind == "bool":
+        raise TransactionLogError(f"column {date_col!r} holds booleans, not dates")
+    if amount_kind == "bool":
+        raise TransactionLogError(f"column {amount_col!r} holds booleans, not numbers")
+    notes: list[str] = []
+    prepared = _prepare(native, engine, date_col, amount_col, date_kind, amount_kind, date_format, timezone)
+    rows = _lazy(prepared, engine)
+
+    cust, date, day = nw.col(customer_col), nw.col(date_col), nw.col(_DN)
+    missing_id = cust.is_null()
+    if _kind(schema[customer_col]) == "string":
+        missing_id = missing_id | (cust.str.strip_chars() == "")
+    numeric_dates = date_kind in ("integer", "float")
+    not_yyyymmdd = ~date.is_null() & ((date != date.floor()) | (date < 10000101) | (date > 99991231)) \
+        if numeric_dates else nw.lit(False)
+    unparsed = ~date.is_null() & day.is_null()
+    checks = {
+        "n": nw.len(),
+        **({"not_yyyymmdd": not_yyyymmdd.cast(nw.Int64).sum()} if numeric_dates else {}),
+        "missing_id": missing_id.cast(nw.Int64).sum(),
+        "unparsed": unparsed.cast(nw.Int64).sum(),
+        "missing_date": date.is_null().cast(nw.Int64).sum(),
+        "max_day": day.max(),
+    }
+    if amount_col is not None:
+        amount, raw = nw.col(_AMOUNT), nw.col(amount_col)
+        checks.update(
+            not_number=(~raw.is_null() & amount.is_null()).cast(nw.Int64).sum(),
+            missing_amount=(raw.is_null() | amount.is_nan()).cast(nw.Int64).sum(),
+            infinite=(amount.abs() == float("inf")).cast(nw.Int64).sum(),
+            negative=(amount < 0).cast(nw.Int64).sum(),
+        )
+    end_day = None
+    if observation_end is not None:
+        end = _to_day_timestamp(observation_end, "observation_end", timezone)
+        end_day = _day_number(end)
+        after = day > end_day
+        checks["after"] = after.cast(nw.Int64).sum()
+        checks["latest_after"] = nw.when(after).then(day).max()
+    found = _collect_rows(rows.select(**checks))[0]
+    total = int(found["n"])
+    if total == 0:
+        raise TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise")
+    if found["missing_id"]:
+        raise TransactionLogError(
+            f"column {customer_col!r} has no customer id in {_rows(int(found['missing_id']))} "
+            f"of {total:,}; remove them with crmlab.transactions.clean (rule 'missing_customer_id')"
+        )
+    if found.get("not_yyyymmdd"):
+        raise TransactionLogError(
+            f"column {date_col!r} holds numbers that are not yyyymmdd dates in {_rows(int(found['not_yyyymmdd']))} "
+            f"(e.g. {_examples_of(rows, not_yyyymmdd, date_col)}); convert them to dates first"
+        )
+    if found["unparsed"]:
+        if numeric_dates:
+            raise TransactionLogError(
+                f"column {date_col!r} has {_rows(int(found['unparsed']))} with dates that cannot be parsed "
+                f"(e.g. {_examples_of(rows, unparsed, date_col)}); pass date_format"
+            )
+        raise TransactionLogError(
+            f"column {date_col!r} has {_rows(int(found['unparsed']))} whose date cannot be parsed "
+            f"(e.g. {_examples_of(rows, unparsed, date_col)}); fix them or pass date_format"
+        )
+    if numeric_dates:
+        notes.append(f"column {date_col!r}: numbers read as dates in the format {date_format or '%Y%m%d'!r}")
+    if date_kind == "datetime_tz":
+        zone = getattr(schema[date_col], "time_zone", None)
+        notes.append(f"column {date_col!r}: times converted from {zone} to {timezone} and the zone dropped"
+                     if timezone else f"column {date_col!r}: time zone {zone} dropped (local wall-clock times kept)")
+    if found["missing_date"]:
+        raise TransactionLogError(
+            f"column {date_col!r} has no date in {_rows(int(found['missing_date']))} of {total:,}; "
+            "remove them with crmlab.transactions.clean (rule 'missing_date')"
+        )
+    if amount_col is not None:
+        if found["not_number"]:
+            raise TransactionLogError(
+                f"column {amount_col!r} has {_rows(int(found['not_number']))} with text that is not a number "
+                f"(e.g. {_examples_of(rows, ~nw.col(amount_col).is_null() & nw.col(_AMOUNT).is_null(), amount_col)}); "
+                "fix them before summarising"
+            )
+        if found["missing_amount"]:
+            raise TransactionLogError(
+                f"column {amount_col!r} has no amount in {_rows(int(found['missing_amount']))} of {total:,}; "
+                "remove them with crmlab.transactions.clean (rule 'missing_amount')"
+            )
+        if found["infinite"]:
+            raise TransactionLogError(f"column {amount_col!r} has infinite amounts in {_rows(int(found['infinite']))}")
+        if found["negative"]:
+            raise TransactionLogError(
+                f"column {amount_col!r} has negative amounts (returns or cancellations?) in "
+                f"{_rows(int(found['negative']))} (e.g. {_examples_of(rows, nw.col(_AMOUNT) < 0, _AMOUNT)}); "
+                "remove them with crmlab.transactions.clean (rule 'negative_amount') or net them against purchases first"
+            )
+    dropped = 0
+    if end_day is None:
+        end_day = int(found["max_day"])
+    elif found["after"]:
+        if after_observation_end == "error":
+            raise TransactionLogError(
+                f"column {date_col!r} has {_rows(int(found['after']))} after the observation end "
+                f"{end.date()} (latest {_day_text(int(found['latest_after']))}); pass "
+                "after_observation_end='drop' to leave them out"
+            )
+        dropped = int(found["after"])
+        if dropped == total:
+            raise TransactionLogError(f"column {date_col!r}: all {total:,} rows are after the observation end {end.date()}")
+        rows = rows.filter(~after)
+        notes.append(f"{_rows(dropped)} after the observation end {end.date()} left out")
+    return rows, end_day, notes, dropped, prepared
+
+
+# ---------------------------------------------------------------------------------------------
+# the summary, written once in narwhals
+# ---------------------------------------------------------------------------------------------
+
+def _purchase_days(rows: nw.LazyFrame, customer_col: str, with_amount: bool) -> nw.LazyFrame:
+    """One row per (customer, purchase day): the day number and the day's spend."""
+    aggs = [nw.col(_AMOUNT).sum()] if with_amount else [nw.len().alias("__crm_lines")]
+    return rows.group_by(customer_col, _DN).agg(*aggs)
+
+
+def _customer_columns(days: nw.LazyFrame, customer_col: str, with_amount: bool, end_day: int,
+                      unit_days: float, suffix: str) -> nw.LazyFrame:
+    """frequency, recency, T, monetary_value, recency_days, orders, total_spend of each customer."""
+    dn = nw.col(_DN)
+    if with_amount:
+        days = days.with_columns(nw.col(_DN).min().over(customer_col).alias("__crm_first_dn"))
+        repeat_spend = nw.when(dn == nw.col("__crm_first_dn")).then(nw.lit(0.0)).otherwise(nw.col(_AMOUNT))
+    aggs = [nw.len().alias("__n"), dn.min().alias("__first"), dn.max().alias("__last")]
+    if with_amount:
+        aggs += [nw.col(_AMOUNT).sum().alias("__total"), repeat_spend.sum().alias("__repeat")]
+    per = days.group_by(customer_col).agg(*aggs)
+    n = nw.col("__n").cast(nw.Int64)
+    frequency = (n - 1).cast(nw.Float64)
+    out = [
+        frequency.alias("frequency" + suffix),
+        ((nw.col("__last") - nw.col("__first")).cast(nw.Float64) / unit_days).alias("recency" + suffix),
+        ((nw.lit(end_day) - nw.col("__first")).cast(nw.Float64) / unit_days).alias("T" + suffix),
+    ]
+    if with_amount:
+        out.append(nw.when(n > 1).then(nw.col("__repeat") / frequency).otherwise(nw.lit(0.0))
+                   .alias("monetary_value" + suffix))
+    out += [(nw.lit(end_day) - nw.col("__last")).cast(nw.Int64).alias("recency_days" + suffix),
+            n.alias("orders" + suffix)]
+    if with_amount:
+        out.append(nw.col("__total").cast(nw.Float64).alias("total_spend" + suffix))
+    return per.select(nw.col(customer_col), *out)
+
+
+def summarize(
+    log: Any,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None = None,
+    observation_end: DateLike | None = None,
+    time_unit: Literal["D", "W"] = "W",
+    calibration_end: DateLike | None = None,
+    freq_multiplier: float = 1,
+    *,
+    date_format: str | None = None,
+    timezone: str | None = None,
+    after_observation_end: Literal["error", "drop"] = "error",
+    output: Literal["pandas", "native"] | None = None,
+    connection: Any = None,
+) -> Any:
+    """One row per customer with frequency, recency, T and monetary value, computed in the log's engine.
+
+    The arguments and the result are those of :func:`crmlab.rfm.summarize`; ``log`` can also be a
+    path or glob of Parquet/CSV files (read with DuckDB), a DuckDB relation, a Polars
+    DataFrame/LazyFrame or a PySpark DataFrame.
+
+    Parameters
+    ----------
+    output
+        ``"pandas"`` (default except for Spark): a pandas table indexed by the sorted customer ids,
+        with ``attrs`` as in the pandas path. ``"native"`` (default for Spark): the engine's frame
+        (DuckDB relation, Polars LazyFrame, Spark DataFrame) with the customer id as a column,
+        not sorted, not yet computed.
+    connection
+        DuckDB connection used to scan a path (default: :func:`duckdb_connection`).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": [1, 1, 2], "day": ["2024-01-01", "2024-01-15", "2024-01-08"]})
+    >>> summarize(log, "id", "day", time_unit="D")[["frequency", "recency", "T"]]
+        frequency  recency     T
+    id                          
+    1         1.0     14.0  14.0
+    2         0.0      0.0   7.0
+    """
+    engine = engine_of(log)
+    if engine == "pandas":
+        from crmlab.rfm import _summarize_pandas
+
+        if output == "native":
+            raise ValueError("output='native' is for engine frames; a pandas log gives a pandas table")
+        return _summarize_pandas(log, customer_col, date_col, amount_col, observation_end, time_unit,
+                                 calibration_end, freq_multiplier, date_format=date_format, timezone=timezone,
+                                 after_observation_end=after_observation_end)
+    if time_unit not in TIME_UNIT_DAYS:
+        raise ValueError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}")
+    if not freq_multiplier > 0:
+        raise ValueError(f"freq_multiplier must be positive, got {freq_multiplier!r}")
+    if output not in (None, "pandas", "native"):
+        raise ValueError(f"output={output!r}: use 'pandas' or 'native'")
+    if output is None:
+        output = "native" if engine == "spark" else "pandas"
+    rows, end_day, notes, dropped, _ = _validated(log, engine, customer_col, date_col, amount_col, observation_end,
+                                                  date_format, timezone, after_observation_end, connection)
+    unit_days = TIME_UNIT_DAYS[time_unit] * freq_multiplier
+    with_amount = amount_col is not None
+    attrs: dict[str, Any] = {}
+    if calibration_end is None:
+        table = _customer_columns(_purchase_days(rows, customer_col, with_amount), customer_col, with_amount,
+                                  end_day, unit_days, suffix="")
+    else:
+        cal = _to_day_timestamp(calibration_end, "calibration_end", timezone)
+        cal_day = _day_number(cal)
+        if cal_day >= end_day:
+            raise ValueError(f"calibration_end {_day_text(cal_day)} must be before the observation end {_day_text(end_day)}")
+        days = _purchase_days(rows, customer_col, with_amount)
+        in_cal = nw.col(_DN) <= cal_day
+        first = _collect_rows(days.select(nw.col(_DN).min().alias("first"),
+                                          nw.col(customer_col).n_unique().alias("customers"),
+                                          in_cal.cast(nw.Int64).sum().alias("in_cal")))[0]
+        if not first["in_cal"]:
+            raise TransactionLogError(
+                f"column {date_col!r}: no purchase on or before calibration_end {_day_text(cal_day)} "
+                f"(first purchase {_day_text(int(first['first']))})"
+            )
+        table = _customer_columns(days.filter(in_cal), customer_col, with_amount, cal_day, unit_days, suffix="_cal")
+        hold_aggs = [nw.len().alias("__hn")]
+        if with_amount:
+            hold_aggs.append(nw.col(_AMOUNT).sum().alias("__htotal"))
+        hold = days.filter(~in_cal).group_by(customer_col).agg(*hold_aggs)
+        table = table.join(hold, on=customer_col, how="left")
+        hn = nw.col("__hn").fill_null(0).cast(nw.Int64)
+        extra = [hn.cast(nw.Float64).alias("frequency_holdout")]
+        if with_amount:
+            htotal = nw.col("__htotal").fill_null(0.0).cast(nw.Float64)
+            extra += [nw.when(hn > 0).then(htotal / hn.cast(nw.Float64)).otherwise(nw.lit(0.0)).alias("monetary_value_holdout"),
+                      htotal.alias("total_spend_holdout")]
+        extra.append(nw.lit((end_day - cal_day) / unit_days).cast(nw.Float64).alias("duration_holdout"))
+        table = table.with_columns(*extra).drop("__hn", *(["__htotal"] if with_amount else []))
+        attrs["calibration_end"] = pd.Timestamp(_day_text(cal_day))
+        attrs["customers_first_purchase_after_calibration"] = None  # filled below (needs the count of kept rows)
+        attrs["_customers"] = int(first["customers"])
+    attrs["observation_end"] = pd.Timestamp(_day_text(end_day))
+    attrs["time_unit"] = time_unit
+    attrs["validation_notes"] = list(notes)
+    attrs["rows_after_observation_end"] = dropped
+    if output == "native":
+        return table.to_native()
+    result = table.sort(customer_col).collect().to_pandas().set_index(customer_col)
+    if "_customers" in attrs:
+        attrs["customers_first_purchase_after_calibration"] = attrs.pop("_customers") - len(result)
+        order = ["calibration_end", "customers_first_purchase_after_calibration", "observation_end", "time_unit",
+                 "validation_notes", "rows_after_observation_end"]
+        attrs = {key: attrs[key] for key in order}
+    result.attrs.update(attrs)
+    return result
+
+
+def calibration_and_holdout(log: Any, customer_col: str, date_col: str, amount_col: str | None = None, *,
+                            calibration_end: DateLike, observation_end: DateLike | None = None,
+                            time_unit: Literal["D", "W"] = "W", **options: Any) -> Any:
+    """The calibration/holdout split of :func:`summarize` (``calibration_end`` required), in any engine.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": [1, 1, 2], "day": ["2024-01-01", "2024-01-15", "2024-01-08"]})
+    >>> calibration_and_holdout(log, "id", "day", calibration_end="2024-01-10", time_unit="D")["frequency_holdout"].tolist()
+    [1.0, 0.0]
+    """
+    return summarize(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end, **options)
+
+
+# ---------------------------------------------------------------------------------------------
+# pattern tables and scoring
+# ---------------------------------------------------------------------------------------------
+
+def pattern_table(customers: Any, columns: Sequence[str] = ("frequency", "recency", "T"), *,
+                  count_col: str = "count", output: Literal["pandas", "native"] = "pandas") -> Any:
+    """Customers per distinct pattern of ``columns``, by GROUP BY in the engine that holds them.
+
+    The BTYD models' likelihood depends on a customer only through their pattern, so
+    ``BetaGeo().fit(pattern_table(summary), weights="count")`` equals the fit on ``summary``.
+    The pandas result records ``attrs["weights"] = count_col`` (the models pick it up).
+
+    Parameters
+    ----------
+    customers
+        A customer table: pandas, DuckDB relation, Polars frame or Spark DataFrame.
+    columns
+        The pattern columns: ``("frequency", "recency", "T")`` for BG/NBD and Pareto/NBD,
+        ``("frequency", "recency", "periods")`` for BG/BB, ``("frequency", "monetary_value")``
+        for Gamma-Gamma.
+    count_col
+        Name of the count column.
+    output
+        ``"pandas"`` (patterns are few) or ``"native"``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"frequency": [0.0, 2.0, 2.0], "recency": [0.0, 5.0, 5.0], "T": [9.0, 9.0, 9.0]})
+    >>> pattern_table(table)
+       frequency  recency    T  count
+    0        0.0      0.0  9.0      1
+    1        2.0      5.0  9.0      2
+    """
+    columns = list(columns)
+    engine = engine_of(customers)
+    frame = nw.from_native(customers)
+    names = list(frame.collect_schema().names()) if isinstance(frame, nw.LazyFrame) else list(frame.columns)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ValueError(f"pattern_table: missing column(s) {missing}; the table has {names[:12]}")
+    if engine == "polars" and isinstance(frame, nw.DataFrame):
+        frame = frame.lazy()
+    grouped = frame.group_by(*columns).agg(nw.len().alias(count_col))
+    grouped = grouped.with_columns(nw.col(count_col).cast(nw.Int64))
+    if output == "native":
+        return grouped.to_native()
+    if isinstance(grouped, nw.LazyFrame):
+        grouped = grouped.collect()
+    result = grouped.to_pandas().sort_values(columns, kind="stable").reset_index(drop=True)
+    result.attrs["weights"] = count_col
+    result.attrs["pattern_table"] = True
+    return result
+
+
+def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horizon: float = 52.0,
+          clv_periods: int | None = None, discount_rate: float = 0.0, period_length: float = 1.0,
+          margin: float = 1.0, columns: Mapping[str, str] | None = None,
+          output: Literal["pandas", "native"] | None = None) -> Any:
+    """Predictions for every customer, computed once per distinct pattern and joined back in the engine.
+
+    Adds ``probability_alive`` and ``expected_purchases`` (next ``horizon`` time units) from the
+    purchase model; with a spend model also ``expected_spend`` and, with ``clv_periods``, ``clv``
+    (:func:`crmlab.clv.customer_lifetime_value`: ``margin`` x expected spend x discounted expected
+    purchases over ``clv_periods`` periods of ``period_length``). A billion customers are scored
+    without collecting them: only their distinct patterns come to Python.
+
+    Parameters
+    ----------
+    customers
+        Customer table (pandas, DuckDB relation, Polars frame or Spark DataFrame) with
+        ``frequency``, ``recency``, ``T`` (and ``monetary_value`` for a spend model).
+    purchase_model, spend_model
+        Fitted :class:`~crmlab.models.BetaGeo` / :class:`~crmlab.models.ParetoNBD` and
+        :class:`~crmlab.models.GammaGamma`.
+    columns
+        Map from model column name to the table's column (e.g. ``{"frequency": "frequency_cal"}``).
+    output
+        Default: the input's kind (pandas for pandas, engine frame otherwise).
+
+    Examples
+    --------
+    >>> from crmlab.models import BetaGeo
+    >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> table = pd.DataFrame({"frequency": [0.0, 2.0], "recency": [0.0, 30.0], "T": [38.0, 38.0]})
+    >>> score(table, model, horizon=39)["expected_purchases"].round(3).tolist()
+    [0.199, 1.253]
+    """
+    names = {c: (columns or {}).get(c, c) for c in ("frequency", "recency", "T", "monetary_value")}
+    engine = engine_of(customers)
+    purchase_cols = [names["frequency"], names["recency"], names["T"]]
+    model_names = {names[k]: k for k in ("frequency", "recency", "T", "monetary_value")}
+    tables: list[tuple[list[str], pd.DataFrame]] = []
+    patterns = pattern_table(customers, purchase_cols)
+    renamed = patterns.rename(columns=model_names)
+    preds = patterns[purchase_cols].copy()
+    preds["probability_alive"] = purchase_model.probability_alive(renamed).to_numpy()
+    preds["expected_purchases"] = purchase_model.expected_purchases(renamed, horizon).to_numpy()
+    if spend_model is not None and clv_periods is not None:
+        from crmlab.clv import customer_lifetime_value
+
+        preds["__crm_discounted_purchases"] = customer_lifetime_value(
+            purchase_model, 1.0, renamed, clv_periods, discount_rate, period_length=period_length, margin=1.0
+        ).to_numpy()
+    tables.append((purchase_cols, preds))
+    if spend_model is not None:
+        spend_cols = [names["frequency"], names["monetary_value"]]
+        spend_patterns = pattern_table(customers, spend_cols)
+        spend = spend_patterns[spend_cols].copy()
+        spend["expected_spend"] = spend_model.expected_spend(spend_patterns.rename(columns=model_names)).to_numpy()
+        tables.append((spend_cols, spend))
+    if engine == "pandas":
+        result = customers
+        for keys, table in tables:
+            index = result.index
+            result = result.merge(table, on=keys, how="left")
+            result.index = index
+    else:
+        frame = _lazy(customers, engine)
+        for keys, table in tables:
+            frame = frame.join(_lazy(_from_pandas(table, engine, customers), engine), on=keys, how="left")
+        result = frame
+    if spend_model is not None and clv_periods is not None:
+        clv = nw.col("__crm_discounted_purchases") * nw.col("expected_spend") * margin
+        if engine == "pandas":
+            result["clv"] = result.pop("__crm_discounted_purchases") * result["expected_spend"] * margin
+        else:
+            result = result.with_columns(clv.alias("clv")).drop("__crm_discounted_purchases")
+    if engine == "pandas":
+        return result
+    if output is None or output == "native":
+        return result.to_native()
+    return result.collect().to_pandas()

@@ -1,0 +1,122 @@
+"""crmlab.summaries on a local SparkSession: a Spark DataFrame whose rows equal the pandas path,
+BG/NBD from its pattern table equal to the pandas fit, the same errors, scores joined back in Spark.
+
+Skipped only when PySpark or Java 17+ is missing (``tools/setup_system.sh`` installs Java)."""
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyspark", reason="PySpark is not installed (pip install 'crmlab[spark]')")
+
+from crmlab import datasets  # noqa: E402
+from crmlab.engines import java_version, local_spark  # noqa: E402
+from crmlab.models import BetaGeo, GammaGamma  # noqa: E402
+from crmlab.rfm import summarize as rfm_summarize  # noqa: E402
+from crmlab.summaries import engine_of, pattern_table, score, summarize  # noqa: E402
+from crmlab.transactions import TransactionLogError  # noqa: E402
+
+_JAVA = java_version()
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore::FutureWarning"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+    pytest.mark.skipif(_JAVA is None or _JAVA < 17,
+                       reason=f"PySpark needs Java 17+, found {_JAVA or 'no java'} (run tools/setup_system.sh)"),
+]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # PySpark's note about pandas 3
+        session = local_spark("crmlab-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def cdnow_sample() -> pd.DataFrame:
+    return datasets.load_cdnow("sample")
+
+
+def _spark_frame(spark, log: pd.DataFrame):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return spark.createDataFrame(log)
+
+
+def _to_pandas(frame, key: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return frame.toPandas().sort_values(key).set_index(key)
+
+
+@pytest.mark.parametrize("calibration_end", [None, "1997-09-30"])
+def test_spark_summary_equals_pandas_and_fits_the_same(spark, cdnow_sample, calibration_end):
+    key = "sample_id" if "sample_id" in cdnow_sample else "customer_id"
+    options = dict(observation_end="1998-06-30", calibration_end=calibration_end)
+    expected = rfm_summarize(cdnow_sample, key, "date", "dollar_value", **options)
+    result = summarize(_spark_frame(spark, cdnow_sample), key, "date", "dollar_value", **options)
+    assert engine_of(result) == "spark"  # a Spark DataFrame, not collected
+    got = _to_pandas(result, key)
+    assert got.index.tolist() == expected.index.tolist()
+    assert list(got.columns) == list(expected.columns)
+    for column in expected.columns:
+        if "spend" in column or "monetary" in column:
+            np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, atol=0)
+        else:
+            np.testing.assert_array_equal(got[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
+    if calibration_end is None:
+        patterns = pattern_table(result)
+        assert int(patterns["count"].sum()) == len(expected)
+        from_spark = BetaGeo().fit(patterns)
+        full = BetaGeo().fit(expected)
+        np.testing.assert_allclose(from_spark.params_, full.params_, rtol=1e-9)
+        assert from_spark.log_likelihood_ == pytest.approx(full.log_likelihood_, rel=1e-9)
+
+
+def test_spark_text_dates_other_names_and_scores(spark):
+    log = pd.DataFrame({
+        "Kunde": ["007", "007", "7", "x1", "x1", "x1"],
+        "Zeitpunkt": ["2024-01-01 09:00:00", "2024-01-01 18:00:00", "2024-01-03", "2024-01-05", "2024-01-20",
+                      "2024-02-01 23:59:59"],
+        "Betrag": ["10.5", "4", "7.25", "3", "4.5", "6"],
+    })
+    expected = rfm_summarize(log, "Kunde", "Zeitpunkt", "Betrag", time_unit="D")
+    result = summarize(_spark_frame(spark, log), "Kunde", "Zeitpunkt", "Betrag", time_unit="D")
+    got = _to_pandas(result, "Kunde")
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False, check_dtype=False, check_exact=False,
+                                  rtol=1e-12)
+    model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    spend = GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44)
+    scored = _to_pandas(score(result, model, spend_model=spend, horizon=30), "Kunde")
+    np.testing.assert_allclose(scored["probability_alive"], model.probability_alive(expected), rtol=1e-12)
+    np.testing.assert_allclose(scored["expected_spend"], spend.expected_spend(expected), rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", ["missing_column", "bad_dates", "negative_amount", "after_observation_end"])
+def test_spark_raises_the_pandas_error(spark, case):
+    log = pd.DataFrame({"customer": ["a", "a", "b", "c"],
+                        "date": ["2024-01-01", "2024-01-08", "2024-01-03", "2024-02-01"],
+                        "amount": [10.0, 5.0, 7.5, 4.0]})
+    options: dict = {}
+    customer = "customer"
+    if case == "missing_column":
+        customer = "client"
+    elif case == "bad_dates":
+        log["date"] = ["2024-01-01", "soon", "2024-01-03", "2024-13-01"]
+    elif case == "negative_amount":
+        log["amount"] = [10.0, -5.0, 7.5, 4.0]
+    else:
+        options["observation_end"] = "2024-01-05"
+    with pytest.raises(TransactionLogError) as expected:
+        rfm_summarize(log, customer, "date", "amount", **options)
+    with pytest.raises(TransactionLogError) as got:
+        summarize(_spark_frame(spark, log), customer, "date", "amount", **options)
+    strip = lambda text: re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text)  # noqa: E731
+    assert strip(str(got.value)) == strip(str(expected.value))
