@@ -39,6 +39,7 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -117,6 +118,10 @@ class Results:
     parameters
         The lecture's parameters, stored in ``summary.json`` so a result can be
         traced to the run that made it.
+    bundled
+        Names of numbers that come from crmlab's bundled data whatever the researcher's files say
+        (lecture 08's sBG and BG/BB fits): they are kept under ``"bundled_data"`` in the summary,
+        apart from the numbers of the researcher's data.
 
     Raises
     ------
@@ -124,11 +129,14 @@ class Results:
         ``output_dir`` is a file, or a folder with files but no ``summary.json``.
     """
 
-    def __init__(self, output_dir: str | Path | None, lecture: str, parameters: dict[str, Any] | None = None):
+    def __init__(self, output_dir: str | Path | None, lecture: str, parameters: dict[str, Any] | None = None,
+                 bundled: Iterable[str] = ()):
         self.output_dir = None if output_dir is None else Path(output_dir).expanduser()
         self.lecture = lecture
         self.parameters = dict(parameters or {})
         self.numbers: dict[str, Any] = {}
+        self.bundled_keys = frozenset(bundled)
+        self.bundled_numbers: dict[str, Any] = {}
         self.files: list[str] = []
         self.inputs = _input_files(self.parameters)
         self._staging: Path | None = None
@@ -178,11 +186,12 @@ class Results:
     def record(self, **numbers: Any) -> None:
         """Add headline numbers to the summary (numbers, text, dates, lists or dicts of them)."""
         for key, value in numbers.items():
-            self.numbers[key] = _plain(value)
+            (self.bundled_numbers if key in self.bundled_keys else self.numbers)[key] = _plain(value)
 
     def summary(self) -> dict[str, Any]:
-        """The summary as a dict: lecture, crmlab version, parameters, input files, numbers, files."""
-        return {
+        """The summary as a dict: lecture, crmlab version, parameters, input files, numbers, files
+        (and ``bundled_data``: numbers of the bundled data, when a lecture keeps them apart)."""
+        content = {
             "lecture": self.lecture,
             "crmlab_version": __version__,
             "parameters": _plain(self.parameters),
@@ -190,6 +199,11 @@ class Results:
             "numbers": dict(self.numbers),
             "files": sorted(set(self.files)),
         }
+        if self.bundled_numbers:
+            content["bundled_data"] = {
+                "note": "computed on crmlab's bundled datasets, not on the files in `inputs`",
+                "numbers": dict(self.bundled_numbers)}
+        return content
 
     def save(self) -> dict[str, Any]:
         """Write ``summary.json`` and move the results into ``output_dir`` in one step; return the summary.

@@ -97,3 +97,12 @@ def test_summary_records_version_and_input_checksums(tmp_path):
     assert saved["inputs"] == {"data_path": {"path": data.as_posix(),
                                              "sha256": hashlib.sha256(data.read_bytes()).hexdigest()}}
     assert saved["parameters"]["data_path"] == str(data)
+
+
+def test_bundled_numbers_are_kept_apart(tmp_path):
+    results = Results(tmp_path / "out", lecture="x", bundled=["sbg"])
+    results.record(sbg={"alpha": 0.7}, clv_total=12.5)
+    saved = results.save()
+    assert saved["numbers"] == {"clv_total": 12.5}
+    assert saved["bundled_data"]["numbers"] == {"sbg": {"alpha": 0.7}}
+    assert "bundled_data" not in Results(None, lecture="x").save()
