@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmlab.reader import file_sha256
 from tests.conftest import NOTEBOOKS
 
 LECTURE = "08_clv_models"
@@ -44,8 +45,7 @@ def check(summary: dict, params: dict, results: Path) -> None:
     assert ("bundled_data" in summary) == ("data_path" in params)
     if "data_path" in params:
         assert not {"sbg_regular", "sbg_high_end", "bgbb", "bgbb_ll"} & set(numbers)
-        assert summary["inputs"]["data_path"]["sha256"] == __import__("crmlab.reader").reader.file_sha256(
-            NOTEBOOKS / params["data_path"])
+        assert summary["inputs"]["data_path"]["sha256"] == file_sha256(NOTEBOOKS / params["data_path"])
     if params.get("fit_years", 7) == 7:  # sBG on years 1-7 of the retention cohorts (Fader & Hardie 2007)
         assert [round(bundled["sbg_regular"][k], 3) for k in ("alpha", "beta")] == [0.704, 1.182]
         assert [round(bundled["sbg_high_end"][k], 3) for k in ("alpha", "beta")] == [0.668, 3.806]
