@@ -145,7 +145,8 @@ def _read_excel(path: Path, sheet: str | int | None, id_columns: list[str], para
     except ImportError:  # pragma: no cover - a dependency of crmlab
         raise DataFileError("reading .xlsx needs openpyxl: pip install openpyxl") from None
     try:
-        table = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+        table = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl",
+                              dtype={column: str for column in id_columns} or None)   # text cells such as 0007 stay text
     except ValueError as problem:      # e.g. no such sheet
         raise DataFileError(f"parameter `sheet` = {sheet!r}: {problem}") from None
     except Exception as problem:       # zip or XML errors: not an xlsx workbook
