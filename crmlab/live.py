@@ -558,7 +558,9 @@ def png_bytes(rgb: np.ndarray, compression: int = 1) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows, compression)) + chunk(b"IEND", b""))
 
 
-if _in_a_kernel():  # lectures import this module: their ipywidgets.interact widgets capture in the kernel,
-    from .interact import use_kernel_capture  # so that headless runs never stall (see crmlab.interact)
+# lectures import this module: their ipywidgets.interact widgets capture in the kernel, so that headless
+# runs never stall (see crmlab.interact); CRMLAB_FRONTEND_CAPTURE=1 keeps ipywidgets' own capture (to compare)
+if _in_a_kernel() and not __import__("os").environ.get("CRMLAB_FRONTEND_CAPTURE"):
+    from .interact import use_kernel_capture
 
     use_kernel_capture()
