@@ -158,8 +158,11 @@ def run_once(notebook: Path, out: Path, run: int, lang: str, timeout: float, dia
         process.communicate()
     if "stalled" != outcome and "Timeout" in detail and "cell" in detail:
         outcome = "stalled"   # papermill's own execution timeout fired first
-    return {"lecture": notebook.stem, "run": run, "outcome": outcome, "seconds": round(seconds, 1),
-            "detail": detail}
+    row = {"lecture": notebook.stem, "run": run, "outcome": outcome, "seconds": round(seconds, 1), "detail": detail}
+    trace = out / "stacks" / f"{tag}-{process.pid}.msgs"
+    if diagnose and trace.exists():   # what the stall needs: the runner sending on the shell while a cell runs
+        row["runner_comm_msgs"] = trace.read_text().count(" sent comm_msg ")
+    return row
 
 
 def start_busy_cores() -> list[subprocess.Popen]:
@@ -193,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             for notebook in lectures:
                 row = run_once(notebook, out, run, args.lang, args.timeout, args.diagnose, args.python)
                 rows.append(row)
-                print(f"{row['lecture']} run {run}: {row['outcome']} in {row['seconds']} s"
+                sends = f" (runner sent {row['runner_comm_msgs']} comm_msg)" if "runner_comm_msgs" in row else ""
+                print(f"{row['lecture']} run {run}: {row['outcome']} in {row['seconds']} s{sends}"
                       + (f" -- {row['detail'].strip()}" if row["outcome"] != "ok" else ""), flush=True)
     finally:
         for process in busy:
