@@ -129,9 +129,8 @@ def time_lecture(path: Path, count: int) -> list[dict]:
     import nbformat
     from nbclient import NotebookClient
 
-    from crmlab.course import KERNEL, TIMEOUT_SECONDS, _poll_kernel_in_short_waits
+    from crmlab.course import KERNEL, TIMEOUT_SECONDS
 
-    _poll_kernel_in_short_waits()
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(TIMING_CELL.replace("__COUNT__", str(count))))
     client = NotebookClient(nb, timeout=TIMEOUT_SECONDS, kernel_name=KERNEL,

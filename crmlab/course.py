@@ -24,37 +24,6 @@ __all__ = ["run_lecture", "render_html", "execute_in_place", "build_exercises", 
 
 KERNEL = "python3"
 TIMEOUT_SECONDS = 600
-SHORT_WAIT_SECONDS = 0.5
-
-
-def _poll_kernel_in_short_waits() -> None:
-    """Make headless runs immune to a lost wake-up that can stall a widget cell for the whole timeout.
-
-    Under load, a cell that opens ipywidgets can leave nbclient waiting on a reply the kernel already
-    sent, until the cell timeout expires (jupyter/nbclient#312, otter-grader#755). Polling the
-    kernel's channels in short waits, instead of one long wait, picks the reply up at once. This
-    changes only how long each poll waits, in the processes that run lectures through this module.
-    """
-    from queue import Empty
-
-    from jupyter_client.channels import AsyncZMQSocketChannel
-
-    if getattr(AsyncZMQSocketChannel.get_msg, "crmlab_short_waits", False):
-        return
-    one_wait = AsyncZMQSocketChannel.get_msg
-
-    async def get_msg(self, timeout: float | None = None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            left = SHORT_WAIT_SECONDS if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                return await one_wait(self, timeout=min(SHORT_WAIT_SECONDS, left))
-            except Empty:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-
-    get_msg.crmlab_short_waits = True
-    AsyncZMQSocketChannel.get_msg = get_msg
 
 
 def run_lecture(notebook: Path, out_dir: Path, parameters: dict | None = None) -> tuple[Path, float]:
@@ -64,7 +33,6 @@ def run_lecture(notebook: Path, out_dir: Path, parameters: dict | None = None) -
     """
     import papermill
 
-    _poll_kernel_in_short_waits()
     out_dir.mkdir(parents=True, exist_ok=True)
     name = notebook.stem
     params = {"output_dir": str((out_dir / name).resolve())}
@@ -96,7 +64,6 @@ def execute_in_place(notebook: Path) -> float:
     import nbformat
     from nbclient import NotebookClient
 
-    _poll_kernel_in_short_waits()
     nb = nbformat.read(notebook, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=TIMEOUT_SECONDS, kernel_name=KERNEL,

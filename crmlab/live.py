@@ -556,3 +556,11 @@ def png_bytes(rgb: np.ndarray, compression: int = 1) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(rows, compression)) + chunk(b"IEND", b""))
+
+
+# lectures import this module: their ipywidgets.interact widgets capture in the kernel, so that headless
+# runs never stall (see crmlab.interact); CRMLAB_FRONTEND_CAPTURE=1 keeps ipywidgets' own capture (to compare)
+if _in_a_kernel() and not __import__("os").environ.get("CRMLAB_FRONTEND_CAPTURE"):
+    from .interact import use_kernel_capture
+
+    use_kernel_capture()

@@ -4,6 +4,17 @@ A lecture makes one :class:`Results` from its ``output_dir`` parameter. With
 ``output_dir=None`` nothing is written, but headline numbers are still
 collected, so the notebook can show them.
 
+Results are written **atomically**: tables and figures go to a hidden staging folder beside
+``output_dir`` (``.<name>.partial-<pid>-...``), and :meth:`Results.save` moves it into place in
+one rename at the end of the lecture. A run that fails part-way leaves the previous results as
+they were (all of one run) and never a mix of old and new files; its staging folder is removed by
+the next run. ``output_dir`` must be a new folder, an empty one, or one that holds crmlab results
+(a ``summary.json``): a folder with other files is refused rather than replaced.
+
+``summary.json`` records the lecture, the crmlab version, the parameters, and the SHA-256 of
+each input file (every ``*_path`` parameter that names a file), so a number can be traced to the
+code, the settings and the exact data that made it.
+
 Examples
 --------
 >>> import pandas as pd, tempfile
@@ -12,22 +23,32 @@ Examples
 >>> results.table("top_share", pd.DataFrame({"pct": [20], "share": [0.8]})).name
 'top_share.csv'
 >>> results.record(top20_share=0.8)
->>> sorted(results.save()["numbers"])
-['top20_share']
+>>> saved = results.save()
+>>> sorted(saved["numbers"]), saved["crmlab_version"] == __version__
+(['top20_share'], True)
+>>> sorted(p.name for p in Path(out).iterdir())
+['summary.json', 'top_share.csv']
 """
 from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["Results", "SUMMARY_FILE"]
+from . import __version__
+from .reader import file_sha256
+
+__all__ = ["Results", "SUMMARY_FILE", "OutputDirError"]
 
 SUMMARY_FILE = "summary.json"
 
@@ -49,6 +70,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class OutputDirError(ValueError):
+    """``output_dir`` cannot take a lecture's results (it holds other files, or is a file)."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_staging(final: Path) -> None:
+    """Staging folders of runs of ``final`` whose process is gone (failed or killed runs)."""
+    for stale in final.parent.glob(f".{final.name}.partial-*"):
+        try:
+            pid = int(stale.name.rsplit(".partial-", 1)[1].split("-", 1)[0])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _input_files(parameters: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Path and SHA-256 of every ``*_path`` parameter that names an existing file."""
+    found = {}
+    for name, value in parameters.items():
+        if name.endswith("_path") and isinstance(value, str | Path) and str(value).strip():
+            path = Path(value).expanduser()
+            if path.is_file():
+                found[name] = {"path": Path(value).as_posix(), "sha256": file_sha256(path)}
+    return found
+
+
 class Results:
     """Collects a lecture's key tables, figures and headline numbers.
 
@@ -61,16 +118,39 @@ class Results:
     parameters
         The lecture's parameters, stored in ``summary.json`` so a result can be
         traced to the run that made it.
+    bundled
+        Names of numbers that come from crmlab's bundled data whatever the researcher's files say
+        (lecture 08's sBG and BG/BB fits): they are kept under ``"bundled_data"`` in the summary,
+        apart from the numbers of the researcher's data.
+
+    Raises
+    ------
+    OutputDirError
+        ``output_dir`` is a file, or a folder with files but no ``summary.json``.
     """
 
-    def __init__(self, output_dir: str | Path | None, lecture: str, parameters: dict[str, Any] | None = None):
-        self.output_dir = None if output_dir is None else Path(output_dir)
+    def __init__(self, output_dir: str | Path | None, lecture: str, parameters: dict[str, Any] | None = None,
+                 bundled: Iterable[str] = ()):
+        self.output_dir = None if output_dir is None else Path(output_dir).expanduser()
         self.lecture = lecture
         self.parameters = dict(parameters or {})
         self.numbers: dict[str, Any] = {}
+        self.bundled_keys = frozenset(bundled)
+        self.bundled_numbers: dict[str, Any] = {}
         self.files: list[str] = []
+        self.inputs = _input_files(self.parameters)
+        self._staging: Path | None = None
         if self.output_dir is not None:
-            self.output_dir.mkdir(parents=True, exist_ok=True)
+            final = self.output_dir
+            if final.exists() and not final.is_dir():
+                raise OutputDirError(f"parameter `output_dir` = {str(final)!r} is a file, not a folder")
+            if final.is_dir() and any(final.iterdir()) and not (final / SUMMARY_FILE).is_file():
+                raise OutputDirError(
+                    f"parameter `output_dir` = {str(final)!r} holds files that are not crmlab results (no "
+                    f"{SUMMARY_FILE}); choose a new or empty folder: the results replace the folder's content")
+            final.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(final)
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
 
     @property
     def enabled(self) -> bool:
@@ -83,42 +163,70 @@ class Results:
         if self.output_dir is None:
             return None
         self.files.append(name + suffix)
-        return self.output_dir / (name + suffix)
+        return (self._staging if self._staging is not None else self.output_dir) / (name + suffix)
 
     def table(self, name: str, frame: pd.DataFrame | pd.Series, index: bool = True) -> Path:
-        """Write ``frame`` as ``<name>.csv`` (UTF-8) and return its path (relative name if disabled)."""
+        """Write ``frame`` as ``<name>.csv`` (UTF-8); return where it will be after :meth:`save`
+        (the relative name if disabled)."""
         target = self._target(name, ".csv")
         if target is not None:
             frame.to_csv(target, index=index, encoding="utf-8")
-            return target
+            return self.output_dir / target.name
         return Path(name + ".csv")
 
     def figure(self, name: str, figure: Figure) -> Path:
-        """Save ``figure`` as ``<name>.png`` and return its path (relative name if disabled)."""
+        """Save ``figure`` as ``<name>.png``; return where it will be after :meth:`save` (the relative
+        name if disabled)."""
         target = self._target(name, ".png")
         if target is not None:
             figure.savefig(target)
-            return target
+            return self.output_dir / target.name
         return Path(name + ".png")
 
     def record(self, **numbers: Any) -> None:
         """Add headline numbers to the summary (numbers, text, dates, lists or dicts of them)."""
         for key, value in numbers.items():
-            self.numbers[key] = _plain(value)
+            (self.bundled_numbers if key in self.bundled_keys else self.numbers)[key] = _plain(value)
 
     def summary(self) -> dict[str, Any]:
-        """The summary as a dict: lecture, parameters, numbers, files."""
-        return {
+        """The summary as a dict: lecture, crmlab version, parameters, input files, numbers, files
+        (and ``bundled_data``: numbers of the bundled data, when a lecture keeps them apart)."""
+        content = {
             "lecture": self.lecture,
+            "crmlab_version": __version__,
             "parameters": _plain(self.parameters),
+            "inputs": self.inputs,
             "numbers": dict(self.numbers),
             "files": sorted(set(self.files)),
         }
+        if self.bundled_numbers:
+            content["bundled_data"] = {
+                "note": "computed on crmlab's bundled datasets, not on the files in `inputs`",
+                "numbers": dict(self.bundled_numbers)}
+        return content
 
     def save(self) -> dict[str, Any]:
-        """Write ``summary.json`` when enabled and return the summary."""
+        """Write ``summary.json`` and move the results into ``output_dir`` in one step; return the summary.
+
+        The previous content of ``output_dir`` (earlier crmlab results) is replaced as a whole.
+        Saving again later in the same run writes the files made since into ``output_dir`` directly.
+        """
         content = self.summary()
-        if self.output_dir is not None:
-            text = json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True)
-            (self.output_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
+        if self.output_dir is None:
+            return content
+        final = self.output_dir
+        text = json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        if self._staging is None or not self._staging.is_dir():   # saved before: update in place
+            (final / SUMMARY_FILE).write_text(text, encoding="utf-8")
+            return content
+        (self._staging / SUMMARY_FILE).write_text(text, encoding="utf-8")
+        old = None
+        if final.exists():
+            old = final.parent / f".{final.name}.old-{os.getpid()}"
+            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        self._staging.rename(final)
+        self._staging = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         return content

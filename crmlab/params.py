@@ -6,8 +6,14 @@ names the parameter and what it accepts, instead of somewhere deep in a model.
 
 Common parameters have built-in rules (``lang``, ``seed``, ``output_dir``,
 ``data_path``, ``observation_end``, ``calibration_end``, any ``*_col``,
-``sample_size``); others get a rule from :func:`one_of`, :func:`number` or
-:func:`text`.
+``sample_size``, ``encoding``, ``date_format``); others get a rule from :func:`one_of`,
+:func:`number` or :func:`text`.
+
+Parameters are also checked *by name*: in a papermill run, a parameter passed with ``-p`` that
+the lecture does not declare (a typo such as ``horizon_week``) stops the run with
+"unknown parameter 'horizon_week'; did you mean 'horizon_weeks'?" (:func:`unknown_parameters`
+compares papermill's injected cell with the lecture's ``parameters`` cell), instead of running
+silently with the default.
 
 Examples
 --------
@@ -21,7 +27,10 @@ crmlab.params.ParameterError: parameter `lang` = 'fr' is not accepted: expected 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import difflib
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,7 +41,10 @@ import pandas as pd
 from .lang import LANGUAGES
 
 __all__ = ["ParameterError", "Rule", "check_parameters", "one_of", "number", "integer", "text",
-           "optional", "date", "file_path"]
+           "optional", "date", "file_path", "date_format", "encoding", "unknown_parameters", "INJECTED_MARK"]
+
+#: First line of the cell that papermill inserts after the ``parameters`` cell.
+INJECTED_MARK = "# Parameters"
 
 
 class ParameterError(ValueError):
@@ -137,6 +149,37 @@ def file_path() -> Rule:
     return Rule("the path of an existing file", convert)
 
 
+def date_format() -> Rule:
+    """A ``strftime`` date format such as ``'%d/%m/%Y'`` (it must hold a ``%`` directive)."""
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str) or "%" not in value:
+            raise ValueError
+        try:
+            pd.Timestamp("2001-02-03").strftime(value)
+        except ValueError:
+            raise ValueError from None
+        return value
+
+    return Rule("a date format such as '%d/%m/%Y' or '%Y-%m-%d'", convert)
+
+
+def encoding() -> Rule:
+    """The name of a text encoding Python knows (``'utf-8'``, ``'gb18030'``, ``'gbk'``, ...)."""
+    import codecs
+
+    def convert(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError from None
+        return value
+
+    return Rule("an encoding such as 'utf-8', 'gb18030' or 'gbk'", convert)
+
+
 def _directory() -> Rule:
     def convert(value: Any) -> Path:
         if not isinstance(value, str | Path) or not str(value).strip():
@@ -167,6 +210,8 @@ STANDARD_RULES: dict[str, Rule] = {
     "observation_end": optional(date(), "the end of the data"),
     "calibration_end": optional(date(), "the lecture's default split"),
     "sample_size": optional(integer(1), "all rows"),
+    "encoding": optional(encoding(), "detect UTF-8 or GB18030/GBK"),
+    "date_format": optional(date_format(), "ISO dates such as 2024-03-31"),
 }
 
 
@@ -178,19 +223,72 @@ def _rule_for(name: str) -> Rule | None:
     return None
 
 
+def _assigned_names(source: str) -> list[str]:
+    """Names assigned at the top level of a cell's source (``x = 1``, ``x: int = 1``), in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        names.extend(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def unknown_parameters(history: Sequence[str] | None = None,
+                       declared: Iterable[str] = ()) -> list[str]:
+    """Problems with the names papermill injected: one sentence per parameter the lecture does not declare.
+
+    ``history`` is the kernel's input history (IPython's ``In``; read from the running shell when
+    None). The cell papermill injected starts with ``# Parameters``; the cell run just before it
+    is the lecture's ``parameters`` cell, whose assigned names (plus ``declared``) are the
+    parameters the lecture knows. Outside papermill there is no injected cell and nothing to check.
+
+    Examples
+    --------
+    >>> history = ["", "horizon_weeks: int = 52\\nmargin: float = 0.3", "# Parameters\\nhorizon_week = 104\\n"]
+    >>> unknown_parameters(history)
+    ["unknown parameter 'horizon_week'; did you mean 'horizon_weeks'? (this lecture's parameters: horizon_weeks, margin)"]
+    >>> unknown_parameters(history[:2])
+    []
+    """
+    if history is None:
+        shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+        if shell is None:
+            return []
+        history = shell.user_ns.get("In", [])
+    injected = [i for i, source in enumerate(history) if isinstance(source, str)
+                and source.lstrip().startswith(INJECTED_MARK)]
+    if not injected or injected[-1] == 0:
+        return []
+    where = injected[-1]
+    known = list(dict.fromkeys(_assigned_names(history[where - 1]) + list(declared)))
+    problems = []
+    for name in _assigned_names(history[where]):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ";"
+        problems.append(f"unknown parameter {name!r}{hint} (this lecture's parameters: {', '.join(known)})")
+    return problems
+
+
 def check_parameters(**values: Any) -> SimpleNamespace:
     """Check a lecture's parameters and return them normalised.
 
     Pass each parameter as ``name=value``, or as ``name=(value, rule)`` to give
     a rule for a parameter without a built-in one. Every problem is collected
-    and reported together in one :class:`ParameterError`.
+    and reported together in one :class:`ParameterError`. In a papermill run,
+    parameters passed that the lecture does not declare are problems too
+    (:func:`unknown_parameters`).
 
     Returns
     -------
     types.SimpleNamespace
         The values after conversion (dates become ``Timestamp``, paths ``Path``).
     """
-    problems: list[str] = []
+    problems: list[str] = unknown_parameters(declared=values)
     checked: dict[str, Any] = {}
     for name, given in values.items():
         rule = None

@@ -53,3 +53,24 @@ def test_unknown_parameters_pass_through_unchanged():
     assert check_parameters(anything=[1, 2]).anything == [1, 2]
     assert check_parameters(output_dir=None).output_dir is None
     assert isinstance(check_parameters(output_dir="x").output_dir, Path)
+
+
+def test_unknown_parameters_are_named_with_the_closest_declared_one():
+    from crmlab.params import unknown_parameters
+
+    declared = "from typing import Optional\nhorizon_weeks: int = 52\ntime_unit_hint: Optional[str] = None\nmargin = 0.3"
+    history = ["", declared, '# Parameters\nhorizon_week = 104\nmargin = 0.2\nzzz = "x"\n', "p = check_parameters()"]
+    problems = unknown_parameters(history)
+    assert problems[0].startswith("unknown parameter 'horizon_week'; did you mean 'horizon_weeks'?")
+    assert problems[1].startswith("unknown parameter 'zzz';") and len(problems) == 2
+    assert unknown_parameters(history, declared=["horizon_week", "zzz"]) == []
+    assert unknown_parameters(["", declared, "p = 1"]) == []          # no papermill: nothing injected
+
+
+def test_encoding_and_date_format_are_checked():
+    p = check_parameters(encoding="gbk", date_format="%d/%m/%Y")
+    assert (p.encoding, p.date_format) == ("gbk", "%d/%m/%Y")
+    with pytest.raises(ParameterError, match="parameter `encoding` = 'klingon' is not accepted"):
+        check_parameters(encoding="klingon")
+    with pytest.raises(ParameterError, match="parameter `date_format` = 'dd/mm/yyyy' is not accepted"):
+        check_parameters(date_format="dd/mm/yyyy")

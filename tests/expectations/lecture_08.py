@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from crmlab.reader import file_sha256
 from tests.conftest import NOTEBOOKS
 
 LECTURE = "08_clv_models"
@@ -39,9 +40,15 @@ def _independent_clv(params: dict, customers: pd.DataFrame) -> pd.Series:
 
 def check(summary: dict, params: dict, results: Path) -> None:
     numbers = summary["numbers"]
+    # with the researcher's data, the fits on bundled data are kept apart from the researcher's numbers
+    bundled = summary["bundled_data"]["numbers"] if "data_path" in params else numbers
+    assert ("bundled_data" in summary) == ("data_path" in params)
+    if "data_path" in params:
+        assert not {"sbg_regular", "sbg_high_end", "bgbb", "bgbb_ll"} & set(numbers)
+        assert summary["inputs"]["data_path"]["sha256"] == file_sha256(NOTEBOOKS / params["data_path"])
     if params.get("fit_years", 7) == 7:  # sBG on years 1-7 of the retention cohorts (Fader & Hardie 2007)
-        assert [round(numbers["sbg_regular"][k], 3) for k in ("alpha", "beta")] == [0.704, 1.182]
-        assert [round(numbers["sbg_high_end"][k], 3) for k in ("alpha", "beta")] == [0.668, 3.806]
+        assert [round(bundled["sbg_regular"][k], 3) for k in ("alpha", "beta")] == [0.704, 1.182]
+        assert [round(bundled["sbg_high_end"][k], 3) for k in ("alpha", "beta")] == [0.668, 3.806]
     if "data_path" not in params:  # the CDNOW sample: published estimates to their digits
         assert numbers["customers"] == 2357 and numbers["repeat_buyers"] == 946
         assert [round(numbers["bgnbd"][k], 3) for k in ("r", "alpha", "a", "b")] == [0.243, 4.414, 0.793, 2.426]
@@ -57,10 +64,16 @@ def check(summary: dict, params: dict, results: Path) -> None:
         log = load_cdnow("sample")
         columns = ("customer_id", "date", "dollar_value")
         calibration_end, observation_end = "1997-09-30", "1998-06-30"
-    else:
-        log = pd.read_csv(NOTEBOOKS / params["data_path"])
+    else:  # the lecture cleans the researcher's log (lecture 04's rules) before it summarises it
+        from crmlab.transactions import clean
+
         columns = (params["customer_col"], params["date_col"], params["amount_col"])
         calibration_end, observation_end = params["calibration_end"], params["observation_end"]
+        raw = pd.read_csv(NOTEBOOKS / params["data_path"], dtype={params["customer_col"]: str})
+        log, report = clean(raw, *columns, observation_end=observation_end)
+        assert numbers["rows_in"] == len(raw) and numbers["rows_out"] == len(log)
+        first = log.groupby(columns[0])[columns[1]].min()
+        assert numbers["late_joiners"] == int((first > pd.Timestamp(calibration_end)).sum())
     from crmlab.rfm import summarize
 
     customers = summarize(log, *columns, calibration_end=calibration_end, observation_end=observation_end,
