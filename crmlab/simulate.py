@@ -44,6 +44,8 @@ __all__ = [
     "INFORMATION_SOURCES",
     "PURCHASE_MOTIVES",
     "customer_base",
+    "PROFILE_COLUMNS",
+    "market_prospects",
     "persona_table",
     "true_expected_purchases",
 ]
@@ -608,6 +610,35 @@ def customer_base(
         }
     )
     return CustomerBase(customers=customers, transactions=transactions, params=params)
+
+
+PROFILE_COLUMNS: tuple[str, ...] = ("age", "gender", "education", "occupation", "yearly_income_cny", "region",
+                                     "information_source", "purchase_motive")
+"""Who a consumer is and why they buy: what market research or a bought list can tell about
+people who have never bought from the firm."""
+
+
+def market_prospects(n_prospects: int, seed: int = 0) -> pd.DataFrame:
+    """Consumers of the same market who are *not* the firm's customers (rivals' customers and
+    people not yet buying), described by :data:`PROFILE_COLUMNS` only.
+
+    They are drawn like the customers of :func:`customer_base` (same personas and variables)
+    from an independent stream (``SeedSequence((seed, 1))``), so the firm's own customers
+    and the rest of the market come from one population; ids are ``"M000001"``, ...
+
+    Examples
+    --------
+    >>> prospects = market_prospects(3, seed=1)
+    >>> prospects.index.tolist(), list(prospects.columns) == list(PROFILE_COLUMNS)
+    (['M000001', 'M000002', 'M000003'], True)
+    """
+    n_prospects = _whole("n_prospects", n_prospects, low=1)
+    seed = _whole("seed", seed, low=0)
+    stream = int(np.random.SeedSequence((seed, 1)).generate_state(1)[0])
+    people = customer_base(n_prospects, seed=stream).customers
+    width = max(6, len(str(n_prospects)))
+    people.index = pd.Index([f"M{i + 1:0{width}d}" for i in range(n_prospects)], name="prospect_id")
+    return people.loc[:, list(PROFILE_COLUMNS)]
 
 
 def _normal_score(cdf: np.ndarray) -> np.ndarray:
