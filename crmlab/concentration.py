@@ -24,7 +24,8 @@ from matplotlib.axes import Axes
 
 from .lang import check_lang, label
 
-__all__ = ["customer_values", "top_share", "lorenz_curve", "gini", "concentration_table", "plot_lorenz"]
+__all__ = ["customer_values", "top_share", "lorenz_curve", "gini", "concentration_table", "plot_lorenz",
+           "online_retail_values"]
 
 ArrayLike = Sequence[float] | np.ndarray | pd.Series
 PLOT_POINTS = 400
@@ -161,3 +162,24 @@ def plot_lorenz(values: ArrayLike, top_pct: float | None = 20, lang: str = "en",
     ax.legend(loc="upper left")
     ax.text(0.98, 0.04, f"{label('gini', lang)} = {gini(values):.3f}", transform=ax.transAxes, ha="right")
     return ax
+
+
+def online_retail_values() -> pd.Series:
+    """Net spend (GBP) per customer of the real Online Retail log, cleaned as in lecture 04.
+
+    Rows without a customer, duplicates, cancellations, returns (netted against the purchases
+    they return), non-product lines and zero amounts are removed with
+    :func:`crmlab.transactions.clean`; the result is indexed by customer id.
+
+    Examples
+    --------
+    >>> values = online_retail_values()  # doctest: +SKIP
+    >>> len(values), round(top_share(values, 20), 3)  # doctest: +SKIP
+    (4334, 0.746)
+    """
+    from . import datasets, transactions
+
+    raw = datasets.load_online_retail()
+    cleaned, _ = transactions.clean(raw, "customer_id", "invoice_date", "amount", quantity_col="quantity",
+                                    invoice_col="invoice_no", stock_code_col="stock_code")
+    return customer_values(cleaned, "customer_id", "amount")

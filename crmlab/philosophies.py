@@ -34,6 +34,7 @@ from .lang import check_lang, label, localize, register
 __all__ = [
     "PHILOSOPHY_KEYS",
     "EFFORT_LEVERS",
+    "PROVERBS_FROM_SOURCE",
     "DEFAULT_EFFORT",
     "MARKET_OUTCOMES",
     "MarketCondition",
@@ -44,6 +45,7 @@ __all__ = [
     "simulate_market",
     "market_summary",
     "market_winner",
+    "market_winners",
     "plot_market",
     "SUPPLY_MODES",
     "simulate_supply",
@@ -83,6 +85,12 @@ register(
         "philosophy_assumption": {"en": "What it assumes about customers", "zh": "对顾客的假设"},
         "philosophy_proverb": {"en": "Saying", "zh": "俗语"},
         "philosophy_proverb_meaning": {"en": "What the saying means here", "zh": "俗语的含义"},
+        "philosophy_proverb_source": {"en": "Where the saying comes from", "zh": "俗语出处"},
+        "proverb_source_seed": {"en": "Chinese course material (seed 002)", "zh": "原始教材（种子文档002）"},
+        "proverb_source_course": {"en": "Added by this course", "zh": "本课程补充"},
+        "research_works": {"en": "Most profitable: research improves fit (assumed)",
+                           "zh": "利润最高（假设：需求研究能提高契合度）"},
+        "research_useless": {"en": "Most profitable: research_effect = 0", "zh": "利润最高（research_effect = 0）"},
         # selling vs marketing
         "comparison_aspect": {"en": "Aspect", "zh": "比较项目"},
         "comparison_starting_point": {"en": "Starting point", "zh": "出发点"},
@@ -180,6 +188,11 @@ _PHILOSOPHY_TEXT: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+PROVERBS_FROM_SOURCE: tuple[str, ...] = ("production", "product", "selling")
+"""Philosophies whose saying is in the Chinese source material (seed 002); the sayings of the
+other two are the course's own choice."""
+
+
 def philosophies_table(lang: str = "en") -> pd.DataFrame:
     """The five marketing management philosophies as a table.
 
@@ -193,12 +206,17 @@ def philosophies_table(lang: str = "en") -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per philosophy (in :data:`PHILOSOPHY_KEYS` order) with the philosophy's
-        name, focus, assumption about customers, saying and the saying's meaning.
+        name, focus, assumption about customers, saying, the saying's meaning and where the
+        saying comes from: the Chinese course material gives sayings for the production,
+        product and selling concepts only; those of the marketing and societal concepts
+        were added by this course (:data:`PROVERBS_FROM_SOURCE`).
 
     Examples
     --------
     >>> philosophies_table("zh").iloc[0, 0]
     '生产观念'
+    >>> philosophies_table().iloc[:, -1].tolist()[2:4]
+    ['Chinese course material (seed 002)', 'Added by this course']
     """
     check_lang(lang)
     index = 0 if lang == "en" else 1
@@ -211,6 +229,8 @@ def philosophies_table(lang: str = "en") -> pd.DataFrame:
             "philosophy_assumption": text["assumption"][index],
             "philosophy_proverb": text["proverb"][1],
             "philosophy_proverb_meaning": text["meaning"][index],
+            "philosophy_proverb_source": label("proverb_source_seed" if key in PROVERBS_FROM_SOURCE
+                                               else "proverb_source_course", lang),
         })
     table = pd.DataFrame(rows)
     table["philosophy"] = [_philosophy_label(k, lang) for k in table["philosophy"]]
@@ -358,10 +378,11 @@ def _effort_matrix(efforts: Mapping[str, Sequence[float]] | None) -> tuple[list[
     return names, matrix / totals[:, None]
 
 
-def _firm_traits(matrix: np.ndarray, condition: MarketCondition) -> dict[str, np.ndarray]:
+def _firm_traits(matrix: np.ndarray, condition: MarketCondition,
+                 research_effect: float = 1.0) -> dict[str, np.ndarray]:
     lever = _lever(matrix)
     efficiency, quality, selling, research, care = lever.T
-    fit = 1.0 - condition.heterogeneity * (1.0 - research)
+    fit = 1.0 - condition.heterogeneity * (1.0 - research_effect * research)
     value = 0.4 * quality + 0.6 * fit
     satisfaction = np.clip(value - 0.3 * selling * (1.0 - value), 0.0, 1.0)
     return {
@@ -401,6 +422,7 @@ def simulate_market(
     seed: int = 0,
     efforts: Mapping[str, Sequence[float]] | None = None,
     demand_noise: float = 0.1,
+    research_effect: float = 1.0,
 ) -> pd.DataFrame:
     r"""Firms that follow different philosophies compete for ``n_periods`` periods.
 
@@ -412,8 +434,10 @@ def simulate_market(
     :math:`\rho = 2^{2\,\text{scarcity}-1}` the demand-to-capacity ratio:
 
     * capacity :math:`K_i = 100\,(1 + s_{\text{eff}})`, unit cost :math:`c_i = 0.5\,(1 - 0.5\,s_{\text{eff}})`;
-    * fit to needs :math:`f_i = 1 - H\,(1 - s_{\text{res}})` (a standard product fits
-      varied needs badly unless the firm studies its customers);
+    * fit to needs :math:`f_i = 1 - H\,(1 - \beta\,s_{\text{res}})` (a standard product fits
+      varied needs badly unless the firm studies its customers; :math:`\beta` =
+      ``research_effect``, 1 by default, is an *assumption*: 0 means studying customers
+      does not improve the fit at all);
     * value to the customer :math:`v_i = 0.4\,s_{\text{qual}} + 0.6\,f_i` (fit counts more
       than polish);
     * satisfaction :math:`S_i = v_i - 0.3\,s_{\text{sell}}\,(1 - v_i)` clipped to [0, 1]
@@ -462,6 +486,10 @@ def simulate_market(
         of the student's own design; shares are rescaled to sum to 1.
     demand_noise
         Standard deviation :math:`\sigma` of log demand around its expected level.
+    research_effect
+        From 0 to 1: how much customer research closes the gap between a standard product
+        and varied needs (the assumption that makes the marketing firm win when needs
+        differ). 0 switches the assumption off.
 
     Returns
     -------
@@ -474,6 +502,11 @@ def simulate_market(
     >>> result = simulate_market(MarketCondition(scarcity=0.1, heterogeneity=0.9), seed=3)
     >>> market_winner(result, "welfare")
     'societal'
+    >>> market_winner(result, "profit")
+    'marketing'
+    >>> market_winner(simulate_market(MarketCondition(scarcity=0.1, heterogeneity=0.9), seed=3,
+    ...                               research_effect=0.0), "profit")
+    'product'
     """
     condition = MarketCondition() if condition is None else condition
     if not isinstance(condition, MarketCondition):
@@ -482,8 +515,10 @@ def simulate_market(
         raise ValueError(f"n_periods must be a whole number of at least 1; got {n_periods!r}")
     if not 0.0 <= demand_noise <= 1.0:
         raise ValueError(f"demand_noise must be from 0 to 1; got {demand_noise!r}")
+    if isinstance(research_effect, bool) or not 0.0 <= research_effect <= 1.0:
+        raise ValueError(f"research_effect must be from 0 to 1; got {research_effect!r}")
     names, matrix = _effort_matrix(efforts)
-    traits = _firm_traits(matrix, condition)
+    traits = _firm_traits(matrix, condition, research_effect)
     n_firms, n_periods = len(names), int(n_periods)
     rng = np.random.default_rng(seed)
     shocks = np.exp(demand_noise * rng.standard_normal(n_periods) - demand_noise**2 / 2)
@@ -577,6 +612,31 @@ def market_winner(result: pd.DataFrame, outcome: str = "profit") -> str:
         raise ValueError(f"outcome must be one of {MARKET_OUTCOMES}; got {outcome!r}")
     _check_result(result, ("philosophy", outcome))
     return str(result.groupby("philosophy", sort=False)[outcome].sum().idxmax())
+
+
+def market_winners(markets: Mapping[str, MarketCondition], n_periods: int = 12, seed: int = 0,
+                   research_effect: float = 1.0) -> pd.DataFrame:
+    """The most profitable and the most welfare-creating philosophy in each named market.
+
+    Rows in the order of ``markets``; columns ``scarcity``, ``heterogeneity``,
+    ``competition``, ``profit`` and ``welfare`` (philosophy keys). ``research_effect`` is the
+    assumption switch of :func:`simulate_market`.
+
+    Examples
+    --------
+    >>> varied = {"varied": MarketCondition(scarcity=0.1, heterogeneity=0.9)}
+    >>> market_winners(varied, seed=1)["profit"].tolist()
+    ['marketing']
+    >>> market_winners(varied, seed=1, research_effect=0.0)["profit"].tolist()
+    ['product']
+    """
+    rows = {}
+    for name, condition in markets.items():
+        run = simulate_market(condition, n_periods=n_periods, seed=seed, research_effect=research_effect)
+        rows[name] = {"scarcity": condition.scarcity, "heterogeneity": condition.heterogeneity,
+                      "competition": condition.competition, "profit": market_winner(run, "profit"),
+                      "welfare": market_winner(run, "welfare")}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 _OUTCOME_LABEL = {"sales": "market_units_sold", "profit": "profit", "satisfaction": "market_satisfaction",

@@ -64,6 +64,9 @@ __all__ = [
     "satisfaction_loyalty",
     "plot_satisfaction_loyalty",
     "localize_features",
+    "CONTACT_ACTIONS",
+    "contact_plan",
+    "contact_summary",
 ]
 
 CUSTOMER_TYPES: tuple[str, ...] = ("relationship", "transaction")
@@ -836,3 +839,128 @@ def plot_satisfaction_loyalty(result: SatisfactionLoyalty, lang: str = "en", ax:
     ax.set_ylabel(label("rel_loyalty_rate", lang))
     ax.set_title(f"{label('rel_correlation', lang)} r = {result.pearson:.2f}, R² = {result.r_squared:.2f}")
     return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# direct and one-to-one marketing: who gets which personal contact
+# ---------------------------------------------------------------------------------------------
+
+CONTACT_ACTIONS: tuple[str, ...] = ("complaint_call", "key_contact", "win_back", "regular_follow_up",
+                                    "no_personal_contact")
+"""Actions of :func:`contact_plan`, in the order the rules are applied."""
+
+register({
+    "contact_action": {"en": "Action", "zh": "行动"},
+    "contact_complaint_call": {"en": "Call to resolve a complaint", "zh": "回访处理投诉"},
+    "contact_key_contact": {"en": "Proactive contact with a high-value customer", "zh": "主动联系高价值客户"},
+    "contact_win_back": {"en": "Win-back offer to a lapsed valuable customer", "zh": "挽回流失的有价值客户"},
+    "contact_regular_follow_up": {"en": "Scheduled follow-up (relationship customer)", "zh": "定期回访关系客户"},
+    "contact_no_personal_contact": {"en": "No personal contact: mass and self-service channels",
+                                    "zh": "不做个人接触：大众与自助渠道"},
+    "contact_customers": {"en": "Customers", "zh": "客户数"},
+    "contact_value_share": {"en": "Share of value", "zh": "价值占比"},
+    "contact_mean_value": {"en": "Mean value per customer", "zh": "人均价值"},
+})
+
+
+def contact_plan(
+    value: pd.Series,
+    customer_class: pd.Series,
+    complaints: pd.Series | None = None,
+    relationship: pd.Series | None = None,
+    *,
+    key_share: float = 0.1,
+    win_back_share: float = 0.3,
+) -> pd.DataFrame:
+    """One-to-one contact plan (一对一营销): the personal action each customer gets.
+
+    The rules follow the one-to-one practices of the course material (talk first to the
+    high-value customers, handle complaints better, visit regularly) plus win-back, applied
+    in this order:
+
+    1. ``complaint_call``: not lost and at least one complaint (``complaints``);
+    2. ``key_contact``: not lost and in the top ``key_share`` of value;
+    3. ``win_back``: lost, and in the top ``win_back_share`` of value among the lost;
+    4. ``regular_follow_up``: a relationship customer (``relationship`` true) not yet covered;
+    5. ``no_personal_contact``: everybody else.
+
+    Parameters
+    ----------
+    value
+        Value of each customer (e.g. spend so far), indexed by customer.
+    customer_class
+        ``potential`` / ``new`` / ``existing`` / ``lost`` per customer (the output column of
+        :func:`customer_classes`); customers missing here count as not lost.
+    complaints, relationship
+        Optional: complaint counts and a true/false relationship-customer flag per customer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``value``: ``value`` and ``action`` (a key of :data:`CONTACT_ACTIONS`).
+
+    Examples
+    --------
+    >>> value = pd.Series([900.0, 50, 400, 30, 20], index=list("abcde"))
+    >>> classes = pd.Series(["existing", "existing", "lost", "lost", "new"], index=list("abcde"))
+    >>> contact_plan(value, classes, complaints=pd.Series([0, 2, 0, 0, 0], index=list("abcde")),
+    ...              key_share=0.2, win_back_share=0.5)["action"].tolist()
+    ['key_contact', 'complaint_call', 'win_back', 'no_personal_contact', 'no_personal_contact']
+    """
+    if not isinstance(value, pd.Series):
+        raise TypeError("value must be a pandas Series indexed by customer")
+    numbers = pd.to_numeric(value, errors="coerce")
+    bad = int(numbers.isna().sum())
+    if bad:
+        raise ValueError(f"value holds {bad} missing or non-numeric value(s)")
+    for name, share in (("key_share", key_share), ("win_back_share", win_back_share)):
+        if not 0.0 <= float(share) <= 1.0:
+            raise ValueError(f"{name} must be from 0 to 1; got {share!r}")
+    classes = customer_class.reindex(numbers.index).astype(object)
+    lost = (classes == "lost").to_numpy()
+    complained = np.zeros(len(numbers), dtype=bool)
+    if complaints is not None:
+        counts = pd.to_numeric(complaints.reindex(numbers.index), errors="coerce")
+        missing = int(counts.isna().sum())
+        if missing:
+            raise ValueError(f"complaints are missing for {missing} customer(s) of value")
+        complained = (counts > 0).to_numpy()
+    related = np.zeros(len(numbers), dtype=bool)
+    if relationship is not None:
+        related = relationship.reindex(numbers.index).fillna(False).astype(bool).to_numpy()
+    values = numbers.to_numpy(dtype=float)
+    rank = pd.Series(values).rank(ascending=False, method="first").to_numpy()
+    key = rank <= np.ceil(key_share * len(values) - 1e-9)
+    lost_rank = pd.Series(np.where(lost, values, -np.inf)).rank(ascending=False, method="first").to_numpy()
+    win_back = lost & (lost_rank <= np.ceil(win_back_share * lost.sum() - 1e-9))
+    action = np.select(
+        [~lost & complained, ~lost & key, win_back, related & ~lost],
+        list(CONTACT_ACTIONS[:4]), CONTACT_ACTIONS[4])
+    return pd.DataFrame({"value": values, "action": action}, index=numbers.index)
+
+
+def contact_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Customers, share of value and mean value per action of a :func:`contact_plan`.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"value": [10.0, 30, 60], "action": ["key_contact", "win_back", "key_contact"]})
+    >>> contact_summary(plan)["value_share"].tolist()
+    [0.7, 0.0, 0.3, 0.0, 0.0]
+    """
+    _require(plan, ("value", "action"), "contact plan")
+    grouped = plan.groupby("action")["value"]
+    out = pd.DataFrame({"customers": grouped.size(), "value_share": grouped.sum() / plan["value"].sum(),
+                        "mean_value": grouped.mean()})
+    order = ["key_contact", "complaint_call", "win_back", "regular_follow_up", "no_personal_contact"]
+    out = out.reindex(order)
+    out = out.fillna({"customers": 0, "value_share": 0.0}).astype({"customers": int})
+    out.index.name = "action"
+    if lang is None:
+        return out
+    check_lang(lang)
+    shown = out.copy()
+    shown.index = [label(f"contact_{a}", lang) for a in shown.index]
+    shown.index.name = label("contact_action", lang)
+    shown.columns = [label(f"contact_{c}", lang) for c in shown.columns]
+    return shown

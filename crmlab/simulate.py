@@ -44,6 +44,8 @@ __all__ = [
     "INFORMATION_SOURCES",
     "PURCHASE_MOTIVES",
     "customer_base",
+    "PROFILE_COLUMNS",
+    "market_prospects",
     "persona_table",
     "true_expected_purchases",
 ]
@@ -279,6 +281,15 @@ def _positive(name: str, value: Any, *, above: float = 0.0) -> float:
     return value
 
 
+def _switch(name: str, value: Any) -> float:
+    """An assumption switch: a finite number of at least 0 (1 = the default world)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or value < 0:
+        raise ValueError(f"`{name}` must be a number of at least 0 (1: the default assumption, 0: switched off); "
+                         f"got {value!r}")
+    return float(value)
+
+
 def _whole(name: str, value: Any, *, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be a whole number, got {value!r} ({type(value).__name__})")
@@ -319,6 +330,8 @@ def customer_base(
     start: str | pd.Timestamp = "2024-01-01",
     acquisition_weeks: float = 12.0,
     observation_end: str | pd.Timestamp = "2025-06-29",
+    satisfaction_from_loyalty: float = 1.0,
+    promotion_by_persona: float = 1.0,
 ) -> CustomerBase:
     r"""Simulate a retail customer base from the BG/NBD and Gamma-Gamma models.
 
@@ -345,6 +358,18 @@ def customer_base(
         which all first bought within 12 weeks).
     observation_end
         Last observed day (inclusive); must be on or after the last acquisition day.
+    satisfaction_from_loyalty
+        Assumption switch, at least 0: how strongly the survey score is built from the
+        customer's true loyalty (the loyalty score and the persona's satisfaction shift are
+        multiplied by it). 1 is the default world; 0 makes satisfaction pure noise,
+        unrelated to who stays; 3 makes it a strong signal. Lectures 03 and 05 use it to show
+        that their satisfaction findings are assumptions of the simulator.
+    promotion_by_persona
+        Assumption switch, at least 0: how far each persona's mean share of purchases on
+        promotion departs from the average over all customers (1: the persona means of
+        :data:`PERSONAS`, where bargain hunters, who also leave sooner, buy mostly on
+        promotion; 0: every customer has the same promotion propensity distribution, so
+        promotion use says nothing about loyalty).
 
     Returns
     -------
@@ -407,14 +432,19 @@ def customer_base(
     commerce, older customers stores and telesales) and purchase motive.
 
     **Survey, complaints and promotions.** Satisfaction is a 1-5 survey score: an
-    ordered probit on 0.6 x loyalty score + persona shift + N(0, 1) noise, so it falls
+    ordered probit on :math:`k` (0.6 x loyalty score + persona shift) + N(0, 1) noise, with
+    :math:`k` = ``satisfaction_from_loyalty`` (1 by default), so it falls
     with the dropout probability without deciding it (satisfied customers leave too). Complaints over the observation window are
     Poisson with mean :math:`0.045\,n_i\,e^{-0.6 s_i} g_i`, where :math:`n_i` is the
     number of purchases, :math:`s_i` the latent satisfaction score and
     :math:`g_i \sim \mathrm{Gamma}(0.6, 0.6)` a frailty with mean 1, so heavy buyers with low
     satisfaction (and a few happy ones) complain a lot. Each purchase is on promotion
     with the customer's propensity :math:`\pi_i \sim \mathrm{Beta}(20 m_k, 20 (1-m_k))`
-    (persona mean :math:`m_k`); ``discount_share`` is the observed share.
+    (persona mean :math:`m_k`, moved to :math:`\bar m + j (m_k - \bar m)` with
+    :math:`j` = ``promotion_by_persona`` and :math:`\bar m` the mean over all customers);
+    ``discount_share`` is the observed share. Both links are *assumptions* of the
+    simulator: a finding that rests on them (satisfied customers stay, promotion users
+    leave) was put in here, and switching them off shows what changes.
     The amount is the price paid and does not depend on the promotion.
 
     The customers table has ``customer_id`` (``"C000001"``...), ``age``, ``gender``,
@@ -455,6 +485,8 @@ def customer_base(
     spend_q = _positive("spend_q", spend_q, above=1.0)
     spend_gamma = _positive("spend_gamma", spend_gamma)
     acquisition_weeks = _positive("acquisition_weeks", acquisition_weeks)
+    satisfaction_from_loyalty = _switch("satisfaction_from_loyalty", satisfaction_from_loyalty)
+    promotion_by_persona = _switch("promotion_by_persona", promotion_by_persona)
     start_day = _day("start", start)
     end_day = _day("observation_end", observation_end)
     acquisition_days = max(1, int(round(7 * acquisition_weeks)))
@@ -517,6 +549,9 @@ def customer_base(
 
     # 4. Amounts and promotions per transaction.
     promo_mean = np.array([p.promo_mean for p in PERSONAS])[persona]
+    if promotion_by_persona != 1.0:  # the assumption switch (1 leaves the default draws bit for bit)
+        overall = float(promo_mean.mean())
+        promo_mean = np.clip(overall + promotion_by_persona * (promo_mean - overall), 0.01, 0.99)
     promo_propensity = rng_spend.beta(_PROMO_CONCENTRATION * promo_mean, _PROMO_CONCENTRATION * (1 - promo_mean))
     amount = rng_spend.gamma(spend_p, 1.0 / spend_rate[who])
     amount = np.maximum(np.round(amount, 2), 0.01)
@@ -525,7 +560,10 @@ def customer_base(
     # 5. Survey and complaints.
     discount_share = np.bincount(who, weights=on_promotion, minlength=n_customers) / n_purchases
     satisfaction_shift = np.array([p.satisfaction_shift for p in PERSONAS])[persona]
-    satisfaction_latent = 0.6 * scores[:, 2] + satisfaction_shift + rng_survey.normal(0.0, 1.0, n_customers)
+    signal = 0.6 * scores[:, 2] + satisfaction_shift
+    if satisfaction_from_loyalty != 1.0:  # the assumption switch (1 leaves the default draws bit for bit)
+        signal = satisfaction_from_loyalty * signal
+    satisfaction_latent = signal + rng_survey.normal(0.0, 1.0, n_customers)
     satisfaction = 1 + np.searchsorted(_SATISFACTION_CUTS, satisfaction_latent)
     frailty = rng_survey.gamma(_COMPLAINT_DISPERSION, 1.0 / _COMPLAINT_DISPERSION, n_customers)
     complaints = rng_survey.poisson(_COMPLAINT_RATE * n_purchases * np.exp(-0.6 * satisfaction_latent) * frailty)
@@ -572,6 +610,35 @@ def customer_base(
         }
     )
     return CustomerBase(customers=customers, transactions=transactions, params=params)
+
+
+PROFILE_COLUMNS: tuple[str, ...] = ("age", "gender", "education", "occupation", "yearly_income_cny", "region",
+                                     "information_source", "purchase_motive")
+"""Who a consumer is and why they buy: what market research or a bought list can tell about
+people who have never bought from the firm."""
+
+
+def market_prospects(n_prospects: int, seed: int = 0) -> pd.DataFrame:
+    """Consumers of the same market who are *not* the firm's customers (rivals' customers and
+    people not yet buying), described by :data:`PROFILE_COLUMNS` only.
+
+    They are drawn like the customers of :func:`customer_base` (same personas and variables)
+    from an independent stream (``SeedSequence((seed, 1))``), so the firm's own customers
+    and the rest of the market come from one population; ids are ``"M000001"``, ...
+
+    Examples
+    --------
+    >>> prospects = market_prospects(3, seed=1)
+    >>> prospects.index.tolist(), list(prospects.columns) == list(PROFILE_COLUMNS)
+    (['M000001', 'M000002', 'M000003'], True)
+    """
+    n_prospects = _whole("n_prospects", n_prospects, low=1)
+    seed = _whole("seed", seed, low=0)
+    stream = int(np.random.SeedSequence((seed, 1)).generate_state(1)[0])
+    people = customer_base(n_prospects, seed=stream).customers
+    width = max(6, len(str(n_prospects)))
+    people.index = pd.Index([f"M{i + 1:0{width}d}" for i in range(n_prospects)], name="prospect_id")
+    return people.loc[:, list(PROFILE_COLUMNS)]
 
 
 def _normal_score(cdf: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
 
 __all__ = [
     "TARGET_GROUPS",
+    "lookalike_groups",
     "MARKET_STRATEGIES",
     "MARKET_CONDITIONS",
     "target_groups",
@@ -94,6 +95,45 @@ def target_groups(customers: pd.DataFrame, relationship_col: str, fit_col: str,
     out["target_group"] = translate_values(out["target_group"], lang)
     out["target_reason"] = translate_values(out["target_reason"], lang)
     return translate_columns(out, lang)
+
+
+def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: float = 0.3,
+                     lang: str | None = None) -> pd.DataFrame:
+    """Current / winnable / not-now consumers of a *market* (现有 / 可争取 / 暂不争取).
+
+    ``current`` flags, for every consumer in the market, whether they are a current customer
+    of the firm; the others are prospects (rivals' customers, people not yet buying).
+    ``segments`` groups the same consumers by who they are. A segment's *penetration* is the
+    share of current customers in it; a prospect in a segment with penetration of at least
+    ``fit_threshold`` looks like the people who already buy from the firm and is *winnable*,
+    the other prospects are *not now*. The segments must not be built from the variable
+    that defines ``current``, or the rule only finds its own definition again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``current``: ``penetration`` plus the columns of :func:`target_groups`.
+
+    Examples
+    --------
+    >>> current = pd.Series([True, True, False, False, True, False, False, False])
+    >>> segments = pd.Series([1, 1, 1, 1, 2, 2, 2, 2])
+    >>> lookalike_groups(current, segments, 0.4)["target_group"].tolist()
+    ['current', 'current', 'winnable', 'winnable', 'current', 'not_now', 'not_now', 'not_now']
+    """
+    if not isinstance(current, pd.Series) or not isinstance(segments, pd.Series):
+        raise TypeError("current and segments must be pandas Series over the same consumers")
+    if not current.index.equals(segments.index):
+        raise ValueError("current and segments must have the same index (one row per consumer)")
+    missing = int(current.isna().sum() + segments.isna().sum())
+    if missing:
+        raise ValueError(f"{missing} missing value(s) in current or segments")
+    if not 0.0 <= float(fit_threshold) <= 1.0:
+        raise ValueError(f"fit_threshold must be from 0 to 1; got {fit_threshold!r}")
+    flags = current.astype(bool)
+    table = pd.DataFrame({"current": flags, "penetration": flags.astype(float).groupby(segments).transform("mean")})
+    groups = target_groups(table, "current", "penetration", fit_threshold=fit_threshold, lang=lang)
+    return pd.concat([table[["penetration"]], groups], axis=1)
 
 
 def _booleans(customers: pd.DataFrame, column: str) -> np.ndarray:
@@ -249,6 +289,7 @@ def market_strategy_rules(lang: str = "en") -> pd.DataFrame:
 
 register(
     {
+        "penetration": {"en": "Share already our customers (penetration)", "zh": "本企业客户占比（渗透率）"},
         "target_group": {"en": "Target group", "zh": "目标分组"},
         "target_reason": {"en": "Why", "zh": "依据"},
         "current": {"en": "Current", "zh": "现有消费者"},

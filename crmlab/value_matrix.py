@@ -71,7 +71,17 @@ __all__ = [
     "matrix_customer_table",
     "class_profile",
     "draw_colour_scale",
+    "SOURCE_CLASS_CELLS",
+    "free_riders",
 ]
+
+#: The cells the course material itself places in a class (seed 000): A high volume and high
+#: satisfaction; B loyal (high satisfaction) but worth less than A; E buys a lot yet is dissatisfied.
+#: The material describes C (many small buyers) and D (moderately satisfied) without naming their
+#: cells and leaves the other cells to the reader: the rest of :data:`DEFAULT_CLASS_MAP` is this
+#: course's own completion.
+SOURCE_CLASS_CELLS: dict[tuple[str, str], str] = {("high", "high"): "A", ("mid", "high"): "B",
+                                                  ("high", "low"): "E"}
 
 #: The three levels of each axis, from low to high.
 LEVELS: tuple[str, ...] = ("low", "mid", "high")
@@ -580,3 +590,39 @@ register(
         "satisfaction_cuts": {"en": "Satisfaction cuts", "zh": "满意度分界"},
     }
 )
+
+
+register({"matrix_free_riders": {"en": "Free riders", "zh": "搭便车客户"}})
+
+
+def free_riders(volume: pd.Series, service_cost: float, margin: float) -> pd.DataFrame:
+    """Free riders (搭便车) of a uniform service standard: customers whose margin does not pay
+    for the service everybody gets.
+
+    With one service standard for all, every customer costs ``service_cost`` to serve and
+    brings ``margin`` x volume; customers with a negative contribution ride on the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``volume``: ``volume``, ``contribution`` (margin x volume - service cost) and
+        ``free_rider`` (contribution below 0).
+
+    Examples
+    --------
+    >>> free_riders(pd.Series([10.0, 100.0, 40.0]), service_cost=10, margin=0.3)["free_rider"].tolist()
+    [True, False, False]
+    """
+    if not isinstance(volume, pd.Series):
+        raise TypeError("volume must be a pandas Series indexed by customer")
+    numbers = pd.to_numeric(volume, errors="coerce")
+    bad = int(numbers.isna().sum() + (numbers < 0).sum())
+    if bad:
+        raise ValueError(f"volume holds {bad} missing, non-numeric or negative value(s)")
+    if not np.isfinite(service_cost) or service_cost < 0:
+        raise ValueError(f"service_cost must be a number of at least 0; got {service_cost!r}")
+    if not 0 < margin <= 1:
+        raise ValueError(f"margin must be above 0 and at most 1; got {margin!r}")
+    contribution = margin * numbers - service_cost
+    return pd.DataFrame({"volume": numbers, "contribution": contribution, "free_rider": contribution < 0},
+                        index=volume.index)

@@ -41,7 +41,7 @@ def _lever(x: float) -> float:
 
 def test_five_philosophies_in_both_languages():
     en, zh = philosophies_table("en"), philosophies_table("zh")
-    assert en.shape == zh.shape == (5, 5)
+    assert en.shape == zh.shape == (5, 6)
     assert en.iloc[:, 0].tolist() == ["Production concept", "Product concept", "Selling concept",
                                       "Marketing concept", "Societal marketing concept"]
     assert zh.iloc[:, 0].tolist() == ["生产观念", "产品观念", "推销观念", "营销观念", "社会营销观念"]
@@ -283,3 +283,30 @@ def test_supply_output_and_input_checks():
         simulate_supply("push", lead_time=0)
     with pytest.raises(ValueError, match="output of simulate_supply"):
         supply_summary([pd.DataFrame(run.to_dict("list"))])
+
+
+def test_research_assumption_switch_flips_the_marketing_win():
+    """The marketing concept wins under abundance with varied needs only because research is
+    assumed to improve the fit: with research_effect = 0 it wins in no market."""
+    from crmlab.philosophies import market_winners
+
+    markets = {f"{s}-{h}": MarketCondition(s, h, 0.5) for s in (0.0, 0.25, 0.5, 0.75, 1.0)
+               for h in (0.0, 0.25, 0.5, 0.75, 1.0)}
+    assumed = market_winners(markets, seed=42)
+    switched_off = market_winners(markets, seed=42, research_effect=0.0)
+    assert (assumed["profit"] == "marketing").sum() >= 8
+    assert (switched_off["profit"] == "marketing").sum() == 0
+    assert assumed.loc["0.0-1.0", "profit"] == "marketing" and switched_off.loc["0.0-1.0", "profit"] == "product"
+    # the default is bit for bit the model without the switch
+    default = simulate_market(MarketCondition(0.1, 0.9, 0.5), seed=3)
+    explicit = simulate_market(MarketCondition(0.1, 0.9, 0.5), seed=3, research_effect=1.0)
+    pd.testing.assert_frame_equal(default, explicit)
+    with pytest.raises(ValueError, match="research_effect"):
+        simulate_market(research_effect=1.5)
+
+
+def test_sayings_say_where_they_come_from():
+    table = philosophies_table("en")
+    sources = dict(zip(table.iloc[:, 0], table.iloc[:, -1]))
+    assert sources["Selling concept"].startswith("Chinese course material")
+    assert sources["Marketing concept"] == sources["Societal marketing concept"] == "Added by this course"

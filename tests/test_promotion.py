@@ -142,3 +142,21 @@ def test_display_tables_and_plots_in_chinese():
     assert isinstance(ax, Axes) and ax.get_xticklabels()[0].get_text() == "广告"
     ax = plot_response_curves(allocation=optimal_allocation(300.0), lang="zh")
     assert ax.get_ylabel() == "带来的销售额（千元）"
+
+
+def test_integrated_marketing_communication_synergy():
+    from crmlab.promotion import imc_comparison, integrated_allocation, integrated_response
+
+    spend = {"advertising": 100.0, "personal_selling": 100.0}
+    assert integrated_response(spend, 0.0) == pytest.approx(total_response(spend))
+    r = [default_curves()[t].response(100.0) for t in spend]
+    assert integrated_response(spend, 0.5) == pytest.approx(sum(r) + 0.5 * np.sqrt(r[0] * r[1]))
+    table = imc_comparison(300.0, 0.3)
+    assert table.loc["integrated", "response_integrated"] > table.loc["tool_by_tool", "response_integrated"]
+    assert (table["response_integrated"] > table["response_separate"]).all()
+    spent = table.filter(like="spend_").sum(axis=1)
+    assert np.allclose(spent, 300.0)
+    plan = integrated_allocation(300.0, 0.0)
+    assert plan == pytest.approx(dict(zip(plan, optimal_allocation(300.0)["spend"])))
+    with pytest.raises(ValueError, match="synergy"):
+        integrated_response(spend, -0.1)

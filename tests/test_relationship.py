@@ -263,3 +263,27 @@ def test_satisfaction_loyalty_rejects_bad_tables():
         satisfaction_loyalty(pd.DataFrame({"s": [1, 2, 3], "stayed": [1, None, 0]}), "s", "stayed")
     with pytest.raises(ValueError, match="must both vary"):
         satisfaction_loyalty(pd.DataFrame({"s": [3, 3, 3], "stayed": [1, 0, 1]}), "s", "stayed")
+
+
+# --------------------------------------------------------------------------- one-to-one contact plan
+def test_contact_plan_rules_and_summary():
+    from crmlab.relationship import CONTACT_ACTIONS, contact_plan, contact_summary
+
+    ids = [f"c{i}" for i in range(10)]
+    value = pd.Series([1000.0, 800, 50, 40, 30, 600, 20, 10, 5, 1], index=ids)
+    classes = pd.Series(["existing"] * 5 + ["lost", "lost", "new", "existing", "lost"], index=ids)
+    complaints = pd.Series([0, 0, 3, 0, 0, 0, 0, 1, 0, 0], index=ids)
+    related = pd.Series([True, False, False, True, False, True, False, False, False, False], index=ids)
+    plan = contact_plan(value, classes, complaints, related, key_share=0.2, win_back_share=0.33)
+    assert plan["action"].tolist() == ["key_contact", "key_contact", "complaint_call", "regular_follow_up",
+                                       "no_personal_contact", "win_back", "no_personal_contact", "complaint_call",
+                                       "no_personal_contact", "no_personal_contact"]
+    summary = contact_summary(plan)
+    assert set(summary.index) == set(CONTACT_ACTIONS)
+    assert summary["customers"].sum() == 10
+    assert abs(summary["value_share"].sum() - 1) < 1e-12
+    assert contact_summary(plan, "zh").index.name == "行动"
+    with pytest.raises(ValueError, match="2 missing"):
+        contact_plan(pd.Series([1.0, None, None]), pd.Series(["new"] * 3))
+    with pytest.raises(ValueError, match="key_share"):
+        contact_plan(value, classes, key_share=1.5)

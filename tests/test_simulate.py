@@ -396,3 +396,38 @@ def test_any_valid_arguments_give_consistent_tables(
     assert customers["true_purchase_rate"].ge(0).all() and customers["true_dropout_prob"].between(0, 1).all()
     assert (tx["amount"] > 0).all() and customers["discount_share"].between(0, 1).all()
     assert not customers.drop(columns="true_dropout_date").isna().any().any()
+
+
+# --------------------------------------------------------------------------- assumption switches
+def test_satisfaction_switch_turns_off_the_satisfaction_loyalty_link():
+    """Satisfaction is built from loyalty by assumption: switched off, satisfied customers stay
+    no more often than the others, and the default draws are unchanged bit for bit."""
+    from crmlab.relationship import satisfaction_loyalty
+
+    default = customer_base(3_000, seed=7)
+    explicit = customer_base(3_000, seed=7, satisfaction_from_loyalty=1.0, promotion_by_persona=1.0)
+    pd.testing.assert_frame_equal(default.customers, explicit.customers)
+    pd.testing.assert_frame_equal(default.transactions, explicit.transactions)
+    off = customer_base(3_000, seed=7, satisfaction_from_loyalty=0.0)
+    pd.testing.assert_frame_equal(default.transactions, off.transactions)  # only the survey changes
+    assumed, switched_off = satisfaction_loyalty(default.customers), satisfaction_loyalty(off.customers)
+    assert assumed.pearson > 0.15
+    assert abs(switched_off.pearson) < 0.05
+    with pytest.raises(ValueError, match="satisfaction_from_loyalty"):
+        customer_base(10, satisfaction_from_loyalty=-1)
+
+
+def test_promotion_switch_removes_the_discount_loyalty_gradient():
+    """Heavy promotion users leave more only because the bargain-hunter persona is given a high
+    promotion share: with promotion_by_persona = 0 the gap closes or reverses."""
+    def loyalty_gap(base):
+        customers = base.customers
+        alive = customers["true_alive_at_end"].astype(float)
+        light = alive[customers["discount_share"] <= 0.1].mean()
+        heavy = alive[customers["discount_share"] > 0.5].mean()
+        return light - heavy
+
+    assert loyalty_gap(customer_base(5_000, seed=42)) > 0.15
+    assert loyalty_gap(customer_base(5_000, seed=42, promotion_by_persona=0.0)) < 0.02
+    with pytest.raises(ValueError, match="promotion_by_persona"):
+        customer_base(10, promotion_by_persona=float("nan"))

@@ -119,3 +119,35 @@ def test_an_attractive_niche_never_hurts_the_focused_strategy(resources, needs, 
     if without.strategy == "focused":
         assert with_niche.strategy == "focused"
     assert without.strategy == MARKET_STRATEGIES[int(np.argmax(without.scores.to_numpy()))]
+
+
+def test_lookalike_groups_on_a_market_are_not_circular():
+    """Winnable consumers are prospects in segments with a high share of current customers; the
+    segments come from who consumers are (not from recency), and prospects come from the market."""
+    from crmlab import segmentation as seg
+    from crmlab import simulate
+    from crmlab.targeting import lookalike_groups
+
+    current = pd.Series([True, False, False, True, True, False], index=list("abcdef"))
+    segments = pd.Series([1, 1, 1, 2, 2, 2], index=list("abcdef"))
+    groups = lookalike_groups(current, segments, fit_threshold=0.5)
+    assert groups["target_group"].tolist() == ["current", "not_now", "not_now", "current", "current", "winnable"]
+    assert groups["penetration"].round(3).tolist() == [0.333] * 3 + [0.667] * 3
+    with pytest.raises(ValueError, match="same index"):
+        lookalike_groups(current, segments.reset_index(drop=True))
+    with pytest.raises(ValueError, match="fit_threshold"):
+        lookalike_groups(current, segments, fit_threshold=2)
+
+    prospects = simulate.market_prospects(400, seed=3)
+    assert prospects.index[0] == "M000001" and list(prospects.columns) == list(simulate.PROFILE_COLUMNS)
+    assert "recency_days" not in prospects.columns
+    pd.testing.assert_frame_equal(prospects, simulate.market_prospects(400, seed=3))
+    base = simulate.customer_base(600, seed=3).customers.set_index("customer_id")
+    assert not prospects.index.isin(base.index).any()
+    profile = ["age", "yearly_income_cny", "occupation", "purchase_motive", "information_source"]
+    market = pd.concat([base[profile], prospects[profile]])
+    is_current = pd.Series(market.index.str.startswith("C"), index=market.index)
+    labels = seg.CustomerSegmentation(profile, 4, log_columns=["yearly_income_cny"], seed=3).fit(market).labels_
+    found = lookalike_groups(is_current, labels, fit_threshold=float(is_current.mean()))
+    assert (found.loc[is_current, "target_group"] == "current").all()
+    assert set(found.loc[~is_current, "target_group"]) <= {"winnable", "not_now"}

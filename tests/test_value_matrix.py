@@ -245,3 +245,18 @@ def test_matrix_plot_on_a_fixed_colour_scale_and_its_colour_bar_drawn_once():
         matrix.plot(NINE, ax=ax, vmax=0)
     with pytest.raises(ValueError, match="measure"):
         draw_colour_scale(cax, 10, measure="profit")
+
+
+def test_free_riders_and_the_source_cells():
+    from crmlab.value_matrix import DEFAULT_CLASS_MAP, SOURCE_CLASS_CELLS, free_riders
+
+    riders = free_riders(pd.Series([0.0, 10.0, 50.0, 100.0], index=list("abcd")), service_cost=10.0, margin=0.25)
+    assert riders["free_rider"].tolist() == [True, True, False, False]
+    assert riders["contribution"].tolist() == [-10.0, -7.5, 2.5, 15.0]
+    # the seed places only A, B and E; the rest of the default map is the course's own completion
+    assert all(DEFAULT_CLASS_MAP[cell] == cls for cell, cls in SOURCE_CLASS_CELLS.items())
+    assert len(SOURCE_CLASS_CELLS) == 3 < len(DEFAULT_CLASS_MAP) == 9
+    with pytest.raises(ValueError, match="1 missing"):
+        free_riders(pd.Series([1.0, None]), 1.0, 0.3)
+    with pytest.raises(ValueError, match="margin"):
+        free_riders(pd.Series([1.0]), 1.0, 0.0)

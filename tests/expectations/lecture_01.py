@@ -18,7 +18,7 @@ from crmlab.philosophies import (
 LECTURE = "01_marketing_philosophies"
 
 DEFAULTS = {"seed": 42, "scarcity": 0.2, "heterogeneity": 0.7, "competition": 0.5, "n_periods": 12,
-            "demand_cv": 0.3}
+            "demand_cv": 0.3, "research_effect": 1.0}
 
 
 def check(summary: dict, params: dict, results: Path) -> None:
@@ -31,11 +31,20 @@ def check(summary: dict, params: dict, results: Path) -> None:
         settings["scarcity"], settings["heterogeneity"], settings["competition"])
     for name, market in winners.items():
         run = simulate_market(MarketCondition(market["scarcity"], market["heterogeneity"], market["competition"]),
-                              n_periods=settings["n_periods"], seed=settings["seed"])
+                              n_periods=settings["n_periods"], seed=settings["seed"],
+                              research_effect=settings["research_effect"])
         assert market["profit"] == market_winner(run, "profit"), name
         assert market["welfare"] == market_winner(run, "welfare"), name
     assert numbers["profit_winner"] == yours["profit"]
     assert numbers["welfare_winner"] == yours["welfare"]
+    assert numbers["research_effect"] == settings["research_effect"]
+    # the assumption switch: without research improving fit, the marketing concept wins nowhere
+    assert set(numbers["profit_winners_without_research"]) == set(winners)
+    assert "marketing" not in numbers["profit_winners_without_research"].values()
+    assert numbers["profit_winners_without_research"]["abundance_varied"] == "product"
+    assert "winners_research_switch.csv" in summary["files"]
+    if settings["research_effect"] != 1.0:
+        return  # the textbook lesson below holds under the default assumption only
     # the lesson: the winner depends on the market
     assert winners["shortage"]["profit"] == "production"
     assert winners["abundance_varied"]["profit"] == "marketing"

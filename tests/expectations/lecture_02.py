@@ -11,7 +11,7 @@ from crmlab.promotion import PROMOTION_TOOLS, allocation_table, total_response, 
 
 LECTURE = "02_marketing_mix_models"
 
-DEFAULTS = {"case": "swift_express", "budget": 300.0, "target": 4.0}
+DEFAULTS = {"case": "swift_express", "budget": 300.0, "target": 4.0, "synergy": 0.2}
 
 
 def check(summary: dict, params: dict, results: Path) -> None:
@@ -32,6 +32,23 @@ def check(summary: dict, params: dict, results: Path) -> None:
     if settings["case"] == "home_appliance":
         assert set(numbers["firm_ahead"]) >= {"product", "promotion"}, "the appliance maker's 4P strength is not felt"
         assert numbers["framework_scores"]["4P"] > numbers["framework_scores"]["4C"] + 1
+    # integrated marketing communication: one message beats separate ones; planning for synergy helps
+    from crmlab.promotion import integrated_response
+
+    synergy = settings["synergy"]
+    assert numbers["synergy"] == synergy
+    imc, separate = numbers["imc_response"], numbers["imc_response_separate"]
+    assert imc["integrated"] >= max(imc["tool_by_tool"], imc["equal_split"]) - 1e-6, "the integrated plan is best"
+    assert abs(separate["tool_by_tool"] - numbers["optimal_response"]) < 1e-6
+    if synergy > 0:
+        assert min(imc.values()) > max(separate.values()), "one message beats separate messages"
+        assert numbers["imc_public_relations_spend"]["integrated"] > numbers["imc_public_relations_spend"]["tool_by_tool"]
+    else:
+        assert abs(imc["integrated"] - imc["tool_by_tool"]) < 1e-6
+    equal = dict.fromkeys(("advertising", "sales_promotion", "public_relations", "personal_selling",
+                           "direct_marketing"), settings["budget"] / 5)
+    assert abs(imc["equal_split"] - integrated_response(equal, synergy)) < 1e-9
+
     # the budget split
     budget = settings["budget"]
     assert numbers["budget"] == budget

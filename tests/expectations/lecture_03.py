@@ -19,11 +19,13 @@ from tests.conftest import NOTEBOOKS
 LECTURE = "03_relationship_marketing"
 
 
-def _log(parameters: dict) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
+def _log(parameters: dict, numbers: dict) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
     """The run's transaction log with columns customer/date/amount(/discount), its survey, discount column."""
     if parameters["data_path"] is None:
         base = simulate.customer_base(parameters["n_customers"], seed=parameters["seed"],
-                                      acquisition_weeks=parameters["acquisition_weeks"])
+                                      acquisition_weeks=parameters["acquisition_weeks"],
+                                      satisfaction_from_loyalty=numbers.get("satisfaction_from_loyalty", 1.0),
+                                      promotion_by_persona=numbers.get("promotion_by_persona", 1.0))
         raw, survey = base.transactions, base.customers
         names = ("customer_id", "date", "amount", parameters["discount_col"] or "on_promotion")
     else:
@@ -56,7 +58,7 @@ def _relationship_count(log: pd.DataFrame, as_of: pd.Timestamp, parameters: dict
 
 def check(summary: dict, params: dict, results: Path) -> None:
     numbers, parameters = summary["numbers"], summary["parameters"]
-    log, survey, discount = _log(parameters)
+    log, survey, discount = _log(parameters, numbers)
     as_of = pd.Timestamp(parameters["as_of"]) if parameters["as_of"] else log["date"].max()
     known = log[log["date"] <= as_of]
     assert numbers["as_of"] == as_of.date().isoformat()
@@ -74,12 +76,17 @@ def check(summary: dict, params: dict, results: Path) -> None:
     # customer classes: they add up to every customer in the log, and each count is right
     classes = numbers["class_counts"]
     assert set(classes) == {"potential", "new", "existing", "lost"}
-    assert sum(classes.values()) == numbers["customers_in_log"] == log["customer"].nunique()
+    prospects = numbers["prospects"]
+    assert prospects == (0 if parameters["data_path"] is not None else prospects)
+    assert numbers["customers_in_log"] == log["customer"].nunique()
+    assert sum(classes.values()) == numbers["customers_in_log"] + prospects
     first, last = known.groupby("customer")["date"].min(), known.groupby("customer")["date"].max()
     since_first, since_last = (as_of.normalize() - first).dt.days, (as_of.normalize() - last).dt.days
     new = since_first < parameters["new_window_days"]
     lost = ~new & (since_last >= parameters["lapse_window_days"])
-    assert classes["potential"] == log["customer"].nunique() - known["customer"].nunique()
+    assert classes["potential"] == log["customer"].nunique() - known["customer"].nunique() + prospects
+    if parameters["data_path"] is None and parameters["as_of"] is None and parameters["acquisition_weeks"] == 78:
+        assert min(classes.values()) > 0, "the default class table has every class populated"
     assert classes["new"] == int(new.sum())
     assert classes["lost"] == int(lost.sum())
     assert classes["existing"] == int((~new & ~lost).sum())
@@ -102,15 +109,42 @@ def check(summary: dict, params: dict, results: Path) -> None:
         r = np.corrcoef(survey["satisfaction"].astype(float), survey["true_alive_at_end"].astype(float))[0, 1]
         assert abs(numbers["satisfaction_loyalty_pearson"] - r) < 1e-12
         assert abs(numbers["satisfaction_loyalty_r_squared"] - r**2) < 1e-12
-        assert 0 < r < 0.5, "satisfaction is positively but only weakly linked to staying"
+        setting = numbers["satisfaction_from_loyalty"]
+        if setting == 1.0:
+            assert 0 < r < 0.5, "satisfaction is positively but only weakly linked to staying"
+        # the assumption switch flips the conclusion: without it, satisfaction says nothing about staying
+        by_setting = numbers["satisfaction_pearson_by_setting"]
+        assert set(by_setting) == {f"{setting:g}", "0" if setting != 0 else "1"}
+        assert abs(by_setting["0"]) < 0.06
+        if "1" in by_setting:
+            assert by_setting["1"] > 0.1
         satisfied = survey["satisfaction"] >= parameters["satisfied_min"]
         assert abs(numbers["satisfied_not_loyal"] - (~survey.loc[satisfied, "true_alive_at_end"]).mean()) < 1e-12
         assert "satisfaction_loyalty.png" in summary["files"]
         loyal_by_band = numbers["loyalty_by_discount"]
-        assert loyal_by_band[0] > max(loyal_by_band[2:]), "heavy discount users are less loyal in the synthetic base"
+        if numbers["promotion_by_persona"] == 1.0:
+            assert loyal_by_band[0] > max(loyal_by_band[2:]), "heavy discount users are less loyal in the synthetic base"
+        promo = numbers["loyalty_by_discount_by_setting"]
+        assert promo["0"][3] >= promo["0"][0] - 0.03, "without the persona assumption heavy users are as loyal"
+        if "1" in promo:
+            assert promo["1"][0] - promo["1"][3] > 0.1, "with it they are clearly less loyal"
     else:
         assert "satisfaction_loyalty_pearson" not in numbers
         assert "satisfaction_loyalty.png" not in summary["files"]
+
+    # one-to-one contact plan: every customer gets exactly one action
+    assert sum(numbers["contact_plan"].values()) == numbers["customers"]
+    assert abs(sum(numbers["contact_value_share"].values()) - 1) < 1e-9
+    # Hillstrom's randomised e-mail test, recomputed
+    from crmlab.datasets import load_hillstrom
+    hill = load_hillstrom()
+    mailed = hill["segment"].astype(str) != "No E-Mail"
+    for outcome in ("visit", "conversion", "spend"):
+        effect = numbers["email_effect"][outcome]
+        assert abs(effect["treated"] - hill.loc[mailed, outcome].mean()) < 1e-12
+        assert abs(effect["control"] - hill.loc[~mailed, outcome].mean()) < 1e-12
+        assert effect["ci_low"] > 0, f"the e-mail raises {outcome}"
+    assert all(v > 0.03 for v in numbers["email_visit_uplift_by_recency"].values())
 
     for name in ("relationship_vs_transactional.csv", "crm_marketing_methods.csv", "b2b_b2c_statements.csv",
                  "customer_types.csv", "relationship_subtypes.csv", "customer_classes.csv", "service_tiers.csv",

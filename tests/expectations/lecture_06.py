@@ -129,19 +129,40 @@ def check(summary: dict, params: dict, results: Path) -> None:
     assert numbers["mixed_customers"] == int((top < threshold).sum()) == int(segments["mixed"].sum())
     assert sum(numbers["mixture_sizes"]) == n
 
-    # --- current / winnable / not now
+    # --- current / winnable / not now, on the market (current customers + prospects), not circular
     if current is None:
         assert "target_groups" not in numbers
     else:
         groups = numbers["target_groups"]
-        assert sum(groups.values()) == n
+        profile = numbers["target_cols"]
+        assert "recency_days" not in profile and params.get("current_col") not in profile, \
+            "the split must not segment on what defines current consumers"
         assert groups["current"] == int(current.sum())
-        flag = current.reindex(table.index).to_numpy()
-        share = pd.Series(flag.astype(float)).groupby(aligned).transform("mean").to_numpy()
+        prospects = params.get("n_prospects", 5000) if not own else int((~current).sum())
+        assert numbers["market_size"] == sum(groups.values()) == int(current.sum()) + prospects
+        assert numbers["lapsed_customers_left_out"] == (0 if own else int((~current).sum()))
+        penetration = numbers["penetration_by_segment"]
+        assert all(0 <= v <= 1 for v in penetration.values())
+        by_segment = numbers["target_groups_by_segment"]
         fit_threshold = params.get("fit_threshold", 0.3)
-        assert groups["winnable"] == int((~flag & (share >= fit_threshold)).sum())
-        written = segments["target_group"].value_counts()
-        assert {g: int(written.get(g, 0)) for g in groups} == groups
+        assert set(by_segment) == set(penetration)
+        for segment, row in by_segment.items():
+            row = {g: row.get(g, 0) for g in ("current", "winnable", "not_now")}
+            assert abs(penetration[segment] - row["current"] / sum(row.values())) < 1e-12
+            if penetration[segment] >= fit_threshold:
+                assert row["not_now"] == 0, "prospects like our customers are winnable"
+            else:
+                assert row["winnable"] == 0, "prospects unlike our customers are not now"
+        for group in ("current", "winnable", "not_now"):
+            assert sum(row.get(group, 0) for row in by_segment.values()) == groups[group]
+        exported = segments["target_group"].value_counts()
+        assert int(exported.get("current", 0)) == groups["current"]
+        if not own:
+            assert int(exported.get("lapsed_customer", 0)) == numbers["lapsed_customers_left_out"]
+    if not own:
+        assert numbers["express_case_strategies"] == {
+            "business documents and contract shippers": "differentiated",
+            "parcels for small online sellers": "unified", "cold-chain medicine delivery": "focused"}
 
     # --- migration on CDNOW: margins recounted from the raw log by calendar period
     from crmlab.datasets import load_cdnow
