@@ -95,6 +95,7 @@ lang.register(
         "mean_tenure": {"en": "Mean tenure so far (periods)", "zh": "已在网平均时长（期）"},
         "snapshot_share": {"en": "Share who left (snapshot, no rate)", "zh": "已流失比例（快照，非比率）"},
         "snapshot_lifetime": {"en": "1 / share who left (the pitfall)", "zh": "1 / 已流失比例（误区）"},
+        "clv_snapshot": {"en": "CLV with the share who left (wrong)", "zh": "按已流失比例算的CLV（错误）"},
         "clv_to_date": {"en": "CLV up to this period", "zh": "截至本期的CLV"},
         "clv_infinite": {"en": "Infinite-horizon CLV", "zh": "无限期CLV"},
         "tornado_title": {"en": "CLV when one input moves by \u00b1{pct:.0f}%", "zh": "单个输入项变动\u00b1{pct:.0f}%时的CLV"},
