@@ -169,7 +169,15 @@ def sbg_fit_lengths(survivors: Sequence[float] | np.ndarray | pd.Series,
     for k in fit_periods:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model, table = sbg_projection(values, fit_periods=int(k))
+            try:
+                model, table = sbg_projection(values, fit_periods=int(k))
+            except ValueError as error:  # a model that refuses a degenerate fit (DegenerateFitError) is a row too
+                if type(error).__name__ != "DegenerateFitError":
+                    raise
+                rows[int(k)] = {"alpha": np.nan, "beta": np.nan, "projected_last": np.nan,
+                                "actual_last": float(values[-1]), "error_share": np.nan, "boundary": True,
+                                "warnings": f"{type(error).__name__}: {error}", "degenerate": str(error)}
+                continue
         alpha, beta = (float(v) for v in model.params_[["alpha", "beta"]])
         projected = float(table["projected"].iloc[-1])
         rows[int(k)] = {
