@@ -37,7 +37,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from .lang import check_lang, label, register
 
-__all__ = ["LOOP_STEPS", "FIRMS", "loop_steps", "plot_loop", "fit_logit", "simulate_closed_loop", "loop_summary",
+__all__ = ["VALUE_TIERS", "value_tiers", "value_tier_migration", "LOOP_STEPS", "FIRMS", "loop_steps", "plot_loop", "fit_logit", "simulate_closed_loop", "loop_summary",
            "plot_loop_profit"]
 
 LOOP_STEPS: tuple[str, ...] = ("build_prospect_database", "find_best_customer_traits", "extend_prospects",
@@ -295,3 +295,88 @@ register(
         "loop_profit_title": {"en": "Profit per campaign round", "zh": "各轮营销活动的利润"},
     }
 )
+
+
+# --- value tiers and their migration (the case study of lecture 10) ----------------------------------------
+
+#: Value tiers by spend in a window: the top 20% of buyers are key accounts, the next 30% core,
+#: the rest small; customers who bought before but not in the window are inactive.
+VALUE_TIERS: tuple[str, ...] = ("key", "core", "small", "inactive")
+
+register({
+    "tier_key": {"en": "Key accounts (top 20%)", "zh": "重点客户（前20%）"},
+    "tier_core": {"en": "Core (next 30%)", "zh": "核心客户（其后30%）"},
+    "tier_small": {"en": "Small (other buyers)", "zh": "小客户（其余购买者）"},
+    "tier_inactive": {"en": "Inactive (no purchase in the window)", "zh": "不活跃（窗口内未购买）"},
+})
+
+
+def value_tiers(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str, at: object,
+                window_days: int = 180) -> pd.Series:
+    """Each customer's value tier at ``at``: spend in the last ``window_days`` ranked into :data:`VALUE_TIERS`.
+
+    Customers with a purchase on or before ``at`` are included; those without one in the window are
+    ``inactive``. Buyers in the window are ranked by spend: the top 20% (at least one) are ``key``,
+    the next 30% ``core``, the rest ``small`` (ties broken by customer id, so the result is stable).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"c": list("abcdeab"), "d": ["2024-05-01"] * 5 + ["2023-01-01"] * 2,
+    ...                     "a": [500.0, 100, 50, 20, 10, 10, 10]})
+    >>> value_tiers(log, "c", "d", "a", "2024-06-30").tolist()
+    ['key', 'core', 'small', 'small', 'small']
+    """
+    from . import transactions
+
+    if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
+        raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")
+    return _tiers(transactions.validate(log, customer_col, date_col, amount_col), customer_col, date_col, amount_col,
+                  at, window_days)
+
+
+def _tiers(checked: pd.DataFrame, customer_col: str, date_col: str, amount_col: str, at: object,
+           window_days: int) -> pd.Series:
+    at_day = pd.Timestamp(at).normalize()
+    upto = checked[checked[date_col].dt.normalize() <= at_day]
+    if upto.empty:
+        raise ValueError(f"no purchase on or before {at_day.date()}: nobody has a tier yet")
+    recent = upto[upto[date_col].dt.normalize() > at_day - pd.Timedelta(days=int(window_days))]
+    spend = recent.groupby(customer_col)[amount_col].sum()
+    spend = spend[spend > 0].sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    n = len(spend)
+    n_key = max(1, int(round(0.2 * n))) if n else 0
+    n_core = int(round(0.5 * n)) - n_key if n else 0
+    tier = pd.Series("inactive", index=pd.Index(sorted(upto[customer_col].unique()), name="customer"), name="tier")
+    tier[spend.index[:n_key]] = "key"
+    tier[spend.index[n_key:n_key + max(n_core, 0)]] = "core"
+    tier[spend.index[n_key + max(n_core, 0):]] = "small"
+    return tier
+
+
+def value_tier_migration(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str, before: object,
+                         after: object, window_days: int = 180, shares: bool = True) -> pd.DataFrame:
+    """How customers move between value tiers from ``before`` to ``after`` (rows: tier before; ``new`` row).
+
+    Built on :func:`crmlab.segmentation.segment_migration` with the tiers in the order of
+    :data:`VALUE_TIERS`; with ``shares`` each row gives the share of that tier in each tier later.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"c": list("abab"), "d": ["2024-01-10", "2024-01-20", "2024-07-10", "2024-07-11"],
+    ...                     "a": [100.0, 10, 5, 50]})
+    >>> m = value_tier_migration(log, "c", "d", "a", "2024-01-31", "2024-07-31", window_days=90, shares=False)
+    >>> int(m.loc["key", "small"]), int(m.loc["small", "key"])
+    (1, 1)
+    """
+    from . import transactions
+    from .segmentation import segment_migration
+
+    if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
+        raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")
+    checked = transactions.validate(log, customer_col, date_col, amount_col)
+    first = _tiers(checked, customer_col, date_col, amount_col, before, window_days)
+    second = _tiers(checked, customer_col, date_col, amount_col, after, window_days)
+    table = segment_migration(first, second, shares=shares, lang=None)
+    rows = [t for t in VALUE_TIERS if t in table.index] + [r for r in table.index if r not in VALUE_TIERS]
+    columns = [t for t in VALUE_TIERS if t in table.columns] + [c for c in table.columns if c not in VALUE_TIERS]
+    return table.loc[rows, columns]

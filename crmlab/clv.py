@@ -93,6 +93,9 @@ lang.register(
         "expected_lifetime": {"en": "Expected lifetime (periods)", "zh": "预期生命周期（期）"},
         "mean_charges": {"en": "Mean charge per period", "zh": "每期平均收费"},
         "mean_tenure": {"en": "Mean tenure so far (periods)", "zh": "已在网平均时长（期）"},
+        "snapshot_share": {"en": "Share who left (snapshot, no rate)", "zh": "已流失比例（快照，非比率）"},
+        "snapshot_lifetime": {"en": "1 / share who left (the pitfall)", "zh": "1 / 已流失比例（误区）"},
+        "clv_snapshot": {"en": "CLV with the share who left (wrong)", "zh": "按已流失比例算的CLV（错误）"},
         "clv_to_date": {"en": "CLV up to this period", "zh": "截至本期的CLV"},
         "clv_infinite": {"en": "Infinite-horizon CLV", "zh": "无限期CLV"},
         "tornado_title": {"en": "CLV when one input moves by \u00b1{pct:.0f}%", "zh": "单个输入项变动\u00b1{pct:.0f}%时的CLV"},
@@ -511,13 +514,18 @@ def segment_lifetimes(
     churn_col: str,
     charges_col: str,
     tenure_col: str | None = None,
+    churn: str = "exposure",
 ) -> pd.DataFrame:
-    r"""Churn rate, expected lifetime :math:`T = 1/c` and mean charge of each customer group.
+    r"""Churn rate per period, expected lifetime :math:`T = 1/c` and mean charge of each customer group.
 
-    ``table`` is a snapshot of subscribers with a 0/1 flag of who left in the last period
-    (e.g. the Telco table: ``churn`` = left within the last month). The churn rate of a group is the
-    share of its customers who left, :math:`c = \text{churned}/\text{customers}`; its expected
-    lifetime is :math:`1/c` periods (:func:`expected_lifetime`).
+    ``table`` is a snapshot of subscribers: how long each has been a customer (``tenure_col``) and
+    a 0/1 flag of who has left (e.g. the Telco table). A churn *rate* counts leavers per
+    customer-period of exposure, :math:`c = 	ext{leavers} / \sum 	ext{tenure}`
+    (:func:`crmlab.survival.churn_per_exposure`, the default ``churn="exposure"``); the expected
+    lifetime is :math:`1/c` periods (:func:`expected_lifetime`). The share of the group that
+    has left (``churn="snapshot"``) is *not* a rate per period unless every customer was observed
+    for exactly one period; it is kept, in the columns ``snapshot_share`` and
+    ``snapshot_lifetime``, to show that mistake.
 
     Parameters
     ----------
@@ -526,28 +534,38 @@ def segment_lifetimes(
     segment_col
         Group column (e.g. contract type); categories keep their order.
     churn_col
-        1 (or ``True``) = left in the last period, 0 = stayed. Other values are refused.
+        1 (or ``True``) = has left, 0 = still a customer. Other values are refused.
     charges_col
         Charge per period (>= 0, no missing values).
     tenure_col
-        Optional periods as a customer so far (>= 0); adds ``mean_tenure``.
+        Periods as a customer so far (>= 0); required by ``churn="exposure"``; adds ``mean_tenure``.
+    churn
+        ``"exposure"`` (leavers per customer-period, the right rate) or ``"snapshot"`` (share who left).
 
     Returns
     -------
     pandas.DataFrame
         Index ``segment``; columns ``customers``, ``churn_rate``, ``expected_lifetime``,
-        ``mean_charges`` (and ``mean_tenure``). A group nobody left has no finite lifetime and
-        is refused with an error naming it.
+        ``mean_charges``, ``snapshot_share``, ``snapshot_lifetime`` (and ``exposure``,
+        ``mean_tenure`` with a tenure column). A group nobody left has no finite lifetime and is
+        refused with an error naming it.
 
     Examples
     --------
     >>> subs = pd.DataFrame({"plan": ["a", "a", "a", "a", "b", "b"], "left": [1, 0, 0, 0, 1, 0],
-    ...                      "fee": [10, 20, 30, 40, 50, 70]})
-    >>> segment_lifetimes(subs, "plan", "left", "fee")[["churn_rate", "expected_lifetime"]].to_numpy().tolist()
-    [[0.25, 4.0], [0.5, 2.0]]
+    ...                      "fee": [10, 20, 30, 40, 50, 70], "months": [2, 4, 6, 8, 5, 5]})
+    >>> segment_lifetimes(subs, "plan", "left", "fee", "months")[["churn_rate", "expected_lifetime"]].to_numpy().tolist()
+    [[0.05, 20.0], [0.1, 10.0]]
+    >>> segment_lifetimes(subs, "plan", "left", "fee", churn="snapshot")["expected_lifetime"].tolist()  # the pitfall
+    [4.0, 2.0]
     """
     from ._table_checks import numeric_column, require_columns, require_complete, require_table
 
+    if churn not in ("exposure", "snapshot"):
+        raise ValueError(f"churn must be 'exposure' or 'snapshot', got {churn!r}")
+    if churn == "exposure" and not tenure_col:
+        raise ValueError("churn='exposure' needs tenure_col, the periods each customer has been observed: "
+                         "leavers divided by customers is no rate per period")
     require_table(table, "subscriber table")
     columns = [segment_col, churn_col, charges_col] + ([tenure_col] if tenure_col else [])
     require_columns(table, columns, "subscriber table")
@@ -570,7 +588,16 @@ def segment_lifetimes(
         frame["segment"] = pd.Categorical(frame["segment"], categories=table[segment_col].cat.categories,
                                           ordered=table[segment_col].cat.ordered)
     grouped = frame.groupby("segment", observed=True, sort=True)
-    out = pd.DataFrame({"customers": grouped.size().astype("int64"), "churn_rate": grouped["churned"].mean()})
+    share = grouped["churned"].mean()
+    out = pd.DataFrame({"customers": grouped.size().astype("int64")})
+    if churn == "exposure":
+        from .survival import churn_per_exposure
+
+        rates = churn_per_exposure(frame, "tenure", "churned", "segment")
+        out["churn_rate"] = rates["churn_rate"].reindex(out.index).to_numpy()
+        out["exposure"] = rates["exposure"].reindex(out.index).to_numpy()
+    else:
+        out["churn_rate"] = share
     never = out.index[out["churn_rate"] == 0].tolist()
     if never:
         raise ValueError(f"nobody left in group(s) {never}: their lifetime 1/churn rate is infinite")
@@ -578,6 +605,8 @@ def segment_lifetimes(
     out["mean_charges"] = grouped["charges"].mean()
     if tenure_col:
         out["mean_tenure"] = grouped["tenure"].mean()
+    out["snapshot_share"] = share
+    out["snapshot_lifetime"] = np.where(share > 0, 1 / share.where(share > 0, 1.0), np.inf)
     out.index = pd.Index(list(out.index), name="segment")
     return out
 

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "sbg_projection",
+    "sbg_fit_lengths",
+    "bgbb_pattern_table",
+    "bgbb_donor_holdout",
     "plot_sbg_projection",
     "calibration_holdout_table",
     "plot_calibration_holdout",
@@ -51,6 +55,10 @@ __all__ = [
 
 register(
     {
+        # lecture 08: value over a horizon vs the full CLV; BG/BB per pattern
+        "value_horizon": {"en": "Value over the horizon (residual, not CLV)", "zh": "预测期内价值（剩余价值，非CLV）"},
+        "clv_full": {"en": "CLV (full, discounted)", "zh": "客户终身价值（完整折现）"},
+        "expected_next": {"en": "Expected donations, next 5 appeals", "zh": "未来5次劝募的预期捐赠次数"},
         # same text as in crmlab.first_look, registered here too so this module works on its own
         "cohort_regular": {"en": "Regular", "zh": "普通用户"},
         "cohort_high_end": {"en": "High end", "zh": "高端用户"},
@@ -125,6 +133,146 @@ def sbg_projection(survivors: Sequence[float] | np.ndarray | pd.Series, fit_peri
     actual[:n] = values[:n]
     table = pd.DataFrame({"actual": actual, "projected": values[0] * model.survival_function(t),
                           "in_fit": t <= fit_periods}, index=pd.Index(t, name="period"))
+    return model, table
+
+
+#: alpha + beta above this: the beta mixing distribution has collapsed to (almost) one churn rate.
+SBG_BOUNDARY = 1_000.0
+
+
+def sbg_fit_lengths(survivors: Sequence[float] | np.ndarray | pd.Series,
+                    fit_periods: Sequence[int] = (2, 3, 4, 5, 7)) -> pd.DataFrame:
+    """How much data the sBG needs: one fit per number of periods, and what each projects for the last period.
+
+    Every fit is run with warnings recorded, not shown: a fit that runs to the boundary of the
+    parameter space (alpha and beta without limit, i.e. no heterogeneity left) is a lesson, not a
+    crash. The table keeps the warnings' text, the model's own ``degenerate_`` explanation when it
+    has one, and a check of its own: ``boundary`` is True when alpha + beta > :data:`SBG_BOUNDARY`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``fit_periods``; columns ``alpha``, ``beta``, ``projected_last`` (survivors the fit
+        projects for the last observed period), ``actual_last``, ``error_share``
+        (projected / actual − 1), ``boundary``, ``warnings`` (texts joined by " | ", "" if none)
+        and ``degenerate`` (the model's ``degenerate_`` or None).
+
+    Examples
+    --------
+    >>> high_end = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+    >>> table = sbg_fit_lengths(high_end, (2, 7))
+    >>> table["boundary"].tolist(), round(float(table.loc[7, "projected_last"]))  # 2 years: no heterogeneity left
+    ([True, False], 378)
+    """
+    values = np.asarray(survivors, dtype=np.float64).reshape(-1)
+    rows = {}
+    for k in fit_periods:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                model, table = sbg_projection(values, fit_periods=int(k))
+            except ValueError as error:  # a model that refuses a degenerate fit (DegenerateFitError) is a row too
+                if type(error).__name__ != "DegenerateFitError":
+                    raise
+                rows[int(k)] = {"alpha": np.nan, "beta": np.nan, "projected_last": np.nan,
+                                "actual_last": float(values[-1]), "error_share": np.nan, "boundary": True,
+                                "warnings": f"{type(error).__name__}: {error}", "degenerate": str(error)}
+                continue
+        alpha, beta = (float(v) for v in model.params_[["alpha", "beta"]])
+        projected = float(table["projected"].iloc[-1])
+        rows[int(k)] = {
+            "alpha": alpha, "beta": beta, "projected_last": projected, "actual_last": float(values[-1]),
+            "error_share": projected / float(values[-1]) - 1,
+            "boundary": bool(alpha + beta > SBG_BOUNDARY),
+            "warnings": " | ".join(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)),
+            "degenerate": getattr(model, "degenerate_", None),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "fit_periods"
+    return out
+
+
+def bgbb_pattern_table(model, patterns: pd.DataFrame, future: int = 5) -> pd.DataFrame:
+    """BG/BB read per (frequency, recency) pattern: P(alive) and expected donations in the next ``future`` opportunities.
+
+    ``patterns`` has the model's columns (``frequency``, ``recency``, ``periods``) and may carry a
+    count column; the output adds ``probability_alive`` and ``expected_next`` and keeps the rest.
+
+    Examples
+    --------
+    >>> from crmlab.models import BetaGeoBetaBinom
+    >>> m = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    >>> t = bgbb_pattern_table(m, pd.DataFrame({"frequency": [6, 1], "recency": [6, 1], "periods": [6, 6]}))
+    >>> bool(t["probability_alive"].iloc[0] > t["probability_alive"].iloc[1]), bool(t["expected_next"].iloc[0] > 3 * t["expected_next"].iloc[1])
+    (True, True)
+    """
+    if int(future) != future or future < 1:
+        raise ValueError(f"future must be a whole number of opportunities >= 1, got {future!r}")
+    out = patterns.copy()
+    out["probability_alive"] = np.asarray(model.probability_alive(patterns), dtype=float)
+    out["expected_next"] = np.asarray(model.expected_purchases(patterns, int(future)), dtype=float)
+    return out
+
+
+def bgbb_donor_holdout(patterns: pd.DataFrame, weights_col: str = "donors", share: float = 0.5,
+                       seed: int = 0) -> tuple[object, pd.DataFrame]:
+    """Fit the BG/BB on a random part of the donors and check it on the others (a holdout of donors).
+
+    The donations data hold each donor's pattern over the same six opportunities and no later
+    years, so the holdout here is of *people*, not of time: the donors are split at random
+    (``share`` to the fit, seeded), the model is fitted on one part, and for the held-out donors
+    the number who gave 0, 1, ..., n times is compared with what the fitted model expects for
+    that many new donors (``BetaGeoBetaBinom.probability_of_purchases``).
+
+    Returns
+    -------
+    model
+        The BG/BB fitted on the fitting part.
+    pandas.DataFrame
+        Index ``frequency`` 0..n; columns ``actual`` (held-out donors) and ``expected``, with
+        ``attrs`` ``fit_donors``, ``holdout_donors``, ``chi_square`` (sum of (a−e)²/e) and its
+        ``p_value`` (n degrees of freedom: nothing was fitted on the held-out donors).
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_donations
+    >>> model, table = bgbb_donor_holdout(load_donations(), seed=1)
+    >>> int(table["actual"].sum()) == table.attrs["holdout_donors"], bool(abs(table["expected"].sum() - table["actual"].sum()) < 1e-6)
+    (True, True)
+    """
+    from crmlab.models import BetaGeoBetaBinom
+
+    if weights_col not in patterns.columns:
+        raise KeyError(f"the pattern table lacks the count column {weights_col!r}; it has {list(patterns.columns)}")
+    if not 0 < share < 1:
+        raise ValueError(f"share must be between 0 and 1, got {share!r}")
+    counts = patterns[weights_col].to_numpy(dtype=float)
+    bad = int(((counts < 0) | (counts != np.round(counts))).sum())
+    if bad:
+        raise ValueError(f"column {weights_col!r} must hold whole counts >= 0; {bad} row(s) do not")
+    periods = patterns["periods"].unique()
+    if len(periods) != 1:
+        raise ValueError(f"the donor holdout needs one number of opportunities for everybody; 'periods' has {sorted(periods)}")
+    counts = counts.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    total = int(counts.sum())
+    rows = np.repeat(np.arange(len(patterns)), counts)  # one entry per donor, split donor by donor
+    chosen = rng.permutation(total) < int(round(share * total))
+    fit_counts = np.bincount(rows[chosen], minlength=len(patterns))
+    held_counts = counts - fit_counts
+    fit_part = patterns.assign(**{weights_col: fit_counts})
+    model = BetaGeoBetaBinom().fit(fit_part[fit_part[weights_col] > 0], weights=weights_col)
+    n = int(periods[0])
+    actual = pd.Series(held_counts, index=patterns["frequency"].to_numpy()).groupby(level=0).sum()
+    actual = actual.reindex(range(n + 1), fill_value=0)
+    expected = np.asarray(model.probability_of_purchases(np.arange(n + 1), n), dtype=float) * held_counts.sum()
+    table = pd.DataFrame({"actual": actual.to_numpy(dtype=float), "expected": expected},
+                         index=pd.Index(range(n + 1), name="frequency"))
+    from scipy.stats import chi2
+
+    chi_square = float(((table["actual"] - table["expected"]) ** 2 / table["expected"]).sum())
+    table.attrs.update(fit_donors=int(fit_counts.sum()), holdout_donors=int(held_counts.sum()), chi_square=chi_square,
+                       p_value=float(chi2.sf(chi_square, n)))  # n + 1 cells - 1; no parameter fitted on these donors
     return model, table
 
 

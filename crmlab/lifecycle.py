@@ -34,6 +34,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
 
 from . import transactions
 from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
@@ -41,6 +42,8 @@ from .lang import check_lang, label, register, translate_values
 from .segmentation import segment_migration
 
 __all__ = [
+    "trend_tests",
+    "stage_stability",
     "LIFECYCLE_STAGES",
     "OBSERVABLE_STAGES",
     "LEAD_STAGES",
@@ -74,7 +77,7 @@ LEAD_STAGES: tuple[str, ...] = ("to_be_identified", "potential_customer", "sales
 #: Columns of :func:`lifecycle_features`.
 FEATURE_COLUMNS: tuple[str, ...] = (
     "first_purchase", "last_purchase", "tenure_days", "recency_days", "purchase_days", "typical_gap_days",
-    "spend_recent", "spend_previous", "comeback_gap_days",
+    "spend_recent", "spend_previous", "comeback_gap_days", "days_recent", "days_previous",
 )
 
 _STAGE_TEXT: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]] = {
@@ -267,7 +270,7 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
 
 @dataclass(frozen=True)
 class StageRules:
-    """Thresholds of the stage rule (all in days except the ratios).
+    r"""Thresholds of the stage rule (all in days except the ratios).
 
     The rule is applied at a date ``at`` to the purchases up to that day. Purchases on one
     day count once (a *purchase day*). The first rule that holds gives the stage:
@@ -279,10 +282,20 @@ class StageRules:
     4. **decline** (衰退): only one purchase day so far (no second purchase after
        ``new_days``), or recency longer than ``decline_factor`` × the customer's own typical
        (median) gap between purchase days, or spend in the last ``window_days`` below
-       ``decline_ratio`` × spend in the window before;
-    5. **growth** (成长): spend in the last ``window_days`` is positive and at least
-       ``growth_ratio`` × spend in the window before (or something after nothing);
+       ``decline_ratio`` × spend in the window before *and* (with ``trend_alpha``) clearly
+       fewer purchase days than in the window before;
+    5. **growth** (成长): the relationship is at most ``growth_days`` old (still building up
+       after development), or spend in the last ``window_days`` is positive and at least
+       ``growth_ratio`` × spend in the window before *and* (with ``trend_alpha``) clearly more
+       purchase days than in the window before;
     6. **maturity** (成熟): everything else: buying at the usual rhythm, at a stable level.
+
+    "Clearly" is a one-sided binomial test: with :math:`k` purchase days in the recent window and
+    :math:`n` in both, a customer whose rhythm has not changed has :math:`k \sim B(n, 1/2)`;
+    the change counts when that chance of a count this extreme is below ``trend_alpha``. Without
+    the test (``trend_alpha=None``) and without the age rule (``growth_days=None``) the rule
+    compares two noisy 90-day spends only, and most mature customers hop to growth or decline
+    within a quarter by chance alone (lecture 09 shows it).
 
     Potential customers (潜在) have no purchase and do not appear in a log.
     """
@@ -293,6 +306,8 @@ class StageRules:
     growth_ratio: float = 1.25
     decline_ratio: float = 0.5
     window_days: int = 90
+    growth_days: int | None = 180
+    trend_alpha: float | None = 0.05
 
     def __post_init__(self) -> None:
         for name in ("new_days", "lost_days", "window_days"):
@@ -301,6 +316,12 @@ class StageRules:
                 raise ValueError(f"StageRules.{name} must be a whole number of days > 0, got {value!r}")
         if not self.decline_factor > 0:
             raise ValueError(f"StageRules.decline_factor must be > 0, got {self.decline_factor!r}")
+        if self.growth_days is not None and not (isinstance(self.growth_days, (int, np.integer))
+                                                 and self.growth_days > 0):
+            raise ValueError(f"StageRules.growth_days must be None or a whole number of days > 0 "
+                             f"(at most new_days: nobody grows by age), got {self.growth_days!r}")
+        if self.trend_alpha is not None and not 0 < self.trend_alpha < 1:
+            raise ValueError(f"StageRules.trend_alpha must be None or in (0, 1), got {self.trend_alpha!r}")
         if not 0 <= self.decline_ratio < self.growth_ratio:
             raise ValueError("StageRules needs 0 <= decline_ratio < growth_ratio, got "
                              f"{self.decline_ratio!r} and {self.growth_ratio!r}")
@@ -339,6 +360,8 @@ def _features_from_daily(daily: pd.DataFrame, at: pd.Timestamp, window_days: int
     spend_recent = upto["amount"].where(recent, 0.0).groupby(upto["customer"]).sum()
     spend_previous = upto["amount"].where(previous, 0.0).groupby(upto["customer"]).sum()
     comeback = upto["gap_days"].where(recent).groupby(upto["customer"]).max()
+    days_recent = recent.groupby(upto["customer"]).sum()
+    days_previous = previous.groupby(upto["customer"]).sum()
     features = pd.DataFrame({
         "first_purchase": first,
         "last_purchase": last,
@@ -349,6 +372,8 @@ def _features_from_daily(daily: pd.DataFrame, at: pd.Timestamp, window_days: int
         "spend_recent": spend_recent,
         "spend_previous": spend_previous,
         "comeback_gap_days": comeback.fillna(0.0),
+        "days_recent": days_recent.astype(np.int64),
+        "days_previous": days_previous.astype(np.int64),
     })
     features.index.name = "customer"
     features.attrs["at"] = at
@@ -383,7 +408,8 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
         ``tenure_days`` and ``recency_days`` (to ``at``), ``purchase_days``, ``typical_gap_days``
         (median gap between purchase days, NaN with one purchase day), ``spend_recent`` (days in
         (at − window, at]), ``spend_previous`` (the window before) and ``comeback_gap_days``
-        (longest gap that ended with a purchase in the recent window, 0 if none).
+        (longest gap that ended with a purchase in the recent window, 0 if none), ``days_recent``
+        and ``days_previous`` (purchase days in the two windows).
 
     Examples
     --------
@@ -396,6 +422,28 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
         raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")
     daily = _daily(log, customer_col, date_col, amount_col)
     return _features_from_daily(daily, _as_day(at, "at"), int(window_days))
+
+
+def trend_tests(days_recent: ArrayLike, days_previous: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""One-sided binomial p-values that a customer's purchase days rose / fell between two windows.
+
+    With :math:`k` purchase days in the recent window and :math:`n` in both windows, an unchanged
+    rhythm gives :math:`k \sim B(n, 1/2)`. Returns ``(p_more, p_fewer)`` =
+    :math:`(P(X \ge k), P(X \le k))`; both are 1 when :math:`n = 0`.
+
+    Examples
+    --------
+    >>> more, fewer = trend_tests([5, 1, 0], [0, 1, 4])
+    >>> more.round(4).tolist(), fewer.round(4).tolist()
+    ([0.0312, 0.75, 1.0], [1.0, 0.75, 0.0625])
+    """
+    from scipy.stats import binom
+
+    k = np.asarray(days_recent, dtype=float)
+    n = k + np.asarray(days_previous, dtype=float)
+    more = np.where(n > 0, binom.sf(k - 1, n, 0.5), 1.0)
+    fewer = np.where(n > 0, binom.cdf(k, n, 0.5), 1.0)
+    return more, fewer
 
 
 def classify_stages(features: pd.DataFrame, rules: StageRules | None = None) -> pd.Series:
@@ -412,12 +460,15 @@ def classify_stages(features: pd.DataFrame, rules: StageRules | None = None) -> 
 
     Examples
     --------
-    >>> f = pd.DataFrame({"tenure_days": [30, 400, 400, 400], "recency_days": [5, 300, 20, 10],
-    ...                   "purchase_days": [1, 5, 5, 5], "typical_gap_days": [np.nan, 30, 30, 30],
-    ...                   "spend_recent": [10, 0, 100, 100], "spend_previous": [0, 0, 100, 50],
-    ...                   "comeback_gap_days": [0, 0, 0, 0]})
-    >>> classify_stages(f).tolist()
-    ['development', 'termination', 'maturity', 'growth']
+    >>> f = pd.DataFrame({"tenure_days": [30, 400, 400, 400, 400], "recency_days": [5, 300, 20, 10, 2],
+    ...                   "purchase_days": [1, 5, 5, 5, 12], "typical_gap_days": [np.nan, 30, 30, 30, 15],
+    ...                   "spend_recent": [10, 0, 100, 100, 100], "spend_previous": [0, 0, 100, 50, 20],
+    ...                   "comeback_gap_days": [0, 0, 0, 0, 0], "days_recent": [1, 0, 3, 3, 9],
+    ...                   "days_previous": [0, 0, 3, 2, 1]})
+    >>> classify_stages(f).tolist()  # 3 purchase days after 2 is no clear rise: still mature
+    ['development', 'termination', 'maturity', 'maturity', 'growth']
+    >>> classify_stages(f, StageRules(growth_days=None, trend_alpha=None)).tolist()  # spend ratios alone
+    ['development', 'termination', 'maturity', 'growth', 'growth']
     """
     rules = rules or StageRules()
     if not isinstance(features, pd.DataFrame):
@@ -440,12 +491,23 @@ def classify_stages(features: pd.DataFrame, rules: StageRules | None = None) -> 
     comeback = numeric_column(features, "comeback_gap_days", non_negative=True)
     with np.errstate(invalid="ignore"):
         late = np.where(np.isnan(gap), False, recency > rules.decline_factor * gap)
+    spend_down = recent < rules.decline_ratio * previous
+    spend_up = (recent > 0) & (recent >= rules.growth_ratio * previous)
+    if rules.trend_alpha is not None:
+        if "days_recent" not in features.columns or "days_previous" not in features.columns:
+            raise KeyError("trend_alpha needs the feature columns 'days_recent' and 'days_previous' "
+                           "(lifecycle_features makes them); or use StageRules(trend_alpha=None)")
+        more, fewer = trend_tests(numeric_column(features, "days_recent", non_negative=True),
+                                  numeric_column(features, "days_previous", non_negative=True))
+        spend_down = spend_down & (fewer < rules.trend_alpha)
+        spend_up = spend_up & (more < rules.trend_alpha)
+    young = tenure <= rules.growth_days if rules.growth_days is not None else np.zeros(len(tenure), dtype=bool)
     conditions = [
         recency > rules.lost_days,
         comeback > rules.lost_days,
         tenure <= rules.new_days,
-        (days <= 1) | late | (recent < rules.decline_ratio * previous),
-        (recent > 0) & (recent >= rules.growth_ratio * previous),
+        (days <= 1) | late | spend_down,
+        young | spend_up,
     ]
     codes = np.select(conditions, np.arange(len(conditions)), default=len(conditions))
     order = np.array(["termination", "recovery", "development", "decline", "growth", "maturity"])
@@ -676,6 +738,46 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
                           columns=pd.Index(OBSERVABLE_STAGES, name="stage_to"))
     matrix.attrs["empty_rows"] = [s for s, e in zip(OBSERVABLE_STAGES, empty) if e]
     return matrix
+
+
+def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None, at: object,
+                    months: int, rules: Mapping[str, StageRules]) -> pd.DataFrame:
+    """How stable each stage rule is: the share of each stage still in it ``months`` later.
+
+    A stage means something only if customers stay in it for a while: a rule under which most
+    mature customers are "growing" or "declining" a quarter later measures noise. For each named
+    rule, the stages are assigned at ``at`` − ``months`` and at ``at`` and the diagonal of the
+    :func:`transition_matrix` is returned, with the two moves out of maturity that the noise of
+    short windows creates (``maturity_to_growth``, ``maturity_to_decline``) and the number of
+    mature customers at the start (``mature_at_start``).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"c": ["a"] * 6 + ["b"] * 6,
+    ...                     "d": pd.date_range("2023-01-01", periods=6, freq="60D").tolist() * 2, "a": 10.0})
+    >>> table = stage_stability(log, "c", "d", "a", "2023-12-31", 2, {"rule": StageRules()})
+    >>> float(table.loc["rule", "maturity"]), int(table.loc["rule", "mature_at_start"])
+    (1.0, 2)
+    """
+    at_day = _as_day(at, "at")
+    if not (isinstance(months, (int, np.integer)) and months > 0):
+        raise ValueError(f"months must be a whole number > 0, got {months!r}")
+    start = at_day - pd.DateOffset(months=int(months))
+    daily = _daily(log, customer_col, date_col, amount_col)
+    rows = {}
+    for name, rule in rules.items():
+        before = classify_stages(_features_from_daily(daily, start, rule.window_days), rule)
+        after = classify_stages(_features_from_daily(daily, at_day, rule.window_days), rule)
+        matrix = transition_matrix(before, after)
+        row = {stage: float(matrix.loc[stage, stage]) if stage not in matrix.attrs.get("empty_rows", []) else np.nan
+               for stage in OBSERVABLE_STAGES}
+        row["maturity_to_growth"] = float(matrix.loc["maturity", "growth"])
+        row["maturity_to_decline"] = float(matrix.loc["maturity", "decline"])
+        row["mature_at_start"] = int((before == "maturity").sum())
+        rows[name] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "rule"
+    return out
 
 
 def _check_matrix(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:

@@ -41,6 +41,10 @@ from .lang import Vocabulary, check_lang
 from .transactions import validate
 
 __all__ = [
+    "precision_counterexamples",
+    "deep_market_profit",
+    "poisson_at_least",
+    "chain_conversion",
     "DELIVERY_MODELS",
     "precision_means",
     "precision_misreadings",
@@ -62,6 +66,13 @@ __all__ = [
 DELIVERY_MODELS: tuple[str, ...] = ("professional_service", "general_service", "process_service")
 
 _VOCABULARY = {
+        "item": {"en": "Means or misreading", "zh": "手段或误区"},
+        "kind": {"en": "Kind", "zh": "类别"},
+        "rough_plan": {"en": "Rough plan", "zh": "粗放做法"},
+        "rough_result": {"en": "Result (rough)", "zh": "结果（粗放）"},
+        "precise_plan": {"en": "Precise plan", "zh": "精细做法"},
+        "precise_result": {"en": "Result (precise)", "zh": "结果（精细）"},
+        "unit": {"en": "Measured as", "zh": "衡量指标"},
         "precision_mean": {"en": "Means", "zh": "手段"},
         "precision_what": {"en": "What it means", "zh": "含义"},
         "precision_example": {"en": "Example", "zh": "例子"},
@@ -615,3 +626,109 @@ def satisfaction_by_month(
     out.index = out.index.to_timestamp()
     out.index.name = "month"
     return out.reset_index()
+
+
+# ---------------------------------------------------------------------------------------------
+# counter-examples in numbers: the five means and the three misreadings (lecture 11)
+# ---------------------------------------------------------------------------------------------
+
+
+def deep_market_profit(regions: int, budget: float = 600.0, entry_cost: float = 80.0, threshold: float = 60.0,
+                       response: float = 40.0) -> float:
+    """Margin from spreading ``budget`` evenly over ``regions``: each costs ``entry_cost`` to enter, and
+    only spend above a presence ``threshold`` sells (margin = response × sqrt(spend − threshold)).
+
+    Examples
+    --------
+    >>> round(deep_market_profit(5), 1), round(deep_market_profit(2), 1)
+    (0.0, 1011.9)
+    """
+    if int(regions) != regions or regions < 1:
+        raise ValueError(f"regions must be a whole number >= 1, got {regions!r}")
+    per_region = (budget - regions * entry_cost) / regions
+    return float(regions * response * np.sqrt(max(per_region - threshold, 0.0)))
+
+
+def poisson_at_least(k: int, mean: float) -> float:
+    """P(X >= k) for a Poisson count with the given mean.
+
+    Examples
+    --------
+    >>> round(poisson_at_least(3, 3.6), 3)
+    0.697
+    """
+    from scipy.stats import poisson
+
+    return float(poisson.sf(k - 1, mean))
+
+
+def chain_conversion(rates: Sequence[float]) -> float:
+    """Share of prospects who pass every step of a marketing chain: the product of the step rates.
+
+    Examples
+    --------
+    >>> round(chain_conversion([0.5, 0.4, 0.5, 0.95]), 3)
+    0.095
+    """
+    values = np.asarray(rates, dtype=float)
+    if values.size == 0 or np.any((values < 0) | (values > 1)):
+        raise ValueError("rates must be shares between 0 and 1")
+    return float(np.prod(values))
+
+
+def precision_counterexamples(lang: str = "en") -> pd.DataFrame:
+    """Each of the five means and three misreadings as a small calculation: a rough plan against a precise one.
+
+    The inputs are the course's own illustrative numbers (stated in each row's plan); the results
+    are computed, so changing an input in the code changes the row. Columns: ``item`` (key),
+    ``kind`` (``means`` / ``misreading``), ``rough_plan``, ``rough_result``, ``precise_plan``,
+    ``precise_result`` and ``unit``.
+
+    Examples
+    --------
+    >>> table = precision_counterexamples()
+    >>> len(table), bool((table["precise_result"] > table["rough_result"]).all())
+    (8, True)
+    """
+    check_lang(lang)
+    best_k = max(range(1, 6), key=deep_market_profit)
+    # targeted advertising: reach x response x margin 30 − cost
+    mass = 1_000_000 * 0.002 * 30 - 1_000_000 * 0.05
+    targeted = 100_000 * 0.015 * 30 - 100_000 * 0.2
+    # anticipating needs: 1,000 machines; margin 200 per contract, 10 per offer
+    random_offer = 1000 * 0.03 * 200 - 1000 * 10
+    timed_offer = 250 * 0.12 * 200 - 250 * 10
+    # focus on users worth it: 200 customers served (cost 250 each) cut churn by 10 points; margins as in a 20/80 base
+    random_served = 0.10 * 200 * (1_000_000 / 1000) - 200 * 250
+    top_served = 0.10 * 200 * (750_000 / 200) - 200 * 250
+    # integrated communication: 3 channels x 1.2 exposures each; acting takes 3 exposures of one story
+    separate = 1 - (1 - poisson_at_least(3, 1.2)) ** 3
+    integrated = poisson_at_least(3, 3.6)
+    # detail vs allocation: base margin 100 a quarter, 8 quarters
+    detail = 100 * 0.20 * 2
+    allocation = 100 * 0.10 * 8
+    # segment only vs follow-through inside the chosen segment of 10,000 customers; margin 80
+    segment_only = 10_000 * 0.02 * 80 - 10_000 * 2
+    follow_through = 3_000 * 0.05 * 80 - 3_000 * 2
+    rows = [
+        ("work_one_market", "means", f"spread 600 over 5 regions (entry 80 each, 60 needed to be noticed)",
+         deep_market_profit(5), f"concentrate on the best number of regions ({best_k})", deep_market_profit(best_k), "margin"),
+        ("targeted_advertising", "means", "mass ad: 1,000,000 reached at 0.05, 0.2% buy", mass,
+         "targeted: 100,000 likely buyers at 0.20, 1.5% buy", targeted, "profit (margin 30 a buyer)"),
+        ("anticipate_needs", "means", "service offer to all 1,000 machines at a random time, 3% accept", random_offer,
+         "offer to the 250 machines reaching repair age, 12% accept", timed_offer, "profit (200 a contract, 10 an offer)"),
+        ("focus_on_worthy_users", "means", "extra service for 200 customers picked at random", random_served,
+         "extra service for the top 200 (20% of customers, 75% of margin)", top_served, "margin kept − cost"),
+        ("integrated_channels", "means", "3 channels, 3 different messages", separate,
+         "3 channels, one consistent story", integrated, "share who meet one message 3+ times"),
+        ("detail_marketing", "misreading", "polish details: +20% sales until rivals copy (2 quarters)", detail,
+         "move budget to valuable customers: +10% for 8 quarters", allocation, "extra margin over 8 quarters"),
+        ("segment_marketing", "misreading", "pick the key segment, contact all 10,000 (2% respond)", segment_only,
+         "inside the segment, contact the best-scored 3,000 (5% respond)", follow_through, "profit (margin 80)"),
+        ("one_step_precise", "misreading", "promotion doubled (0.4→0.8) but only 40% delivered",
+         chain_conversion([0.5, 0.8, 0.5, 0.4]), "every step a little better (0.55, 0.44, 0.55, 0.95)",
+         chain_conversion([0.55, 0.44, 0.55, 0.95]), "share of prospects who end up served"),
+    ]
+    table = pd.DataFrame(rows, columns=["item", "kind", "rough_plan", "rough_result", "precise_plan", "precise_result",
+                                        "unit"])
+    return table if lang == "en" else _localized(table, lang)

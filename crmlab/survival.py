@@ -39,6 +39,7 @@ from ._table_checks import numeric_column, require_columns, require_complete, re
 from .lang import check_lang, label, register, translate_values
 
 __all__ = [
+    "churn_per_exposure",
     "kaplan_meier",
     "median_lifetime",
     "restricted_mean_lifetime",
@@ -59,6 +60,10 @@ register(
         "churn_share": {"en": "Share who left (snapshot churn)", "zh": "已流失比例（快照流失率）"},
         "lifetime_one_over_churn": {"en": "1 / snapshot churn (periods)", "zh": "1 / 快照流失率（期）"},
         "churn_per_period": {"en": "Churn per period at risk", "zh": "每期流失率（按暴露期）"},
+        "exposure": {"en": "Customer-periods of exposure", "zh": "暴露期（客户·期）"},
+        "churn_rate_exposure": {"en": "Churn per customer-period", "zh": "每客户期流失率"},
+        "expected_lifetime_exposure": {"en": "1 / churn per customer-period (periods)", "zh": "1 / 每客户期流失率（期）"},
+        "rate_std_error": {"en": "Standard error of the rate", "zh": "流失率标准误"},
         "lifetime_constant_churn": {"en": "1 / churn per period (periods)", "zh": "1 / 每期流失率（期）"},
         "km_title": {"en": "Kaplan–Meier survival of customers", "zh": "客户的 Kaplan–Meier 生存曲线"},
         "tenure_periods": {"en": "Tenure (periods)", "zh": "在网时长（期）"},
@@ -183,7 +188,10 @@ def _survival_table(table: pd.DataFrame, duration_col: str, event_col: str, grou
     require_columns(table, columns, "subscriber table")
     require_complete(table, columns, "subscriber table")
     durations = numeric_column(table, duration_col, non_negative=True)
-    events = numeric_column(table, event_col)
+    flags = table[event_col]
+    if pd.api.types.is_bool_dtype(flags):
+        flags = flags.astype("int64")
+    events = numeric_column(pd.DataFrame({event_col: flags}), event_col)
     bad = int((~np.isin(events, (0.0, 1.0))).sum())
     if bad:
         raise ValueError(f"column {event_col!r} must be 0 (still a customer) or 1 (left); {bad} row(s) are not")
@@ -201,6 +209,75 @@ def _groups(data: pd.DataFrame) -> list:
         return sorted(values)
     except TypeError:
         return sorted(values, key=str)
+
+
+def churn_per_exposure(table: pd.DataFrame, duration_col: str, event_col: str,
+                       group_col: str | None = None) -> pd.DataFrame:
+    r"""Churn as a rate: leavers divided by the customer-periods the group was observed (per group).
+
+    A snapshot of subscribers mixes customers observed for one month with customers observed for
+    six years. Counting who left and dividing by the number of customers (the *share who left*)
+    is therefore no rate per period. Dividing by the **exposure** — the sum of all tenures, i.e. the
+    customer-periods in which somebody could have left — is: it is the maximum-likelihood
+    churn rate :math:`\hat c = d / \sum_i t_i` of a model in which every customer leaves with the
+    same probability each period, censored customers included (a customer still there after
+    :math:`t_i` periods contributes :math:`t_i` periods and no event). The expected lifetime of
+    that model is :math:`T = 1/\hat c` (:func:`crmlab.clv.expected_lifetime`).
+
+    Parameters
+    ----------
+    table
+        One row per customer.
+    duration_col
+        Periods as a customer so far (>= 0), e.g. months of tenure.
+    event_col
+        1 (or ``True``) = the customer has left, 0 = still a customer.
+    group_col
+        Optional group column (e.g. contract type); ``None`` gives one row ``"all"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``group``; columns ``customers``, ``events`` (leavers), ``exposure``
+        (customer-periods), ``churn_rate`` (events / exposure), ``std_error`` (Poisson:
+        :math:`\sqrt{d}/\text{exposure}`), ``expected_lifetime`` (1 / churn rate; ``inf`` when
+        nobody left), and, for the pitfall, ``snapshot_share`` (leavers / customers) and
+        ``snapshot_lifetime`` (1 / that share). Bad input raises an error naming the column and
+        the count of bad rows; a group with leavers but no exposure is refused by name.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"months": [2, 4, 6, 8], "left": [1, 1, 0, 0]})
+    >>> row = churn_per_exposure(t, "months", "left").loc["all"]
+    >>> float(row["exposure"]), float(row["churn_rate"]), float(row["expected_lifetime"])
+    (20.0, 0.1, 10.0)
+    >>> float(row["snapshot_share"]), float(row["snapshot_lifetime"])  # the mistake: half left, "2 periods"
+    (0.5, 2.0)
+    """
+    data = _survival_table(table, duration_col, event_col, group_col)
+    rows = {}
+    for g in _groups(data):
+        part = data[data["group"] == g]
+        events = float(part["event"].sum())
+        exposure = float(part["duration"].sum())
+        if events > 0 and exposure <= 0:
+            raise ValueError(f"group {g!r}: {int(events)} customer(s) left but column {duration_col!r} sums to 0 "
+                             "periods of exposure; a leaver must have a tenure of at least one period")
+        rate = events / exposure if exposure > 0 else 0.0
+        share = events / len(part)
+        rows[g] = {
+            "customers": int(len(part)),
+            "events": int(events),
+            "exposure": exposure,
+            "churn_rate": rate,
+            "std_error": float(np.sqrt(events)) / exposure if exposure > 0 else 0.0,
+            "expected_lifetime": 1 / rate if rate > 0 else float("inf"),
+            "snapshot_share": share,
+            "snapshot_lifetime": 1 / share if share > 0 else float("inf"),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "group"
+    return out
 
 
 def survival_by_group(table: pd.DataFrame, duration_col: str, event_col: str,
@@ -229,9 +306,9 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
     there at the longest tenure), ``restricted_mean_lifetime`` (up to ``horizon``, default the
     longest tenure in the whole table, so groups are comparable), ``churn_share`` (share who
     left: lecture 07's churn rate of a one-period snapshot), ``lifetime_one_over_churn``
-    (:math:`1/`churn share), ``churn_per_period`` (leavers per customer-period at risk, the
-    maximum-likelihood churn rate of a constant-churn model) and ``lifetime_constant_churn``
-    (:math:`1/`that rate).
+    (:math:`1/`churn share: the pitfall), ``churn_per_period`` (leavers per customer-period at
+    risk, the maximum-likelihood churn rate of a constant-churn model, :func:`churn_per_exposure`)
+    and ``lifetime_constant_churn`` (:math:`1/`that rate, the :math:`T = 1/c` of lecture 07).
 
     Examples
     --------
@@ -243,23 +320,21 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
     lang = None if lang is None else check_lang(lang)
     data = _survival_table(table, duration_col, event_col, group_col)
     tau = float(data["duration"].max()) if horizon is None else float(horizon)
+    rates = churn_per_exposure(data, "duration", "event", "group")
     rows = {}
     for g in _groups(data):
         part = data[data["group"] == g]
         curve = kaplan_meier(part["duration"], part["event"])
-        events = float(part["event"].sum())
-        exposure = float(part["duration"].sum())
-        share = events / len(part)
-        per_period = events / exposure if exposure > 0 else float("nan")
+        rate = rates.loc[g]
         rows[g] = {
             "customers": len(part),
-            "events": int(events),
+            "events": int(rate["events"]),
             "median_lifetime": median_lifetime(curve),
             "restricted_mean_lifetime": restricted_mean_lifetime(curve, tau),
-            "churn_share": share,
-            "lifetime_one_over_churn": 1 / share if share > 0 else float("inf"),
-            "churn_per_period": per_period,
-            "lifetime_constant_churn": 1 / per_period if per_period > 0 else float("inf"),
+            "churn_share": float(rate["snapshot_share"]),
+            "lifetime_one_over_churn": float(rate["snapshot_lifetime"]),
+            "churn_per_period": float(rate["churn_rate"]) if rate["exposure"] > 0 else float("nan"),
+            "lifetime_constant_churn": float(rate["expected_lifetime"]),
         }
     summary = pd.DataFrame.from_dict(rows, orient="index")
     summary.index.name = "group"

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from crmlab import closed_loop
 from crmlab.closed_loop import FIRMS, LOOP_STEPS, fit_logit, loop_steps, loop_summary, plot_loop, plot_loop_profit, \
     simulate_closed_loop
 
@@ -73,3 +75,25 @@ def test_loop_profit_plot_and_bad_rounds():
         plot_loop_profit(sim, 6, False)
     with pytest.raises(ValueError, match="rounds"):
         simulate_closed_loop(rounds=0)
+
+
+def test_value_tiers_by_hand_and_the_migration_table():
+    log = pd.DataFrame({"c": list("abcdefghij") + ["a", "k"],
+                        "d": ["2024-06-01"] * 10 + ["2024-01-05", "2023-01-01"],
+                        "a": [100.0, 90, 80, 70, 60, 50, 40, 30, 20, 10, 5, 999]})
+    tiers = closed_loop.value_tiers(log, "c", "d", "a", "2024-06-30", window_days=90)
+    assert tiers[list("ab")].tolist() == ["key", "key"]            # top 20% of the 10 buyers
+    assert tiers[list("cde")].tolist() == ["core"] * 3             # next 30%
+    assert (tiers[list("fghij")] == "small").all()
+    assert tiers["k"] == "inactive"                                # bought before, not in the window
+    later = pd.concat([log, pd.DataFrame({"c": ["k", "j"], "d": ["2024-09-01", "2024-09-02"], "a": [500.0, 1.0]})])
+    migration = closed_loop.value_tier_migration(later, "c", "d", "a", "2024-06-30", "2024-09-30", window_days=90,
+                                                 shares=False)
+    assert migration.index.tolist()[:4] == list(closed_loop.VALUE_TIERS)
+    assert migration.loc["inactive", "key"] == 1                   # k came back as the biggest buyer
+    assert migration.loc["key", "inactive"] == 2                   # a and b bought nothing since
+    assert int(migration.to_numpy().sum()) == 11
+    with pytest.raises(ValueError, match="window_days"):
+        closed_loop.value_tiers(log, "c", "d", "a", "2024-06-30", window_days=0)
+    with pytest.raises(ValueError, match="no purchase on or before"):
+        closed_loop.value_tiers(log, "c", "d", "a", "2020-01-01")

@@ -220,19 +220,30 @@ def test_segment_lifetimes_by_hand_and_bad_input():
     subs["left"] = subs["left"].astype(int)
     table = clv.segment_lifetimes(subs, "plan", "left", "fee", tenure_col="months")
     assert table.index.tolist() == ["a", "b"]
-    np.testing.assert_allclose(table["churn_rate"], [0.25, 0.5])
-    np.testing.assert_allclose(table["expected_lifetime"], [4.0, 2.0])
+    # leavers per customer-month: a 1 / 12, b 1 / 12
+    np.testing.assert_allclose(table["churn_rate"], [1 / 12, 1 / 12])
+    np.testing.assert_allclose(table["exposure"], [12.0, 12.0])
+    np.testing.assert_allclose(table["expected_lifetime"], [12.0, 12.0])
+    np.testing.assert_allclose(table["snapshot_share"], [0.25, 0.5])
+    np.testing.assert_allclose(table["snapshot_lifetime"], [4.0, 2.0])
     np.testing.assert_allclose(table["mean_charges"], [25.0, 60.0])
     np.testing.assert_allclose(table["mean_tenure"], [3.0, 6.0])
     assert table["customers"].tolist() == [4, 2]
+    snapshot = clv.segment_lifetimes(subs, "plan", "left", "fee", churn="snapshot")
+    np.testing.assert_allclose(snapshot["churn_rate"], [0.25, 0.5])
+    np.testing.assert_allclose(snapshot["expected_lifetime"], [4.0, 2.0])
+    with pytest.raises(ValueError, match="needs tenure_col"):
+        clv.segment_lifetimes(subs, "plan", "left", "fee")
+    with pytest.raises(ValueError, match="'exposure' or 'snapshot'"):
+        clv.segment_lifetimes(subs, "plan", "left", "fee", "months", churn="share")
     with pytest.raises(KeyError, match="fees"):
-        clv.segment_lifetimes(subs, "plan", "left", "fees")
+        clv.segment_lifetimes(subs, "plan", "left", "fees", "months")
     with pytest.raises(ValueError, match="'left'.*1 row"):
-        clv.segment_lifetimes(subs.assign(left=[1, 0, 2, 0, 1, 0]), "plan", "left", "fee")
+        clv.segment_lifetimes(subs.assign(left=[1, 0, 2, 0, 1, 0]), "plan", "left", "fee", "months")
     with pytest.raises(ValueError, match="'fee' has 1 negative"):
-        clv.segment_lifetimes(subs.assign(fee=[10, -1, 30, 40, 50, 70]), "plan", "left", "fee")
+        clv.segment_lifetimes(subs.assign(fee=[10, -1, 30, 40, 50, 70]), "plan", "left", "fee", "months")
     with pytest.raises(ValueError, match="infinite"):
-        clv.segment_lifetimes(subs.assign(left=[0, 0, 0, 0, 1, 0]), "plan", "left", "fee")
+        clv.segment_lifetimes(subs.assign(left=[0, 0, 0, 0, 1, 0]), "plan", "left", "fee", "months")
 
 
 def test_segment_lifetimes_on_telco_keep_contract_order():
@@ -241,8 +252,10 @@ def test_segment_lifetimes_on_telco_keep_contract_order():
     telco = load_telco_churn()
     table = clv.segment_lifetimes(telco, "contract", "churn", "monthly_charges", tenure_col="tenure")
     assert table.index.tolist() == ["Month-to-month", "One year", "Two year"]
-    expected = 1 / telco.groupby("contract", observed=True)["churn"].mean()
+    grouped = telco.groupby("contract", observed=True)
+    expected = grouped["tenure"].sum() / grouped["churn"].sum()
     np.testing.assert_allclose(table["expected_lifetime"], expected.to_numpy())
+    np.testing.assert_allclose(table["snapshot_lifetime"], 1 / grouped["churn"].mean().to_numpy())
     assert table["expected_lifetime"].is_monotonic_increasing  # longer contracts, longer lives
 
 

@@ -130,3 +130,80 @@ def test_sbg_projection_plot_fits_each_input_once_and_updates_a_live_figure(monk
     assert live.last_redraw == "data only"
     assert np.allclose(live.ax.lines[0].get_ydata(), real_projection(survivors, 5)[1]["projected"])
     clv_plots._projection_table.cache_clear()
+
+
+# --- lecture 08: how many years the sBG needs, BG/BB per pattern and on held-out donors ------------------
+
+HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+
+
+def test_sbg_fit_lengths_pin_what_the_high_end_fits_project():
+    table = clv_plots.sbg_fit_lengths(HIGH_END, (2, 3, 4, 7))
+    assert table.index.tolist() == [2, 3, 4, 7]
+    # 3 and 4 years of data project far too few survivors in year 12 (394 actual)
+    assert round(table.loc[3, "projected_last"]) == 221 and round(table.loc[4, "projected_last"]) == 307
+    assert abs(table.loc[7, "error_share"]) < 0.05
+    # 2 years: the fit runs to the boundary (no heterogeneity left) and is flagged, whatever the model warns
+    assert table.loc[2, "boundary"] or table.loc[2, "warnings"]
+    if not table.loc[2, "warnings"]:  # without the models' DegenerateFitWarning, the fit itself runs away
+        assert table.loc[2, "alpha"] > 1e4
+    assert not table.loc[[3, 4, 7], "boundary"].any()
+    assert (table["actual_last"] == 394).all()
+
+
+def test_sbg_fit_lengths_record_warnings_instead_of_raising():
+    import warnings
+
+    from crmlab.models import ShiftedBetaGeo
+
+    original = ShiftedBetaGeo.fit
+
+    def noisy_fit(self, *args, **kwargs):
+        warnings.warn("fit at the boundary", UserWarning)
+        return original(self, *args, **kwargs)
+
+    ShiftedBetaGeo.fit = noisy_fit
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nothing escapes the table
+            table = clv_plots.sbg_fit_lengths(HIGH_END, (2,))
+    finally:
+        ShiftedBetaGeo.fit = original
+    assert table.loc[2, "warnings"] == "UserWarning: fit at the boundary"
+
+
+def test_bgbb_pattern_table_and_expected_donations():
+    from crmlab.datasets import load_donations
+    from crmlab.models import BetaGeoBetaBinom
+
+    donations = load_donations()
+    model = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    table = clv_plots.bgbb_pattern_table(model, donations, future=5)
+    assert len(table) == 22 and table["donors"].sum() == 11_104
+    # everyone whose last gift was in the last year has the same P(alive) (it depends on n only then)
+    last_year = table[table["recency"] == 6]
+    assert np.allclose(last_year["probability_alive"], last_year["probability_alive"].iloc[0])
+    # more gifts at the same recency -> more expected gifts; the aggregate equals a direct sum
+    assert last_year.sort_values("frequency")["expected_next"].is_monotonic_increasing
+    direct = np.asarray(model.expected_purchases(donations, 5)) @ donations["donors"].to_numpy()
+    assert (table["expected_next"] * table["donors"]).sum() == pytest.approx(direct)
+    with pytest.raises(ValueError, match="future"):
+        clv_plots.bgbb_pattern_table(model, donations, future=0)
+
+
+def test_bgbb_donor_holdout_splits_donors_and_fits_the_held_out_half():
+    from crmlab.datasets import load_donations
+
+    donations = load_donations()
+    model, table = clv_plots.bgbb_donor_holdout(donations, seed=42)
+    assert table.attrs["fit_donors"] + table.attrs["holdout_donors"] == 11_104
+    assert table["actual"].sum() == table.attrs["holdout_donors"]
+    assert table["expected"].sum() == pytest.approx(table.attrs["holdout_donors"])
+    assert table.attrs["p_value"] > 0.01  # the model fitted on one half describes the other
+    assert model.params_["alpha"] == pytest.approx(1.204, rel=0.15)
+    again = clv_plots.bgbb_donor_holdout(donations, seed=42)[1]
+    assert again.equals(table)
+    with pytest.raises(KeyError, match="count column"):
+        clv_plots.bgbb_donor_holdout(donations, weights_col="people")
+    with pytest.raises(ValueError, match="whole counts"):
+        clv_plots.bgbb_donor_holdout(donations.assign(donors=donations["donors"] - 0.5))

@@ -65,7 +65,8 @@ def test_lead_funnel_refuses_bad_counts():
 
 def _features(**columns) -> pd.DataFrame:
     base = {"tenure_days": 400, "recency_days": 10, "purchase_days": 6, "typical_gap_days": 30.0,
-            "spend_recent": 100.0, "spend_previous": 100.0, "comeback_gap_days": 0.0}
+            "spend_recent": 100.0, "spend_previous": 100.0, "comeback_gap_days": 0.0, "days_recent": 3,
+            "days_previous": 3}
     base.update(columns)
     return pd.DataFrame({k: [v] for k, v in base.items()})
 
@@ -88,12 +89,59 @@ def _features(**columns) -> pd.DataFrame:
     ({"spend_recent": 0.0, "spend_previous": 0.0, "recency_days": 120, "typical_gap_days": 150.0}, "maturity"),
 ])
 def test_each_rule_by_hand(columns, stage):
-    assert lc.classify_stages(_features(**columns)).iloc[0] == stage
+    # the spend-ratio rule alone (no age rule, no test on purchase days): see the next tests for those
+    assert lc.classify_stages(_features(**columns), SPEND_ONLY).iloc[0] == stage
+
+
+SPEND_ONLY = lc.StageRules(growth_days=None, trend_alpha=None)
+
+
+@pytest.mark.parametrize("columns, stage", [
+    ({}, "maturity"),
+    ({"spend_recent": 125.0}, "maturity"),                            # more spend, same 3 purchase days: noise
+    ({"spend_recent": 300.0, "days_recent": 9, "days_previous": 1}, "growth"),   # P(X >= 9 | 10) = 0.011
+    ({"spend_recent": 300.0, "days_recent": 6, "days_previous": 2}, "maturity"),  # P(X >= 6 | 8) = 0.145
+    ({"spend_recent": 30.0, "days_recent": 1, "days_previous": 3}, "maturity"),   # P(X <= 1 | 4) = 0.31
+    ({"spend_recent": 10.0, "days_recent": 0, "days_previous": 6}, "decline"),    # P(X <= 0 | 6) = 0.016
+    ({"tenure_days": 150}, "growth"),                                 # past development, first half-year
+    ({"tenure_days": 150, "recency_days": 61}, "decline"),            # ... unless it is already declining
+    ({"tenure_days": 181}, "maturity"),
+])
+def test_the_default_rule_needs_a_clear_change_in_purchase_days(columns, stage):
+    assert lc.classify_stages(_features(**{"days_recent": 3, "days_previous": 3, **columns})).iloc[0] == stage
+
+
+def test_trend_tests_are_binomial_tail_probabilities():
+    from scipy.stats import binomtest
+
+    more, fewer = lc.trend_tests([9, 3, 0, 2], [1, 3, 6, 0])
+    for k, n, up, down in zip([9, 3, 0, 2], [10, 6, 6, 2], more, fewer):
+        assert up == pytest.approx(binomtest(k, n, 0.5, alternative="greater").pvalue)
+        assert down == pytest.approx(binomtest(k, n, 0.5, alternative="less").pvalue)
+    with pytest.raises(KeyError, match="days_recent"):
+        lc.classify_stages(_features().drop(columns=["days_recent"]))  # the default rule needs the purchase-day counts
+
+
+def test_stage_rule_is_stable_on_a_base_where_nobody_changes_rhythm():
+    """The synthetic base: every customer buys at a constant rate until they drop out (simulate.py).
+    A quarter later, a mature customer can only truly stay mature or leave; the spend-ratio rule
+    alone moves most of them to growth or decline by the noise of two 90-day windows."""
+    from crmlab import simulate
+
+    base = simulate.customer_base(4000, seed=42)
+    table = lc.stage_stability(base.transactions, "customer_id", "date", "amount", base.params.observation_end, 3,
+                               {"spend_only": SPEND_ONLY, "default": lc.StageRules()})
+    assert table.loc["spend_only", "maturity"] < 0.35
+    assert table.loc["spend_only", "maturity_to_growth"] > 0.2
+    assert table.loc["default", "maturity"] > 0.5
+    assert table.loc["default", "maturity_to_growth"] < 0.02
+    assert table.loc["default", "maturity"] > table.loc["spend_only", "maturity"] + 0.25
+    assert table.loc["default", "mature_at_start"] > 500
 
 
 def test_a_log_without_amounts_has_no_spend_trends():
     log = pd.DataFrame({"c": ["a", "a", "a"], "d": ["2024-01-01", "2024-03-01", "2024-05-01"]})
-    stages = lc.assign_stages(log, "c", "d", None, "2024-06-15")
+    stages = lc.assign_stages(log, "c", "d", None, "2024-06-15", lc.StageRules(growth_days=None))
     assert stages.loc["a", "spend_recent"] == 0 and stages.loc["a", "stage"] == "maturity"
 
 
@@ -109,6 +157,10 @@ def test_stage_rules_refuse_bad_thresholds():
         lc.StageRules(new_days=0)
     with pytest.raises(ValueError, match="decline_ratio < growth_ratio"):
         lc.StageRules(decline_ratio=1.5, growth_ratio=1.2)
+    with pytest.raises(ValueError, match="trend_alpha"):
+        lc.StageRules(trend_alpha=1.5)
+    with pytest.raises(ValueError, match="growth_days"):
+        lc.StageRules(growth_days=-3)
     with pytest.raises(ValueError, match="window"):
         lc.classify_stages(lc.lifecycle_features(_random_log(1), "cust", "when", "spend", "2023-06-30", 60))
 
@@ -123,9 +175,13 @@ def test_assign_stages_on_a_hand_made_log():
               "2024-01-01", "2024-08-01", "2024-12-20"],            # spend 10 -> 100 between windows
         "a": [20.0, 50, 50, 50, 50, 30.0, 40.0, 40.0, 10.0, 10.0, 100.0],
     })
-    stages = lc.assign_stages(log, "c", "d", "a", "2024-12-31", lc.StageRules(decline_factor=2.0))
+    stages = lc.assign_stages(log, "c", "d", "a", "2024-12-31", lc.StageRules(decline_factor=2.0, growth_days=None,
+                                                                            trend_alpha=None))
     assert stages["stage"].astype(str).to_dict() == {
         "back": "recovery", "dev": "development", "gone": "termination", "mat": "maturity", "up": "growth"}
+    # by default, one purchase day after one is no clear rise: "up" buys at its rhythm, more per visit
+    default = lc.assign_stages(log, "c", "d", "a", "2024-12-31")
+    assert default.loc["up", "stage"] == "maturity" and default.loc["up", ["days_recent", "days_previous"]].tolist() == [1, 1]
     assert stages.loc["mat", "typical_gap_days"] == np.median([121, 123, 77])
     assert stages.loc["back", "comeback_gap_days"] == 519
     assert stages.loc["up", "spend_recent"] == 100 and stages.loc["up", "spend_previous"] == 10

@@ -221,3 +221,26 @@ def test_terms_and_kpi_headers_translate():
     assert zh.iloc[0, 2] == "流程服务交付"
     with pytest.raises(KeyError):
         term("unknown")
+
+
+def test_precision_counterexamples_are_computed_and_the_precise_plan_wins():
+    from crmlab import operations as ops
+
+    table = ops.precision_counterexamples().set_index("item")
+    assert len(table) == 8 and (table["kind"] == "means").sum() == 5 and (table["kind"] == "misreading").sum() == 3
+    assert (table["precise_result"] > table["rough_result"]).all()
+    # independent arithmetic for a few rows
+    assert table.loc["targeted_advertising", "rough_result"] == pytest.approx(1_000_000 * 0.002 * 30 - 50_000)
+    assert table.loc["one_step_precise", "rough_result"] == pytest.approx(0.5 * 0.8 * 0.5 * 0.4)
+    assert table.loc["one_step_precise", "precise_result"] == pytest.approx(0.55 * 0.44 * 0.55 * 0.95)
+    from scipy.stats import poisson
+
+    assert table.loc["integrated_channels", "precise_result"] == pytest.approx(1 - poisson.cdf(2, 3.6))
+    assert table.loc["integrated_channels", "rough_result"] == pytest.approx(1 - poisson.cdf(2, 1.2) ** 3)
+    # spreading thinly over five regions sells nothing; two regions are best
+    assert ops.deep_market_profit(5) == 0 and max(range(1, 6), key=ops.deep_market_profit) == 2
+    with pytest.raises(ValueError, match="regions"):
+        ops.deep_market_profit(0)
+    with pytest.raises(ValueError, match="shares"):
+        ops.chain_conversion([0.5, 1.5])
+    assert ops.precision_counterexamples("zh").columns[0] == "手段或误区"

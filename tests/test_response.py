@@ -161,3 +161,33 @@ def test_plots_draw(tmp_path):
     _, three = plt.subplots(1, 3)
     plot_depth_economics(g, 1.0, 10.0, "en", axes=three)
     assert np.allclose(three[2].lines[0].get_ydata(), 1 + depth_economics(g, 1.0, 10.0)["roi"].iloc[1:])
+
+
+def test_customer_predictors_drop_the_campaign_scheduling_columns():
+    from crmlab import response as rs
+
+    customer = rs.customer_predictors(list(rs.BANK_PREDICTORS))
+    assert not set(customer) & set(rs.CAMPAIGN_PREDICTORS)
+    assert len(customer) == len(rs.BANK_PREDICTORS) - 3 and customer[0] == "age"
+    with pytest.raises(ValueError, match="no customer predictor"):
+        rs.customer_predictors(["month", "contact"])
+
+
+def test_compare_predictor_sets_on_bank_marketing_scheduling_is_as_strong_as_traits():
+    from crmlab import datasets
+    from crmlab import response as rs
+
+    bank = datasets.load_bank_marketing()
+    train, test = rs.split_train_test(bank, 0.3, seed=10)
+    predictors = list(rs.BANK_PREDICTORS)
+    table, models = rs.compare_predictor_sets(train, test, "subscribed", {
+        "all": predictors, "customer_only": rs.customer_predictors(predictors),
+        "campaign_only": list(rs.CAMPAIGN_PREDICTORS)})
+    assert table.loc["all", "auc"] == pytest.approx(0.768, abs=0.001)
+    assert table.loc["customer_only", "auc"] == pytest.approx(0.717, abs=0.001)
+    # three scheduling columns rank about as well as eleven customer traits
+    assert abs(table.loc["campaign_only", "auc"] - table.loc["customer_only", "auc"]) < 0.02
+    assert table.loc["all", "auc"] > table.loc["customer_only", "auc"] + 0.03
+    assert set(models) == {"all", "customer_only", "campaign_only"}
+    # the customer model's terms are customer traits only
+    assert not any(term.startswith(("month", "contact", "campaign")) for term in models["customer_only"].odds_ratios_.index)

@@ -119,3 +119,74 @@ def test_plot_survival_draws_each_curve_as_steps():
     np.testing.assert_allclose(steps[1].get_xdata(), [0, 2, 4, 4])
     assert [t.get_text().strip() for t in ax.texts] == ["a", "b"]
     plt.close("all")
+
+
+# --- churn per customer-period of exposure (one churn rate for lectures 07 and 09) --------------------------
+
+
+def test_churn_per_exposure_by_hand_and_groups():
+    table = pd.DataFrame({"months": [2, 4, 6, 8, 3, 7], "left": [1, 1, 0, 0, True, False],
+                          "plan": ["a", "a", "a", "a", "b", "b"]})
+    table["left"] = table["left"].astype(int)
+    rates = survival.churn_per_exposure(table, "months", "left", "plan")
+    assert rates.index.tolist() == ["a", "b"]
+    assert rates["events"].tolist() == [2, 1]
+    assert rates["exposure"].tolist() == [20.0, 10.0]
+    np.testing.assert_allclose(rates["churn_rate"], [0.1, 0.1])
+    np.testing.assert_allclose(rates["expected_lifetime"], [10.0, 10.0])
+    np.testing.assert_allclose(rates["std_error"], [np.sqrt(2) / 20, 1 / 10])
+    # the snapshot share differs between the groups although their rate is the same
+    np.testing.assert_allclose(rates["snapshot_share"], [0.5, 0.5])
+    # true/false flags are accepted; nobody left -> rate 0 and an infinite lifetime
+    flags = survival.churn_per_exposure(table.assign(left=table["left"] == 1), "months", "left")
+    assert flags.loc["all", "churn_rate"] == pytest.approx(0.1)
+    nobody = survival.churn_per_exposure(table.assign(left=0), "months", "left")
+    assert nobody.loc["all", "churn_rate"] == 0 and np.isinf(nobody.loc["all", "expected_lifetime"])
+
+
+def test_churn_per_exposure_refuses_bad_input_with_column_and_count():
+    table = pd.DataFrame({"months": [1, 2, -3, 4], "left": [1, 0, 1, 0]})
+    with pytest.raises(ValueError, match="'months' has 1 negative"):
+        survival.churn_per_exposure(table, "months", "left")
+    with pytest.raises(ValueError, match="'left' must be 0 .* 2 row"):
+        survival.churn_per_exposure(table.assign(months=1, left=[1, 2, 3, 0]), "months", "left")
+    with pytest.raises(KeyError, match="lacks column"):
+        survival.churn_per_exposure(table, "months", "left", "plan")
+    with pytest.raises(ValueError, match="group 'all'.*0 periods of exposure"):
+        survival.churn_per_exposure(pd.DataFrame({"m": [0, 0], "e": [1, 0]}), "m", "e")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_churn_per_exposure_recovers_a_constant_churn_rate_under_censoring(seed):
+    """Geometric lifetimes (constant churn c), observed up to a random censoring time: leavers per
+    customer-period finds c, while the share who left depends on how long customers were watched."""
+    rng = np.random.default_rng(seed)
+    c = 0.04
+    lifetime = rng.geometric(c, 20_000)
+    watched = rng.integers(1, 40, 20_000)  # a snapshot: customers joined at different times
+    table = pd.DataFrame({"tenure": np.minimum(lifetime, watched), "left": (lifetime <= watched).astype(int)})
+    rates = survival.churn_per_exposure(table, "tenure", "left").loc["all"]
+    assert abs(rates["churn_rate"] - c) < 3 * rates["std_error"]
+    assert abs(rates["expected_lifetime"] - 1 / c) / (1 / c) < 0.05
+    assert rates["snapshot_lifetime"] < 0.3 / c  # the share who left promises a far shorter life
+    # Kaplan–Meier on the same data follows the constant-churn survival (1 - c)^t
+    km = survival.kaplan_meier(table["tenure"], table["left"])
+    times = km.index.to_numpy()[km.index.to_numpy() <= 30]
+    np.testing.assert_allclose(km.loc[times, "survival"], (1 - rates["churn_rate"]) ** times, atol=0.02)
+
+
+def test_lectures_07_and_09_give_the_same_lifetime_for_the_same_group(telco):
+    """07 (clv.segment_lifetimes) and 09 (survival.survival_summary) both use churn per customer-period."""
+    from_07 = clv.segment_lifetimes(telco, "contract", "churn", "monthly_charges", tenure_col="tenure")
+    from_09 = survival.survival_summary(telco, "tenure", "churn", "contract")
+    rates = survival.churn_per_exposure(telco, "tenure", "churn", "contract")
+    np.testing.assert_allclose(from_07["expected_lifetime"], from_09["lifetime_constant_churn"], rtol=1e-12)
+    np.testing.assert_allclose(from_07["churn_rate"], rates["churn_rate"], rtol=1e-12)
+    monthly = telco[telco["contract"] == "Month-to-month"]
+    assert from_07.loc["Month-to-month", "expected_lifetime"] == pytest.approx(monthly["tenure"].sum() / monthly["churn"].sum())
+    assert from_07.loc["Month-to-month", "expected_lifetime"] == pytest.approx(42.23, abs=0.01)
+    # the pitfall: the snapshot share promises 2.3 months to customers who have already stayed 18 on average
+    assert from_07.loc["Month-to-month", "snapshot_lifetime"] == pytest.approx(2.34, abs=0.01)
+    assert from_07.loc["Month-to-month", "snapshot_lifetime"] < from_07.loc["Month-to-month", "mean_tenure"]
+    # the constant-rate lifetime of month-to-month customers is of the order of the Kaplan–Meier figures
+    assert 30 < from_09.loc["Month-to-month", "median_lifetime"] < from_07.loc["Month-to-month", "expected_lifetime"]

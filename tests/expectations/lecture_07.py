@@ -67,8 +67,11 @@ def check(summary: dict, params: dict, results: Path) -> None:
         seg, churn, charges = "contract", "churn", "monthly_charges"
         assert n["subscribers"] == 7043
     assert n["subscribers"] == len(table)
+    tenure = params.get("tenure_col", "tenure")
     grouped = table.groupby(table[seg].astype(str))
-    churn_rate = grouped[churn].mean()
+    # churn is a rate: leavers per customer-month of exposure (the sum of tenures), not the share who left
+    churn_rate = grouped[churn].sum() / grouped[tenure].sum()
+    snapshot = grouped[churn].mean()
     mean_charges = grouped[charges].mean()
     dm = (1 + d) ** (1 / 12) - 1
     assert _close(n["monthly_discount_rate"], dm)
@@ -78,6 +81,18 @@ def check(summary: dict, params: dict, results: Path) -> None:
         assert _close(n["lifetime_months_by_segment"][group], 1 / c)
         expected = _sum_clv(q["profit_share"] * mean_charges[group], 1 - c, dm, 12 * h)
         assert _close(n["clv_by_segment"][group], expected, rel=1e-9)
+        # the pitfall is shown beside it, and it is the smaller lifetime
+        assert _close(n["snapshot_share_by_segment"][group], snapshot[group])
+        assert _close(n["snapshot_lifetime_by_segment"][group], 1 / snapshot[group])
+        assert _close(n["exposure_by_segment"][group], float(grouped[tenure].sum()[group]))
+        assert n["snapshot_lifetime_by_segment"][group] < n["lifetime_months_by_segment"][group]
+        expected_snapshot = _sum_clv(q["profit_share"] * mean_charges[group], 1 - snapshot[group], dm, 12 * h)
+        assert _close(n["clv_snapshot_by_segment"][group], expected_snapshot, rel=1e-9)
+    if "data_path" not in params:
+        # pinned: month-to-month Telco customers leave at 1,655 / 69,892 customer-months -> 42.2 months,
+        # the same T = 1/c as lecture 09 (survival.survival_summary's lifetime_constant_churn)
+        assert abs(n["lifetime_months_by_segment"]["Month-to-month"] - 69892 / 1655) < 1e-9
+        assert abs(n["snapshot_lifetime_by_segment"]["Month-to-month"] - 3875 / 1655) < 1e-9
     lifetimes = n["lifetime_months_by_segment"]
     longest = max(lifetimes, key=lifetimes.get)
     assert longest in ("Two year", "biennial"), "two-year contracts keep customers longest"
@@ -96,7 +111,7 @@ def check(summary: dict, params: dict, results: Path) -> None:
     assert n["most_sensitive_input"] == "retention_rate"
     assert max(n["swings"], key=lambda k: abs(n["swings"][k])) == "retention_rate"
 
-    for name in ("worksheet.csv", "margin_multiples.csv", "lifetimes_by_segment.csv", "sensitivity.csv",
+    for name in ("worksheet.csv", "margin_multiples.csv", "lifetimes_by_segment.csv", "churn_pitfall.csv", "sensitivity.csv",
                  "worksheet.png", "lifetimes_by_segment.png", "tornado.png"):
         assert name in summary["files"], name
     if params.get("lang") == "zh":

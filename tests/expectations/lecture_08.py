@@ -44,8 +44,13 @@ def check(summary: dict, params: dict, results: Path) -> None:
     bundled = summary["bundled_data"]["numbers"] if "data_path" in params else numbers
     assert ("bundled_data" in summary) == ("data_path" in params)
     if "data_path" in params:
-        assert not {"sbg_regular", "sbg_high_end", "bgbb", "bgbb_ll"} & set(numbers)
+        assert not {"sbg_regular", "sbg_high_end", "sbg_projected_final_by_fit_years", "bgbb", "bgbb_ll",
+                    "bgbb_alive_share", "bgbb_holdout_p_value"} & set(numbers)
         assert summary["inputs"]["data_path"]["sha256"] == file_sha256(NOTEBOOKS / params["data_path"])
+    # how many years the sBG needs: 3 and 4 years project 221 and 307 of the 394 high-end survivors; 2 degenerate
+    projected = bundled["sbg_projected_final_by_fit_years"]
+    assert round(projected["high_end/3"]) == 221 and round(projected["high_end/4"]) == 307
+    assert "high_end/2" in bundled["sbg_boundary_fits"]
     if params.get("fit_years", 7) == 7:  # sBG on years 1-7 of the retention cohorts (Fader & Hardie 2007)
         assert [round(bundled["sbg_regular"][k], 3) for k in ("alpha", "beta")] == [0.704, 1.182]
         assert [round(bundled["sbg_high_end"][k], 3) for k in ("alpha", "beta")] == [0.668, 3.806]
@@ -59,6 +64,10 @@ def check(summary: dict, params: dict, results: Path) -> None:
         assert round(numbers["gammagamma_ll"], 1) == -4055.9
         assert [round(numbers["bgbb"][k], 3) for k in ("alpha", "beta", "gamma", "delta")] == [1.204, 0.750, 0.657, 2.783]
         assert round(numbers["bgbb_ll"], 1) == -33225.6
+        # BG/BB beyond its parameters, and the donor holdout
+        assert 11_104 * 0.5 < numbers["bgbb_expected_donations_next5"] < 11_104 * 5
+        assert 0 < numbers["bgbb_alive_share"] < 1
+        assert numbers["bgbb_holdout_p_value"] > 0.01
         from crmlab.datasets import load_cdnow
 
         log = load_cdnow("sample")
@@ -86,15 +95,20 @@ def check(summary: dict, params: dict, results: Path) -> None:
                      discount_rate=params.get("discount_rate", 0.10), horizon_weeks=params.get("horizon_weeks", 52),
                      margin=params.get("margin", 0.30))
     expected = _independent_clv(recompute, customers)
-    assert abs(numbers["clv_total"] - expected.sum()) < 1e-8 * expected.sum()
+    assert abs(numbers["horizon_value_total"] - expected.sum()) < 1e-8 * expected.sum()
     table = pd.read_csv(results / "clv_customers.csv", index_col=0)
     assert len(table) == len(customers)
-    assert np.allclose(table.iloc[:, -1].to_numpy(), expected.to_numpy(), rtol=1e-8, atol=1e-10)
-    assert abs(table.iloc[:, -1].sum() - numbers["clv_total"]) < 1e-8 * numbers["clv_total"]
-    assert 0 < numbers["clv_top_decile_share"] < 1
+    # the next-horizon value (second to last column) and the full CLV (last): 50 yearly periods, annual rate
+    assert np.allclose(table.iloc[:, -2].to_numpy(), expected.to_numpy(), rtol=1e-8, atol=1e-10)
+    assert abs(table.iloc[:, -2].sum() - numbers["horizon_value_total"]) < 1e-8 * numbers["horizon_value_total"]
+    assert abs(table.iloc[:, -1].sum() - numbers["clv_full_total"]) < 1e-8 * numbers["clv_full_total"]
+    assert (table.iloc[:, -1] >= table.iloc[:, -2] - 1e-9).all(), "the full CLV includes the next horizon"
+    if params.get("horizon_weeks", 52) <= 52:
+        assert numbers["clv_full_total"] > 2 * numbers["horizon_value_total"]
+    assert 0 < numbers["clv_full_top_decile_share"] < 1 and 0 < numbers["horizon_value_top_decile_share"] < 1
     for name in ("sbg_projection.csv", "sbg_projection.png", "estimates.csv", "calibration_holdout.png",
                  "tracking.png", "probability_alive_matrix.png", "clv_customers.csv"):
         assert name in summary["files"], name
     if params.get("lang") == "zh":
-        assert table.columns[-1] == "客户终身价值"
+        assert table.columns[-1] == "客户终身价值（完整折现）"
         assert pd.read_csv(results / "estimates.csv").columns[0] == "模型"

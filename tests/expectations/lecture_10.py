@@ -97,3 +97,41 @@ def check(summary: dict, params: dict, results: Path) -> None:
     assert _close(n["feedback_gain"], totals["feedback"] - totals["no_feedback"])
     loop = pd.read_csv(results / "loop_simulation.csv")
     assert len(loop) == 3 * q["loop_rounds"]
+
+    # customer traits vs campaign scheduling: both models ranked on the same test part
+    comparison = n["model_comparison"]
+    assert comparison["customer_only"]["predictors"] <= comparison["all_predictors"]["predictors"]
+    assert comparison["all_predictors"]["auc"] >= comparison["customer_only"]["auc"] - 0.01
+    if "data_path" not in params:
+        assert comparison["campaign_only"]["predictors"] == 3
+        assert not {"month[mar]", "contact[unknown]"} & set(n["customer_only_top_terms"])
+        if q["seed"] == 10 and q["test_share"] == 0.3:
+            assert abs(comparison["all_predictors"]["auc"] - 0.768) < 0.001
+            assert abs(comparison["customer_only"]["auc"] - 0.717) < 0.001
+
+    # the SF Express case: strategy and value-tier migration on Online Retail, recomputed with plain pandas
+    assert n["case_strategy"] == "differentiated"
+    from crmlab import datasets, transactions
+
+    log, _ = transactions.clean(datasets.load_online_retail(), "customer_id", "invoice_date", "amount",
+                                quantity_col="quantity", invoice_col="invoice_no", stock_code_col="stock_code", returns="net")
+
+    def tiers(at: str) -> pd.Series:
+        day = pd.Timestamp(at)
+        upto = log[log["invoice_date"].dt.normalize() <= day]
+        spend = upto[upto["invoice_date"].dt.normalize() > day - pd.Timedelta(days=180)].groupby("customer_id")["amount"].sum()
+        spend = spend[spend > 0].sort_index().sort_values(ascending=False, kind="stable")
+        k = max(1, round(0.2 * len(spend)))
+        c = round(0.5 * len(spend)) - k
+        out = pd.Series("inactive", index=upto["customer_id"].unique())
+        out[spend.index[:k]], out[spend.index[k:k + c]], out[spend.index[k + c:]] = "key", "core", "small"
+        return out
+
+    before, after = tiers("2011-06-09"), tiers("2011-12-09")
+    both = before.index.intersection(after.index)
+    key = before[both] == "key"
+    assert _close(n["key_stay_share"], float((after[both][key] == "key").mean()))
+    inactive = before[both] == "inactive"
+    assert _close(n["inactive_comeback_share"], float((after[both][inactive] != "inactive").mean()))
+    assert n["key_lapsed"] == int(after[both][key].isin(["small", "inactive"]).sum())
+    assert sum(n["tier_migration"]["new"].values()) == len(after.index.difference(before.index))

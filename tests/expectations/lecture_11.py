@@ -54,6 +54,11 @@ def check(summary: dict, params: dict, results: Path) -> None:
 
     # concepts: three misreadings among six statements, two true; ten products split by the band rule
     assert n["statements"] == 6 and n["statements_true"] == 2
+    # the five means and three misreadings as counter-examples: the precise plan wins every row
+    examples = n["counterexamples"]
+    assert len(examples) == 8 and all(precise > rough for rough, precise in examples.values())
+    assert abs(examples["one_step_precise"][0] - 0.5 * 0.8 * 0.5 * 0.4) < 1e-6
+    assert "precision_counterexamples.csv" in summary["files"]
     assert sum(n["delivery_counts"].values()) == 10
     if q["delivery_band"] == 0.25:
         assert n["delivery_counts"] == {"professional_service": 4, "general_service": 2, "process_service": 4}
