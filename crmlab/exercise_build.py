@@ -44,7 +44,8 @@ __all__ = [
     "AUTOGRADER_SOURCE", "DIFFICULTIES", "Question", "parse_prompt_line", "read_questions",
     "build_wheel", "pinned_requirements", "make_autograder_self_contained", "build_exercise",
     "build_exercises", "autograder_zip", "load_tests", "run_cells", "grade_namespace",
-    "grade_master", "grade_student_notebook", "grade_with_otter_run", "grade_class", "main",
+    "grade_master", "grade_student_notebook", "grade_with_otter_run", "grade_class",
+    "autograder_virtualenv", "main",
 ]
 
 #: where Gradescope and ``otter grade`` unpack the autograder zip
@@ -519,6 +520,43 @@ def main(argv: list[str] | None = None) -> int:
         print(table.to_string())
         print(f"scores: {args.out / 'scores.csv'}")
     return 0
+
+
+
+def autograder_virtualenv(autograder: Path, cache_dir: Path) -> Path:
+    """A virtualenv made only from the autograder zip's own ``requirements.txt``; returns its python.
+
+    The environment of the pinned requirements is cached in ``cache_dir`` under the hash of those
+    lines (so a second run takes seconds); the crmlab wheel from the zip is (re)installed every time.
+    This is what Gradescope and ``otter grade`` do, without conda and Docker.
+    """
+    with tempfile.TemporaryDirectory(prefix="autograder-zip-") as tmp:
+        with zipfile.ZipFile(autograder) as archive:
+            archive.extractall(tmp)
+        lines = [line.strip() for line in (Path(tmp) / "requirements.txt").read_text().splitlines()
+                 if line.strip() and not line.startswith("#")]
+        pinned = [line for line in lines if not line.startswith("crmlab")]
+        wheels = sorted(Path(tmp).glob("crmlab-*.whl"))
+        if len(wheels) != 1 or len(pinned) == len(lines):
+            raise FileNotFoundError(f"{autograder} does not carry one crmlab wheel named in requirements.txt")
+        digest = hashlib.sha256("\n".join(sorted(pinned)).encode()).hexdigest()[:16]
+        venv = cache_dir / f"autograder-{digest}"
+        python = venv / "bin" / "python"
+        if not (venv / ".complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            requirements = Path(tmp) / "pinned.txt"
+            requirements.write_text("\n".join(pinned) + "\n")
+            done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements)],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"installing the autograder's requirements failed:\n{done.stderr[-4000:]}")
+            (venv / ".complete").touch()
+        done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
+                               str(wheels[0])], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"installing the crmlab wheel failed:\n{done.stderr[-4000:]}")
+    return python
 
 
 if __name__ == "__main__":
