@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -240,6 +241,9 @@ def test_fresh_virtualenv_from_the_autograder_requirements_grades(built, tmp_pat
     target = built(master)
     cache = Path(os.environ.get("CRMLAB_CACHE", Path.home() / ".cache" / "crmlab"))
     python = eb.autograder_virtualenv(eb.autograder_zip(target), cache)
+    where = subprocess.run([str(python), "-c", "import crmlab, numpy; print(crmlab.__file__, numpy.__version__)"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
+    assert Path(where[0]).is_relative_to(python.parent.parent), f"crmlab imported from {where[0]}, not the wheel"
     student = target / "student" / master.name
     solutions = _solutions(master)
     question, codes = next(iter(_wrong_answers(CLASS_SET).items()))
