@@ -64,4 +64,8 @@ WRONG = {
         '    return float(np.corrcoef(customers["satisfaction"], customers["complaints"])[0, 1])\n\n'
         'r_satisfaction_loyalty = satisfaction_loyalty_r(base.customers)',
     ],
+    "q8": [
+        # the mailing with reply cards read as database marketing, the bank as direct marketing
+        'method_of = {"A": "direct", "B": "one_to_one", "C": "database", "D": "relationship"}',
+    ],
 }
