@@ -42,7 +42,7 @@ import yaml
 
 __all__ = [
     "AUTOGRADER_SOURCE", "DIFFICULTIES", "Question", "parse_prompt_line", "read_questions",
-    "build_wheel", "pinned_requirements", "make_autograder_self_contained", "build_exercise",
+    "source_hash", "build_wheel", "pinned_requirements", "make_autograder_self_contained", "build_exercise",
     "build_exercises", "autograder_zip", "load_tests", "run_cells", "grade_namespace",
     "grade_master", "grade_student_notebook", "grade_with_otter_run", "grade_class",
     "autograder_virtualenv", "main",
@@ -151,9 +151,31 @@ def _repo_root(start: Path) -> Path:
     raise FileNotFoundError(f"no crmlab source tree (pyproject.toml + crmlab/) above {start}")
 
 
-def build_wheel(repo: Path, out_dir: Path) -> Path:
-    """Build a wheel of crmlab (datasets included) from a clean copy of ``repo``; returns its path."""
+def source_hash(repo: Path) -> str:
+    """A short hash of everything that goes into the crmlab wheel (package, datasets, build files)."""
+    digest = hashlib.sha256()
+    files = [path for name in ("crmlab", "datasets") for path in sorted((repo / name).rglob("*"))
+             if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc")]
+    files += [repo / name for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md") if (repo / name).exists()]
+    for path in files:
+        digest.update(str(path.relative_to(repo)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_wheel(repo: Path, out_dir: Path, cache_dir: Path | None = None) -> Path:
+    """Build a wheel of crmlab (datasets included) from a clean copy of ``repo``; returns its path.
+
+    With ``cache_dir``, a wheel built before from the same sources (``source_hash``) is reused.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"wheel-{source_hash(repo)}" if cache_dir is not None else None
+    if cached is not None and len(list(cached.glob("crmlab-*.whl"))) == 1:
+        for old in out_dir.glob("crmlab-*.whl"):
+            old.unlink()
+        wheel = next(cached.glob("crmlab-*.whl"))
+        shutil.copy2(wheel, out_dir / wheel.name)
+        return out_dir / wheel.name
     for old in out_dir.glob("crmlab-*.whl"):
         old.unlink()
     with tempfile.TemporaryDirectory(prefix="crmlab-wheel-") as tmp:
@@ -172,6 +194,9 @@ def build_wheel(repo: Path, out_dir: Path) -> Path:
     wheels = sorted(out_dir.glob("crmlab-*.whl"))
     if len(wheels) != 1:
         raise RuntimeError(f"expected one crmlab wheel in {out_dir}, found {wheels}")
+    if cached is not None:
+        cached.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(wheels[0], cached / wheels[0].name)
     return wheels[0]
 
 

@@ -34,6 +34,8 @@ from tests.conftest import EXERCISES, ROOT
 MASTERS = sorted(m for m in EXERCISES.glob("*/[0-9][0-9]_*.ipynb") if m.parent.name == m.stem)
 WRONG_ANSWERS = Path(__file__).parent / "exercise_wrong_answers"
 CLASS_SET = "02_marketing_mix_models"
+#: wheels and the autograder's virtualenv are cached here between runs (keyed by content hashes)
+CACHE = Path(os.environ.get("CRMLAB_CACHE", Path.home() / ".cache" / "crmlab"))
 HIDDEN_CONFIG = re.compile(r'^\s*"""\s*#\s*BEGIN\s+TEST\s+CONFIG.*?hidden:\s*true', re.S | re.I)
 
 
@@ -104,7 +106,7 @@ def test_public_tests_do_not_compare_with_an_answer(master: Path):
 @pytest.fixture(scope="session")
 def wheel_and_requirements(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    wheel = eb.build_wheel(ROOT, out)
+    wheel = eb.build_wheel(ROOT, out, cache_dir=CACHE)
     requirements = eb.pinned_requirements(ROOT / "requirements" / "lock.txt",
                                           [*eb._core_dependencies(ROOT), *eb.GRADING_ROOTS])
     return wheel, requirements
@@ -125,7 +127,8 @@ def built(wheel_and_requirements, tmp_path_factory):
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("master", [pytest.param(m, marks=pytest.mark.xdist_group(f"exercise-{m.stem}")) for m in MASTERS],
+                         ids=lambda p: p.stem)
 def test_hidden_tests_grade_and_wrong_answers_lose_the_points(master: Path, built):
     target = built(master)
     tests = eb.load_tests(target)
@@ -165,6 +168,7 @@ def test_hidden_tests_grade_and_wrong_answers_lose_the_points(master: Path, buil
 
 
 @pytest.mark.notebook
+@pytest.mark.xdist_group(f"exercise-{CLASS_SET}")
 def test_autograder_zip_installs_crmlab_itself(built):
     target = built(EXERCISES / CLASS_SET / f"{CLASS_SET}.ipynb")
     with zipfile.ZipFile(eb.autograder_zip(target)) as archive:
@@ -207,6 +211,7 @@ def _solutions(master: Path) -> dict[str, str]:
 
 
 @pytest.mark.notebook
+@pytest.mark.xdist_group(f"exercise-{CLASS_SET}")
 def test_batch_grading_a_class_gives_the_expected_scores_table(built, tmp_path: Path):
     master = EXERCISES / CLASS_SET / f"{CLASS_SET}.ipynb"
     target = built(master)
@@ -236,11 +241,11 @@ def test_batch_grading_a_class_gives_the_expected_scores_table(built, tmp_path: 
 
 
 @pytest.mark.notebook
+@pytest.mark.xdist_group(f"exercise-{CLASS_SET}")
 def test_fresh_virtualenv_from_the_autograder_requirements_grades(built, tmp_path: Path):
     master = EXERCISES / CLASS_SET / f"{CLASS_SET}.ipynb"
     target = built(master)
-    cache = Path(os.environ.get("CRMLAB_CACHE", Path.home() / ".cache" / "crmlab"))
-    python = eb.autograder_virtualenv(eb.autograder_zip(target), cache)
+    python = eb.autograder_virtualenv(eb.autograder_zip(target), CACHE)
     where = subprocess.run([str(python), "-c", "import crmlab, numpy; print(crmlab.__file__, numpy.__version__)"],
                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
     assert Path(where[0]).is_relative_to(python.parent.parent), f"crmlab imported from {where[0]}, not the wheel"
