@@ -21,6 +21,7 @@ fails a hidden test loses the question's points even when the public (form) chec
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import hashlib
@@ -41,7 +42,7 @@ import nbformat
 import yaml
 
 __all__ = [
-    "AUTOGRADER_SOURCE", "DIFFICULTIES", "Question", "parse_prompt_line", "read_questions",
+    "AUTOGRADER_SOURCE", "DIFFICULTIES", "Question", "parse_prompt_line", "read_questions", "prepare_master",
     "source_hash", "build_wheel", "pinned_requirements", "make_autograder_self_contained", "build_exercise",
     "build_exercises", "autograder_zip", "load_tests", "run_cells", "grade_namespace",
     "grade_master", "grade_student_notebook", "grade_with_otter_run", "grade_class",
@@ -129,15 +130,56 @@ def read_questions(master: Path | nbformat.NotebookNode) -> list[Question]:
     return questions
 
 
-def _with_all_or_nothing(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Copy of ``nb`` where every autograded question without the key gets ``all_or_nothing: true``."""
+DEF_SOLUTION_LINE = re.compile(r"^(\s*(?:async\s+)?def\s.*:)\s*#\s*SOLUTION\s*$", re.M)
+
+
+def prepare_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The master as the build hands it to ``otter assign`` (a copy; the file is not changed).
+
+    - every autograded question without the key gets ``all_or_nothing: true``;
+    - a ``def ...:  # SOLUTION`` line loses its marker: the student sees the function's signature and
+      only its body is replaced by ``...`` (a replaced ``def`` line would leave an indented body that
+      does not parse);
+    - a marked statement that spans several lines is put on one line, for the same reason.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "def f(x):  # SOLUTION\\n    return x + 1  # SOLUTION\\ny = [f(1),  # SOLUTION\\n     f(2)]  # SOLUTION")])
+    >>> print(prepare_master(nb).cells[0].source)
+    def f(x):
+        return x + 1  # SOLUTION
+    y = [f(1), f(2)]  # SOLUTION
+    """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if _raw(cell, "# BEGIN QUESTION"):
             config = yaml.safe_load("\n".join(cell.source.splitlines()[1:])) or {}
             if not config.get("manual") and "all_or_nothing" not in config:
                 cell.source = cell.source.rstrip("\n") + "\nall_or_nothing: true"
+        elif cell.cell_type == "code":
+            cell.source = _one_line_solutions(DEF_SOLUTION_LINE.sub(r"\1", cell.source))
     return nb
+
+
+def _one_line_solutions(source: str) -> str:
+    """Put each ``# SOLUTION`` statement that spans several lines on one line (``ast.unparse``).
+
+    Otter replaces every marked line by ``...`` on its own; the continuation lines of a statement
+    would leave an indented fragment that does not parse in the student version.
+    """
+    if "SOLUTION" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.split("\n")
+    spans = [node for node in ast.walk(tree)
+             if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.end_lineno > node.lineno
+             and re.search(r"#\s*SOLUTION\s*$", lines[node.lineno - 1])]
+    for node in sorted(spans, key=lambda n: n.lineno, reverse=True):
+        indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)
+        lines[node.lineno - 1:node.end_lineno] = [f"{indent}{ast.unparse(node)}  # SOLUTION"]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,10 +346,10 @@ def build_exercise(master: Path, target: Path, wheel: Path | None = None,
     if target.exists():
         shutil.rmtree(target)
     with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
-        # a copy of the set's folder whose master grades all-or-nothing (the folder may hold data files)
+        # a copy of the set's folder with the prepared master (the folder may hold data files)
         work = Path(tmp) / master.parent.name
         shutil.copytree(master.parent, work, ignore=shutil.ignore_patterns("student", "autograder", ".ipynb_checkpoints"))
-        nbformat.write(_with_all_or_nothing(nbformat.read(master, as_version=4)), work / master.name)
+        nbformat.write(prepare_master(nbformat.read(master, as_version=4)), work / master.name)
         command = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(work / master.name), str(target)]
         if not run_tests:
             command.insert(4, "--no-run-tests")

@@ -260,3 +260,24 @@ def test_fresh_virtualenv_from_the_autograder_requirements_grades(built, tmp_pat
                                     _submission(student, {**solutions, question: codes[0]}, tmp_path / "wrong.ipynb"),
                                     tmp_path / "wrong", python=python)
     assert wrong[question][0] == 0 and all(wrong[q][0] == p for q, p in points.items() if q != question)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_student_version_of_every_solution_cell_is_valid_python(master: Path):
+    """Otter replaces each ``# SOLUTION`` line by ``...``: a statement split over lines would break the cell.
+
+    The master is checked as the build prepares it (``def`` lines keep their signature).
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+    from otter.assign.solutions import replace_solutions
+
+    nb = eb.prepare_master(nbformat.read(master, as_version=4))
+    for question in eb.read_questions(nb):
+        for i in question.solution_cells:
+            cell = nb.cells[i]
+            if cell.cell_type == "code":
+                student = "\n".join(replace_solutions(cell.source.split("\n"), "python"))
+                try:
+                    compile(TransformerManager().transform_cell(student), "<student cell>", "exec")
+                except SyntaxError as error:
+                    pytest.fail(f"{master.stem} {question.name}: the student version does not parse ({error}):\n{student}")
