@@ -6,6 +6,7 @@ Plumbing
     ``lang`` (English/Chinese vocabulary), ``plotting`` (theme with a bundled CJK font),
     ``params`` (checking a lecture's parameters), ``output`` (tables, figures, ``summary.json``),
     ``course`` (running lectures, building exercises), ``course_map`` (the lectures),
+    ``exercise_build`` (building and grading the exercise sets), ``instructor_kit`` (objectives ↔ questions),
     ``live`` (widget figures that redraw only their data).
 Data
     ``datasets`` (loaders of the bundled real data), ``simulate`` (a seeded synthetic customer base),

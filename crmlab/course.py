@@ -74,18 +74,14 @@ def execute_in_place(notebook: Path) -> float:
 
 
 def build_exercises(root: Path, out_dir: Path) -> list[Path]:
-    """Run ``otter assign`` on every ``exercises/<lecture>/<lecture>.ipynb`` master notebook.
+    """Build every ``exercises/<lecture>/<lecture>.ipynb`` master notebook (see ``crmlab.exercise_build``).
 
-    Each lands in ``out_dir/<lecture>/`` with ``student/`` (hand out) and
-    ``autograder/`` (grade with ``otter grade`` or ``otter run``).
+    Each lands in ``out_dir/<lecture>/`` with ``student/`` (hand out) and ``autograder/`` (grade with
+    ``otter grade``, Gradescope or ``otter run``; the zip carries a wheel of crmlab).
     """
-    built = []
-    for master in sorted(root.resolve().glob("*/[0-9][0-9]_*.ipynb")):
-        target = out_dir.resolve() / master.parent.name
-        subprocess.run([sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(target)],
-                       check=True, cwd=master.parent)
-        built.append(target)
-    return built
+    from crmlab import exercise_build
+
+    return exercise_build.build_exercises(root, out_dir)
 
 
 def _index(out_dir: Path, rows: list[tuple[str, float]]) -> Path:
