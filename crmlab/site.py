@@ -426,8 +426,11 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
             scrub_paths(nb, root)
             render_page(nb, out_dir / page, page, parts)
             up = "../" if lang == "zh" else ""
-            link = {"page": page.name, "notebook": Path(path).name
-                    if Path(path).parent.resolve() == (out_dir / prefix).resolve() else ""}
+            copy = out_dir / prefix / Path(path).name
+            if Path(path).resolve() != copy.resolve():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+            link = {"page": page.name, "notebook": copy.name}
             if slides:
                 deck = prefix / f"{lecture.stem}.slides.html"
                 render_page(nb, out_dir / deck, deck, parts, slides=True)
