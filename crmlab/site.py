@@ -375,13 +375,14 @@ def _read(path: Path):
 
 
 def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | None = None,
-               exercises: Path | None = None, slides: bool = False, root: Path = ROOT,
+               exercises: Path | None = None, slides: bool | set[str] = False, root: Path = ROOT,
                assets: Path = ASSETS) -> Path:
     """Write the course site into ``out_dir`` from executed lecture notebooks; returns its index page.
 
     ``executed_zh`` (the Chinese edition, if any) goes to ``out_dir/zh/`` with its own index;
     ``exercises`` is the folder ``make exercises`` wrote (its ``<lecture>/student/`` sets are copied
-    in and rendered); ``slides`` also writes ``<lecture>.slides.html`` decks.
+    in and rendered); ``slides`` also writes ``<lecture>.slides.html`` decks (``True``: every
+    lecture; a set: the lectures named in it).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -431,7 +432,7 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, copy)
             link = {"page": page.name, "notebook": copy.name}
-            if slides:
+            if slides is True or (slides and lecture.stem in slides):
                 deck = prefix / f"{lecture.stem}.slides.html"
                 render_page(nb, out_dir / deck, deck, parts, slides=True)
                 link["slides"] = deck.name
