@@ -122,7 +122,11 @@ def voila_template(folder: Path) -> Path:
     if FONTAWESOME_CDN not in index:
         raise ValueError(f"Voilà {voila.__version__}'s lab template changed: no {FONTAWESOME_CDN} to replace")
     local = "{{ resources.base_url }}voila/templates/" + TEMPLATE + "/static/fontawesome/css/"
-    (target / "index.html.j2").write_text(index.replace(FONTAWESOME_CDN, local), encoding="utf-8")
+    index = index.replace(FONTAWESOME_CDN, local)
+    # mermaid.js would come from a CDN too (only for mermaid diagrams, which dashboards do not have)
+    index += "\n{%- block html_head_js_mermaidjs -%}\n{%- endblock html_head_js_mermaidjs -%}\n"
+    (target / "index.html.j2").write_text(index, encoding="utf-8")
+    (target / "conf.json").write_text('{"base_template": "lab"}\n', encoding="utf-8")
     awesome = install_assets(ASSETS) / "@fortawesome" / "fontawesome-free"
     for part in ("css", "webfonts"):
         shutil.copytree(awesome / part, target / "static" / "fontawesome" / part, dirs_exist_ok=True)

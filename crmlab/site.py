@@ -16,6 +16,7 @@ Examples
 """
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -290,6 +291,10 @@ def _page_parts(page: Path, lectures: list[LectureInfo], index: int | None, lang
     return {"header": header, "footer": footer, "static": relative_static(page)}
 
 
+def _shows_visual(cell) -> bool:
+    return any(WIDGET_VIEW in o.get("data", {}) or "image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
 def render_page(nb, target: Path, page: Path, parts: dict, slides: bool = False) -> Path:
     """Render a notebook with the site's template (or the reveal.js deck template) to ``target``."""
     import nbformat
@@ -304,7 +309,11 @@ def render_page(nb, target: Path, page: Path, parts: dict, slides: bool = False)
                                   reveal_theme="white", reveal_transition="none", **common)
     else:
         exporter = HTMLExporter(template_name="crmlab_lab", **common)
-    node = nbformat.from_dict(nb) if not isinstance(nb, nbformat.NotebookNode) else nb
+    node = nbformat.from_dict(copy.deepcopy(nb))
+    if slides:  # on a slide a widget or figure fills the screen: its code stays in the lecture page
+        for cell in node.cells:
+            if cell.cell_type == "code" and _shows_visual(cell):
+                cell.metadata["transient"] = {"remove_source": True}
     body, _ = exporter.from_notebook_node(node, resources={"crmlab": parts})
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
