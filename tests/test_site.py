@@ -296,3 +296,15 @@ def test_course_site_command_builds_from_committed_notebooks(tmp_path):
     assert course.main(["site", "--out", str(out), str(NOTEBOOKS / "05_value_satisfaction_matrix.ipynb")]) == 0
     assert (out / "index.html").exists() and (out / "05_value_satisfaction_matrix.html").exists()
     assert sys.modules["crmlab.site"] is site
+
+
+def test_sources_page_is_built_and_linked_where_sources_exist(tmp_path):
+    root = tmp_path / "project"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "notebooks" / "SOURCES.md").write_text("# Sources\n\n## 00 Start here\n\n- Kotler (2016), *Marketing Management*.\n",
+                                                   encoding="utf-8")
+    lecture = _zh_fixture(tmp_path / "tiny")  # any small executed notebook will do
+    index = site.build_site(tmp_path / "course", [lecture], root=root)
+    assert 'href="sources.html"' in index.read_text(encoding="utf-8")
+    page = (tmp_path / "course" / "sources.html").read_text(encoding="utf-8")
+    assert "<em>Marketing Management</em>" in page and 'href="index.html"' in page
