@@ -164,17 +164,21 @@ def _node_modules(assets: Path) -> Path:
 
 def install_assets(assets: Path = ASSETS) -> Path:
     """Install the pinned npm packages of ``assets`` (``npm ci``) unless already there; returns node_modules."""
+    import fcntl
+
     modules = _node_modules(assets)
     stamp = modules / ".package-lock.json"
     lock = assets / "package-lock.json"
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
-        return modules
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(f"building the course site needs npm to install the pinned scripts in {assets} "
-                           "(Debian: apt-get install npm; or run tools/setup_system.sh as root)")
-    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-                   cwd=assets, check=True)
+    with open(assets / ".install.lock", "w") as guard:  # one install at a time (parallel test workers)
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+            return modules
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError(f"building the course site needs npm to install the pinned scripts in {assets} "
+                               "(Debian: apt-get install npm; or run tools/setup_system.sh as root)")
+        subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                       cwd=assets, check=True)
     return modules
 
 
