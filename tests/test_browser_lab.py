@@ -15,11 +15,34 @@ import pytest
 
 from tests.browser import PYTHON, ROOT, browser, chromium, free_port, screenshot, server
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.xdist_group("browser")]
 LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 if os.environ.get("CRMLAB_BROWSER_LECTURES"):  # e.g. "01,07": a quicker run while working on those
     LECTURES = [p for p in LECTURES if p.name[:2] in os.environ["CRMLAB_BROWSER_LECTURES"].split(",")]
 RUN_TIMEOUT_MS = 300_000
+
+# what JupyterLab chooses to show for each widget output (an untrusted notebook only shows "safe" types)
+SHOWN = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const shown = [];
+  panel.content.widgets.forEach((cell, index) => {
+    if (cell.model.type !== 'code') return;
+    for (let i = 0; i < cell.model.outputs.length; i++) {
+      const output = cell.model.outputs.get(i);
+      if ('application/vnd.jupyter.widget-view+json' in output.data) {
+        shown.push([index, panel.content.rendermime.preferredMimeType(output.data, output.trusted ? 'any' : 'ensure')]);
+      }
+    }
+  });
+  return shown;
+}"""
+SCROLL_TO = """async (index) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  await notebook.scrollToItem(index, 'start');
+  const cell = notebook.widgets[index];
+  if (cell.outputArea) cell.outputArea.node.scrollIntoView({block: 'start'});
+}"""
 
 STATE = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
@@ -92,14 +115,15 @@ def test_every_lecture_runs_in_jupyterlab_with_working_widgets(lab):
             page.goto(f"{base}/lab/tree/{lecture.name}?token={token}&reset")
             page.wait_for_function(f"() => {{ if (!window.jupyterapp) return false; const s = ({STATE})(); "
                                    "return s && s.status === 'idle'; }", timeout=120_000, polling=500)
-            # as committed, before running: the default view is a figure, never the widget's text repr
-            before = page.locator(".jp-OutputArea-output").all_inner_texts()
-            if any(text.startswith("interactive(children=") for text in before):
-                failures.append(f"{lecture.stem}: shows interactive(children=...) text before running")
-            if lecture.stem.startswith("07"):
-                first = page.locator(".jp-OutputArea-output img").first
-                if first.count():
-                    first.scroll_into_view_if_needed()
+            # as committed, before running: each widget shows its saved view or its static default image,
+            # never the text repr interactive(children=...)
+            shown = page.evaluate(SHOWN)
+            wrong = [mime for _, mime in shown if mime not in (WIDGET_VIEW, "image/png")]
+            if wrong:
+                failures.append(f"{lecture.stem}: before running, widgets would show as {wrong}")
+            if shown and lecture.stem.startswith("07"):
+                page.evaluate(SCROLL_TO, shown[0][0])
+                page.wait_for_timeout(500)
                 screenshot(page, f"lab_{lecture.stem}_before_running")
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
             page.wait_for_function(f"() => {{ const s = ({STATE})(); return s && s.ran === s.cells && s.pending === 0 "
@@ -107,11 +131,12 @@ def test_every_lecture_runs_in_jupyterlab_with_working_widgets(lab):
             state = page.evaluate(f"{STATE}")
             if state["errors"]:
                 failures.append(f"{lecture.stem}: error outputs {state['errors']}")
-            text = page.locator(".jp-Notebook").inner_text()
+            text = page.evaluate("() => document.querySelector('.jp-Notebook').textContent")
             if "Error displaying widget" in text:
                 failures.append(f"{lecture.stem}: Error displaying widget")
             has_widgets = '"application/vnd.jupyter.widget-view+json"' in lecture.read_text(encoding="utf-8")
             if has_widgets:
+                page.evaluate(SCROLL_TO, shown[0][0] if shown else 0)
                 page.wait_for_selector(".jp-OutputArea .jupyter-widgets", timeout=60_000)
                 before = _widget_images(page)
                 if not before:
