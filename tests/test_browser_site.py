@@ -19,18 +19,27 @@ LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 DECK = "07_customer_value_basics"
 
 
+_BUILT: dict[str, object] = {}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site built from the committed (executed) lectures, with one deck and one exercise set."""
+    """The site built from the committed (executed) lectures, with one deck and one exercise set.
+
+    Built once per test process (pytest-xdist may tear module fixtures down between tests).
+    """
     chromium()
     from crmlab.site import build_site
 
+    if "index" in _BUILT:
+        return _BUILT["index"]
     root = tmp_path_factory.mktemp("site")
     student = root / "exercises" / "00_start_here" / "student"
     student.mkdir(parents=True)
     (student / "00_start_here.ipynb").write_bytes(
         (ROOT / "exercises" / "00_start_here" / "00_start_here.ipynb").read_bytes())
     index = build_site(root / "course", LECTURES, exercises=root / "exercises", slides={DECK})
+    _BUILT["index"] = index
     return index
 
 

@@ -46,8 +46,14 @@ def _zh_fixture(folder):
     return path
 
 
+_BUILT: dict[str, object] = {}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """Two lectures, a Chinese edition and an exercise set; built once per test process."""
+    if "site" in _BUILT:
+        return _BUILT["site"]
     root = tmp_path_factory.mktemp("site")
     student = root / "exercises" / "07_customer_value_basics" / "student"
     student.mkdir(parents=True)
@@ -56,6 +62,7 @@ def built(tmp_path_factory):
     lectures = [NOTEBOOKS / "00_start_here.ipynb", NOTEBOOKS / "07_customer_value_basics.ipynb"]
     index = site.build_site(root / "course", lectures, [zh], exercises=root / "exercises",
                             slides={"07_customer_value_basics"})
+    _BUILT["site"] = index.parent
     return index.parent
 
 
