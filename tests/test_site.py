@@ -21,6 +21,7 @@ from crmlab.dashboards import SCENARIOS, build_dashboards
 from tests.conftest import NOTEBOOKS
 
 ROOT = NOTEBOOKS.parent
+pytestmark = pytest.mark.xdist_group("site")  # one worker builds the test site once
 LECTURES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
