@@ -313,7 +313,7 @@ def render_page(nb, target: Path, page: Path, parts: dict, slides: bool = False)
                                   reveal_theme="white", reveal_transition="none", **common)
     else:
         exporter = HTMLExporter(template_name="crmlab_lab", **common)
-    node = nbformat.from_dict(copy.deepcopy(nb))
+    node = nbformat.reads(json.dumps(nb), as_version=4)  # a copy, with multi-line strings joined
     if slides:  # on a slide a widget or figure fills the screen: its code stays in the lecture page
         for cell in node.cells:
             if cell.cell_type == "code" and _shows_visual(cell):
