@@ -100,23 +100,29 @@ def render_html(executed: Path, slides: bool = False) -> Path:
     return target
 
 
-def _widget_images(model_id: str, state: dict, seen: set | None = None) -> list[str]:
-    """PNG images shown by the widget ``model_id`` and its children (Output widgets' stored outputs)."""
+def _widget_outputs(model_id: str, state: dict, mime: str = "image/png", seen: set | None = None) -> list[str]:
+    """``mime`` data shown by the widget ``model_id`` and its children (Output widgets' stored outputs)."""
     seen = set() if seen is None else seen
     if model_id in seen or model_id not in state:
         return []
     seen.add(model_id)
     model = state[model_id].get("state", {})
-    images = [output["data"]["image/png"] for output in model.get("outputs", [])
-              if "image/png" in output.get("data", {})]
+    found = [output["data"][mime] for output in model.get("outputs", []) if mime in output.get("data", {})]
+    found = ["".join(item) if isinstance(item, list) else item for item in found]
     for child in model.get("children", []):
         if isinstance(child, str) and child.startswith("IPY_MODEL_"):
-            images += _widget_images(child[len("IPY_MODEL_"):], state, seen)
-    return images
+            found += _widget_outputs(child[len("IPY_MODEL_"):], state, mime, seen)
+    return found
+
+
+def _widget_images(model_id: str, state: dict) -> list[str]:
+    """PNG images shown by the widget ``model_id`` and its children."""
+    return _widget_outputs(model_id, state, "image/png")
 
 
 def add_static_views(nb) -> int:
-    """Give every widget output a static PNG of its default view (from the stored widget state).
+    """Give every widget output a static PNG of its default view (from the stored widget state);
+    a widget that shows only tables gets their HTML instead.
 
     JupyterLab renders widgets only in trusted notebooks; a notebook opened fresh from a clone is
     untrusted and falls back to the safest representation of each output, which was the
@@ -132,12 +138,15 @@ def add_static_views(nb) -> int:
             view = data.get(WIDGET_VIEW)
             if not view:
                 continue
-            images = _widget_images(view.get("model_id", ""), state)
-            if images and data.get("image/png") != images[0]:
-                data["image/png"] = images[0]
-                changed += 1
-            elif not images and "image/png" in data:
-                del data["image/png"]
+            model = view.get("model_id", "")
+            images = _widget_images(model, state)
+            tables = [] if images else _widget_outputs(model, state, "text/html")
+            static = {"image/png": images[0]} if images else ({"text/html": "\n".join(tables)} if tables else {})
+            before = {mime: data[mime] for mime in ("image/png", "text/html") if mime in data}
+            if static != before:
+                for mime in ("image/png", "text/html"):
+                    data.pop(mime, None)
+                data.update(static)
                 changed += 1
     return changed
 

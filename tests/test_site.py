@@ -256,6 +256,8 @@ def test_committed_lecture_shows_its_widgets_default_view_before_running(noteboo
         assert model in state, f"{notebook.name}: widget {model} has no saved state (JupyterLab would show text)"
         if course._widget_images(model, state):
             assert "image/png" in output.data, f"{notebook.name}: widget {model} has no static default view"
+        elif course._widget_outputs(model, state, "text/html"):
+            assert "text/html" in output.data, f"{notebook.name}: widget {model} has no static default view"
 
 
 @pytest.mark.notebook
