@@ -5,15 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 LECTURES := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+LECTURES_ZH := $(sort $(wildcard notebooks/zh/[0-9][0-9]_*.ipynb))
 JOBS   ?= 2
 
-.PHONY: help venv course slides test test-fast lab notebooks exercises bench clean zh
+.PHONY: help venv system course slides dashboards test test-fast lab notebooks exercises bench clean zh
 
 help:
-	@echo "make course     execute every lecture into build/course/ and render HTML"
+	@echo "make course     execute every lecture into build/course/: the course site (opens offline), exercises"
 	@echo "make test       the whole test suite (creates .venv first)"
-	@echo "make slides     like course, plus reveal.js slides for presenting"
-	@echo "make lab        JupyterLab on the course"
+	@echo "make slides     reveal.js decks of every lecture in build/course/ (offline; key s: speaker notes)"
+	@echo "make dashboards the interactive scenarios as Voila apps on http://127.0.0.1:8866/"
+	@echo "make lab        JupyterLab on the course (lectures trusted: widgets show at once)"
 	@echo "make notebooks  re-execute the committed notebooks in place"
 	@echo "make exercises  build student versions and autograders into build/exercises/"
 	@echo "make bench      run the benchmarks in benchmarks/"
@@ -30,19 +32,25 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (crmlab)" >/dev/null
 	touch $(STAMP)
 
+system:
+	@bash tools/setup_system.sh
+
 course: $(STAMP)
-	$(BIN)/python -m crmlab.course run --out build/course $(LECTURES)
 	$(MAKE) --no-print-directory exercises
+	$(BIN)/python -m crmlab.course run --exercises build/exercises --out build/course $(LECTURES) $(LECTURES_ZH)
 
 slides: $(STAMP)
-	$(BIN)/python -m crmlab.course run --slides --out build/course $(LECTURES)
+	$(BIN)/python -m crmlab.course site --slides --exercises build/exercises --out build/course $(LECTURES) $(LECTURES_ZH)
+
+dashboards: $(STAMP)
+	$(BIN)/python -m crmlab.dashboards serve --out build/dashboards
 
 exercises: $(STAMP)
 	$(BIN)/python -m crmlab.course exercises --out build/exercises
 
 NBVAL := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900
 
-test: $(STAMP)
+test: $(STAMP) system
 	@if [ -f ../shared/tools/check_course.py ]; then $(BIN)/python ../shared/tools/check_course.py; fi
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) notebooks
@@ -51,6 +59,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not notebook" tests
 
 lab: $(STAMP)
+	$(BIN)/jupyter trust $(LECTURES) $(LECTURES_ZH) >/dev/null
 	$(BIN)/jupyter lab notebooks/
 
 notebooks: $(STAMP)

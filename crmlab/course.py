@@ -4,25 +4,33 @@ Used by the Makefile; run ``python -m crmlab.course --help`` for the commands.
 
 - ``run``: execute each lecture with papermill (its default parameters, plus any
   given with ``-p name value``) into an output folder, write its results folder
-  and render an HTML page; an ``index.html`` links them all.
+  and build the course site there (``crmlab.site``: lecture pages, index, slides,
+  exercises; every script local, so it opens from disk with no network).
+  Notebooks under ``notebooks/zh/`` form the Chinese edition in ``<out>/zh/``.
+- ``site``: build the site (``--slides``: and the reveal.js decks) from notebooks
+  that are already executed: ``<out>/<lecture>.ipynb`` when newer, else the given
+  (committed) notebook; nothing is re-run.
 - ``execute-in-place``: re-execute committed notebooks top to bottom, keeping
-  them clean of papermill metadata (what ``make notebooks`` does).
+  them clean of papermill metadata and storing the widget state with a static
+  image of each widget's default view (what ``make notebooks`` does).
 - ``exercises``: turn every exercise master notebook into a student version and
   an autograder with otter-grader.
 """
 from __future__ import annotations
 
 import argparse
-import html
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-__all__ = ["run_lecture", "render_html", "execute_in_place", "build_exercises", "main"]
+__all__ = ["run_lecture", "render_html", "execute_in_place", "add_static_views", "build_exercises", "main"]
 
 KERNEL = "python3"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 TIMEOUT_SECONDS = 600
 
 
@@ -35,7 +43,8 @@ def run_lecture(notebook: Path, out_dir: Path, parameters: dict | None = None) -
 
     out_dir.mkdir(parents=True, exist_ok=True)
     name = notebook.stem
-    params = {"output_dir": str((out_dir / name).resolve())}
+    # relative to the notebook's folder (its working directory), so no page shows the build machine's paths
+    params = {"output_dir": os.path.relpath((out_dir / name).resolve(), notebook.parent.resolve())}
     params.update(parameters or {})
     target = out_dir / f"{name}.ipynb"
     start = time.perf_counter()
@@ -59,16 +68,73 @@ def render_html(executed: Path, slides: bool = False) -> Path:
     return target
 
 
+def _widget_outputs(model_id: str, state: dict, mime: str = "image/png", seen: set | None = None) -> list[str]:
+    """``mime`` data shown by the widget ``model_id`` and its children (Output widgets' stored outputs)."""
+    seen = set() if seen is None else seen
+    if model_id in seen or model_id not in state:
+        return []
+    seen.add(model_id)
+    model = state[model_id].get("state", {})
+    found = [output["data"][mime] for output in model.get("outputs", []) if mime in output.get("data", {})]
+    found = ["".join(item) if isinstance(item, list) else item for item in found]
+    for child in model.get("children", []):
+        if isinstance(child, str) and child.startswith("IPY_MODEL_"):
+            found += _widget_outputs(child[len("IPY_MODEL_"):], state, mime, seen)
+    return found
+
+
+def _widget_images(model_id: str, state: dict) -> list[str]:
+    """PNG images shown by the widget ``model_id`` and its children."""
+    return _widget_outputs(model_id, state, "image/png")
+
+
+def add_static_views(nb) -> int:
+    """Give every widget output a static PNG of its default view (from the stored widget state);
+    a widget that shows only tables gets their HTML instead.
+
+    JupyterLab renders widgets only in trusted notebooks; a notebook opened fresh from a clone is
+    untrusted and falls back to the safest representation of each output, which was the
+    ``interactive(children=...)`` text. With the image beside the widget view, an untrusted
+    notebook shows the default figure, and a trusted one (or any run) the live widget. Returns the
+    number of outputs changed.
+    """
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    changed = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            view = data.get(WIDGET_VIEW)
+            if not view:
+                continue
+            model = view.get("model_id", "")
+            images = _widget_images(model, state)
+            tables = [] if images else _widget_outputs(model, state, "text/html")
+            static = {"image/png": images[0]} if images else ({"text/html": "\n".join(tables)} if tables else {})
+            before = {mime: data[mime] for mime in ("image/png", "text/html") if mime in data}
+            if static != before:
+                for mime in ("image/png", "text/html"):
+                    data.pop(mime, None)
+                data.update(static)
+                changed += 1
+    return changed
+
+
 def execute_in_place(notebook: Path) -> float:
-    """Re-execute ``notebook`` top to bottom in its own folder and save it; returns seconds."""
+    """Re-execute ``notebook`` top to bottom in its own folder and save it; returns seconds.
+
+    The widget state is stored in the notebook's metadata (so JupyterLab and the HTML pages show
+    each widget's default view before anything runs) and each widget output carries a static image
+    of that view (``add_static_views``).
+    """
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(notebook, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=TIMEOUT_SECONDS, kernel_name=KERNEL,
+    client = NotebookClient(nb, timeout=TIMEOUT_SECONDS, kernel_name=KERNEL, store_widget_state=True,
                             resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()
+    add_static_views(nb)
     nbformat.write(nb, notebook)
     return time.perf_counter() - start
 
@@ -84,18 +150,15 @@ def build_exercises(root: Path, out_dir: Path) -> list[Path]:
     return exercise_build.build_exercises(root, out_dir)
 
 
-def _index(out_dir: Path, rows: list[tuple[str, float]]) -> Path:
-    items = "\n".join(
-        f'<li><a href="{html.escape(name)}.html">{html.escape(name)}</a> ({seconds:.1f} s)</li>'
-        for name, seconds in rows
-    )
-    page = (
-        "<!doctype html><meta charset='utf-8'><title>crmlab course</title>"
-        f"<h1>crmlab: executed lectures</h1><ul>{items}</ul>"
-    )
-    target = out_dir / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
+def _is_zh(notebook: Path) -> bool:
+    return Path(notebook).parent.name == "zh"
+
+
+def _executed_or_source(notebook: Path, out_dir: Path) -> Path:
+    executed = out_dir / ("zh" if _is_zh(notebook) else "") / f"{notebook.stem}.ipynb"
+    if executed.exists() and executed.stat().st_mtime >= notebook.stat().st_mtime:
+        return executed
+    return notebook
 
 
 def _parse_value(text: str):
@@ -115,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="override a parameter for every lecture (VALUE parsed as JSON when it can be)")
     run.add_argument("--slides", action="store_true", help="also render reveal.js slides")
+    run.add_argument("--exercises", type=Path, default=None,
+                     help="folder written by 'exercises' whose student sets the site links")
+    site = sub.add_parser("site", help="build the site (and slides) from already executed notebooks")
+    site.add_argument("notebooks", nargs="+", type=Path)
+    site.add_argument("--out", type=Path, default=Path("build/course"))
+    site.add_argument("--slides", action="store_true", help="also render reveal.js slides")
+    site.add_argument("--exercises", type=Path, default=None,
+                      help="folder written by 'exercises' whose student sets the site links")
     again = sub.add_parser("execute-in-place", help="re-execute committed notebooks")
     again.add_argument("notebooks", nargs="+", type=Path)
     ex = sub.add_parser("exercises", help="build student versions and autograders")
@@ -122,17 +193,23 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", type=Path, default=Path("build/exercises"))
     args = parser.parse_args(argv)
 
-    if args.command == "run":
-        parameters = {name: _parse_value(value) for name, value in args.parameter}
-        rows = []
+    if args.command in ("run", "site"):
+        from .site import build_site
+
+        executed = {"en": [], "zh": []}
         for notebook in args.notebooks:
-            executed, seconds = run_lecture(notebook, args.out, parameters)
-            render_html(executed)
-            if args.slides:
-                render_html(executed, slides=True)
-            rows.append((notebook.stem, seconds))
-            print(f"{notebook.stem}: executed in {seconds:.1f} s -> {executed.with_suffix('.html')}")
-        print(f"index: {_index(args.out, rows)}")
+            lang = "zh" if _is_zh(notebook) else "en"
+            if args.command == "run":
+                parameters = {name: _parse_value(value) for name, value in args.parameter}
+                out = args.out / "zh" if lang == "zh" else args.out
+                path, seconds = run_lecture(notebook, out, parameters)
+                print(f"{notebook}: executed in {seconds:.1f} s -> {path}")
+            else:
+                path = _executed_or_source(notebook, args.out)
+            executed[lang].append(path)
+        index = build_site(args.out, executed["en"], executed["zh"], exercises=args.exercises,
+                           slides=args.slides)
+        print(f"course site: {index} (opens from disk; every script is in {args.out / '_static'})")
     elif args.command == "execute-in-place":
         for notebook in args.notebooks:
             print(f"{notebook}: re-executed in {execute_in_place(notebook):.1f} s")

@@ -1,31 +1,40 @@
 #!/usr/bin/env bash
-# System packages crmlab's tests need beyond Python (idempotent; several features may add lines).
-# Skips cleanly, saying why, when not root or without apt-get.
+# System packages the course needs beyond Python (called by `make test`; safe to re-run).
+#   chromium              Debian's browser for the browser tests (Playwright drives it; its own download is never used)
+#   fonts-noto-cjk        Chinese glyphs in the browser (pages, screenshots)
+#   npm                   installs the pinned scripts of the course site (tools/site_assets/package-lock.json)
+#   default-jre-headless  Java 17+ for PySpark (the `spark` extra; tests/test_engines_spark.py)
+# Skips cleanly, saying why, when not root or without apt; the tests that need a package then skip.
 set -u
-need=()
-# Java 17+ for PySpark (the `spark` extra; tests/test_engines_spark.py)
-java_ok() {
-  command -v java >/dev/null 2>&1 || return 1
-  local v
-  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-  [ -n "$v" ] && [ "$v" -ge 17 ]
-}
-java_ok || need+=(default-jre-headless)
+PACKAGES=(chromium fonts-noto-cjk npm)
 
-if [ ${#need[@]} -eq 0 ]; then
-  echo "setup_system: nothing to install (java $(java -version 2>&1 | head -1 | sed 's/.*version //'))"
-  exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "setup_system: not root, skipping apt-get install ${need[*]} (Spark tests will be skipped without Java 17+)"
-  exit 0
+java_ok() {
+    command -v java >/dev/null 2>&1 || return 1
+    local v
+    v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    [ -n "$v" ] && [ "$v" -ge 17 ]
+}
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+    if [ "$package" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+java_ok || missing+=(default-jre-headless)
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup_system: no apt-get, skipping ${need[*]} (install Java 17+ by hand for the Spark tests)"
-  exit 0
+    echo "setup_system: no apt-get here; not installing ${missing[*]} (browser and Spark tests skip without them)"
+    exit 0
 fi
-echo "setup_system: apt-get install ${need[*]}"
+if [ "$(id -u)" != 0 ]; then
+    echo "setup_system: not root; run 'sudo tools/setup_system.sh' to install ${missing[*]} (browser and Spark tests skip without them)"
+    exit 0
+fi
+echo "setup_system: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
-  || echo "setup_system: apt-get install ${need[*]} failed; Spark tests will be skipped"
+apt-get update -qq || { echo "setup_system: apt-get update failed; not installing ${missing[*]}"; exit 0; }
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || echo "setup_system: apt-get install ${missing[*]} failed; the tests that need them will skip"
 exit 0
