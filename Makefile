@@ -52,6 +52,7 @@ NBVAL := --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell
 
 test: $(STAMP) system
 	@if [ -f ../shared/tools/check_course.py ]; then $(BIN)/python ../shared/tools/check_course.py; fi
+	$(BIN)/ruff check crmlab tests benchmarks tools
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(NBVAL) notebooks
 

@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from . import transactions
 from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
-from .lang import check_lang, label, register, translate_values
+from .lang import check_lang, label, register
 from .segmentation import segment_migration
 
 __all__ = [

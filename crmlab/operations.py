@@ -711,7 +711,7 @@ def precision_counterexamples(lang: str = "en") -> pd.DataFrame:
     segment_only = 10_000 * 0.02 * 80 - 10_000 * 2
     follow_through = 3_000 * 0.05 * 80 - 3_000 * 2
     rows = [
-        ("work_one_market", "means", f"spread 600 over 5 regions (entry 80 each, 60 needed to be noticed)",
+        ("work_one_market", "means", "spread 600 over 5 regions (entry 80 each, 60 needed to be noticed)",
          deep_market_profit(5), f"concentrate on the best number of regions ({best_k})", deep_market_profit(best_k), "margin"),
         ("targeted_advertising", "means", "mass ad: 1,000,000 reached at 0.05, 0.2% buy", mass,
          "targeted: 100,000 likely buyers at 0.20, 1.5% buy", targeted, "profit (margin 30 a buyer)"),

@@ -32,8 +32,13 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from scipy import stats
 
+from typing import TYPE_CHECKING
+
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
 from .lang import check_lang, label, register
+
+if TYPE_CHECKING:
+    from .params import Rule
 
 __all__ = [
     "BANK_PREDICTORS",

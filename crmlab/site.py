@@ -16,7 +16,6 @@ Examples
 """
 from __future__ import annotations
 
-import copy
 import html
 import json
 import os
@@ -440,11 +439,11 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
             scrub_paths(nb, root)
             render_page(nb, out_dir / page, page, parts)
             up = "../" if lang == "zh" else ""
-            copy = out_dir / prefix / Path(path).name
-            if Path(path).resolve() != copy.resolve():
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copy)
-            link = {"page": page.name, "notebook": copy.name}
+            target = out_dir / prefix / Path(path).name
+            if Path(path).resolve() != target.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+            link = {"page": page.name, "notebook": target.name}
             if slides is True or (slides and lecture.stem in slides):
                 deck = prefix / f"{lecture.stem}.slides.html"
                 render_page(nb, out_dir / deck, deck, parts, slides=True)

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from tests.browser import PYTHON, ROOT, browser, chromium, free_port, refuse_network, screenshot, server
+from tests.browser import ROOT, browser, chromium, free_port, refuse_network, screenshot, server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

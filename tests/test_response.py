@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from sklearn.metrics import roc_auc_score
 
 from crmlab.datasets import load_bank_marketing

@@ -7,7 +7,7 @@ one cell per lecture (id ``hNNread1``, right after the check cell) that reads th
 with ``crmlab.reader.read_table`` before any other work, and the data cells that use it. Lecture
 08's data cell (``493df4b0``: cleaning, late joiners) is written whole. Re-execute the notebooks after.
 """
-import re, sys, uuid
+import re, sys
 from pathlib import Path
 import nbformat
 
@@ -202,7 +202,7 @@ if p.data_path is not None:
 
 @lecture("09_customer_lifecycle")
 def l09(nb):
-    pc = params_cell(nb)
+    params_cell(nb)
     cc = standard(nb, [ENC, DFMT], "amount_col", "encoding=encoding, date_format=date_format,",
                   "encoding=encoding, date_format=date_format,")
     insert_after(nb, cc.id, new_cell(READ_HEAD + """own_log = own_subscribers = None
