@@ -18,6 +18,8 @@ fails a hidden test loses the question's points even when the public (form) chec
 
 >>> parse_prompt_line("**Difficulty:** basic · **Objective:** measure the 20/80 rule")
 ('basic', 'measure the 20/80 rule')
+>>> parse_prompt_line("**难度：** 中级 · **学习目标：** 计算 RFM 得分")
+('intermediate', '计算 RFM 得分')
 """
 from __future__ import annotations
 
@@ -55,7 +57,9 @@ PYTHON_VERSION = "3.11"
 #: what the grading environment needs besides crmlab's own dependencies
 GRADING_ROOTS = ("otter-grader[grading]", "ipykernel")
 PROMPT_LINE = re.compile(
-    r"\*\*Difficulty:\*\*\s*(?P<difficulty>\w+)\s*·\s*\*\*Objective:\*\*\s*(?P<objective>.+)")
+    r"\*\*(?:Difficulty:|难度：)\*\*\s*(?P<difficulty>\w+)\s*·\s*\*\*(?:Objective:|学习目标：)\*\*\s*(?P<objective>.+)")
+#: the Chinese edition's difficulty words (exercises/<set>/zh/)
+DIFFICULTIES_ZH = {"基础": "basic", "中级": "intermediate", "进阶": "advanced"}
 
 
 def parse_prompt_line(text: str) -> tuple[str, str] | None:
@@ -64,7 +68,8 @@ def parse_prompt_line(text: str) -> tuple[str, str] | None:
     found = PROMPT_LINE.match(first.strip())
     if not found:
         return None
-    return found["difficulty"].lower(), found["objective"].strip()
+    difficulty = DIFFICULTIES_ZH.get(found["difficulty"], found["difficulty"].lower())
+    return difficulty, found["objective"].strip()
 
 
 @dataclass
@@ -346,8 +351,10 @@ def build_exercise(master: Path, target: Path, wheel: Path | None = None,
         shutil.rmtree(target)
     with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
         # a copy of the set's folder with the prepared master (the folder may hold data files)
-        work = Path(tmp) / master.parent.name
-        shutil.copytree(master.parent, work, ignore=shutil.ignore_patterns("student", "autograder", ".ipynb_checkpoints"))
+        # a Chinese master (<set>/zh/<set>.ipynb) uses its set's folder too
+        folder = master.parent.parent if master.parent.name == "zh" else master.parent
+        work = Path(tmp) / folder.name
+        shutil.copytree(folder, work, ignore=shutil.ignore_patterns("student", "autograder", "zh", ".ipynb_checkpoints"))
         nbformat.write(prepare_master(nbformat.read(master, as_version=4)), work / master.name)
         command = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(work / master.name), str(target)]
         if not run_tests:
@@ -363,7 +370,9 @@ def build_exercise(master: Path, target: Path, wheel: Path | None = None,
 def build_exercises(root: Path, out_dir: Path, run_tests: bool = True, only: list[str] | None = None) -> list[Path]:
     """Build every ``root/<set>/<set>.ipynb`` into ``out_dir/<set>/``; returns the built folders.
 
-    A wheel of crmlab is built once into ``out_dir/_wheel/`` and goes into every autograder zip.
+    The Chinese edition of a set (``root/<set>/zh/<set>.ipynb``, made by ``crmlab.edition``) is built
+    into ``out_dir/<set>/zh/``: same code, same tests, Chinese prose. A wheel of crmlab is built once
+    into ``out_dir/_wheel/`` and goes into every autograder zip.
     """
     root = root.resolve()
     out_dir = out_dir.resolve()
@@ -376,6 +385,10 @@ def build_exercises(root: Path, out_dir: Path, run_tests: bool = True, only: lis
         if master.parent.name != master.stem or (only and master.stem not in only):
             continue
         built.append(build_exercise(master, out_dir / master.stem, wheel, requirements, run_tests=run_tests))
+        chinese = master.parent / "zh" / master.name
+        if chinese.exists():
+            built.append(build_exercise(chinese, out_dir / master.stem / "zh", wheel, requirements,
+                                        run_tests=run_tests))
     return built
 
 

@@ -410,20 +410,26 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
     zh_stems = {x.stem for x in infos.get("zh", [])}
     en_stems = {x.stem for x in infos["en"]}
 
-    exercise_sets: dict[str, str] = {}
+    # student sets: English from <set>/student, Chinese from <set>/zh/student (pages under zh/)
+    exercise_sets: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
     if exercises is not None and Path(exercises).is_dir():
-        for student in sorted(Path(exercises).glob("*/student")):
-            stem = student.parent.name
-            target = out_dir / "exercises" / stem
-            shutil.copytree(student, target, dirs_exist_ok=True)
-            for notebook in sorted(target.glob("*.ipynb")):
-                page = Path("exercises") / stem / f"{notebook.stem}.html"
-                parts = _page_parts(page, infos["en"], None, "en", None,
-                                    f"exercises/{stem}/{notebook.name}", live_note=False)
-                nb = _read(notebook)
-                scrub_paths(nb, root)
-                render_page(nb, out_dir / page, page, parts)
-                exercise_sets.setdefault(stem, str(page))
+        for lang, pattern in (("en", "*/student"), ("zh", "*/zh/student")):
+            if lang not in infos:
+                continue
+            prefix = Path("zh") if lang == "zh" else Path()
+            for student in sorted(Path(exercises).glob(pattern)):
+                stem = (student.parent.parent if lang == "zh" else student.parent).name
+                target = out_dir / prefix / "exercises" / stem
+                shutil.copytree(student, target, dirs_exist_ok=True)
+                for notebook in sorted(target.glob("*.ipynb")):
+                    page = prefix / "exercises" / stem / f"{notebook.stem}.html"
+                    parts = _page_parts(page, infos[lang], None, lang, None,
+                                        f"{prefix.as_posix() + '/' if lang == 'zh' else ''}exercises/{stem}/{notebook.name}",
+                                        live_note=False)
+                    nb = _read(notebook)
+                    scrub_paths(nb, root)
+                    render_page(nb, out_dir / page, page, parts)
+                    exercise_sets[lang].setdefault(stem, page.relative_to(prefix).as_posix())
 
     for lang, lectures in infos.items():
         prefix = Path("zh") if lang == "zh" else Path()
@@ -450,8 +456,10 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
                 link["slides"] = deck.name
             elif (out_dir / prefix / f"{lecture.stem}.slides.html").exists():
                 link["slides"] = f"{lecture.stem}.slides.html"
-            if lecture.stem in exercise_sets:
-                link["exercises"] = up + exercise_sets[lecture.stem]
+            if lecture.stem in exercise_sets[lang]:
+                link["exercises"] = exercise_sets[lang][lecture.stem]
+            elif lecture.stem in exercise_sets["en"]:
+                link["exercises"] = up + exercise_sets["en"][lecture.stem]
             links[lecture.stem] = link
         extras = {"glossary": ("../" if lang == "zh" else "") + "glossary.html"}
         sources = root / "notebooks" / "SOURCES.md"

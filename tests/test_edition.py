@@ -15,9 +15,11 @@ import nbformat
 import pytest
 
 from crmlab import edition, glossary
-from tests.conftest import NOTEBOOKS
+from crmlab import exercise_build
+from tests.conftest import EXERCISES, NOTEBOOKS
 
 LECTURES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+MASTERS = sorted(m for m in EXERCISES.glob("*/[0-9][0-9]_*.ipynb") if m.parent.name == m.stem)
 
 
 def _sources(nb) -> list[tuple]:
@@ -98,3 +100,31 @@ def test_committed_glossary_pages_are_generated():
     for path, lang in [(NOTEBOOKS / "glossary.md", "en"), (NOTEBOOKS / "zh" / "glossary.md", "zh")]:
         assert path.exists() and path.read_text(encoding="utf-8") == glossary.markdown(lang), \
             f"{path.name} is out of date: run `make zh`"
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercise sets: exercises/<set>/zh/<set>.ipynb, generated from the master plus i18n/zh/exercises/
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_every_exercise_set_has_a_current_chinese_edition(master):
+    found = edition.problems(master)
+    assert not found, ("translate or update these cells in "
+                       f"{edition.catalog_path(master).relative_to(NOTEBOOKS.parent)}:\n" + "\n".join(found))
+    committed_path = edition.edition_path(master)
+    assert committed_path.exists(), f"{committed_path} missing: run `python -m crmlab.edition build {master}`"
+    committed = nbformat.read(committed_path, as_version=4)
+    generated = edition.generate(master)
+    assert _sources(committed) == _sources(generated), f"{committed_path.name} differs from its generated form"
+    # the same code and the same tests grade both editions
+    english = nbformat.read(master, as_version=4)
+    assert [c.source for c in english.cells if c.cell_type != "markdown"] == \
+        [c.source for c in committed.cells if c.cell_type != "markdown"]
+    # the questions read the same: names, points, difficulty and an objective in Chinese
+    en_questions, zh_questions = exercise_build.read_questions(master), exercise_build.read_questions(committed)
+    assert [(q.name, q.points, q.manual, q.difficulty) for q in en_questions] == \
+        [(q.name, q.points, q.manual, q.difficulty) for q in zh_questions]
+    assert all(q.objective and edition.cjk_share(q.objective) > 0.3 for q in zh_questions)
+    prose = "\n".join(edition.prose_letters(c.source) for c in committed.cells if c.cell_type == "markdown")
+    assert edition.cjk_share(prose) >= 0.60, f"{committed_path.name}: the Chinese prose is not Chinese enough"
+    assert not glossary.variants_used("\n".join(c.source for c in committed.cells if c.cell_type == "markdown"))
