@@ -2,7 +2,7 @@
 
 The five tools of the communication mix are advertising (广告), sales promotion (销售促进),
 public relations and publicity (公共关系与宣传), personal selling (人员推销) and direct
-marketing (直接营销). Each has a response curve with diminishing returns: the first money
+marketing (直复营销). Each has a response curve with diminishing returns: the first money
 spent on a tool does more than the last. :func:`optimal_allocation` finds the split that
 gives the largest total response with ``scipy.optimize`` and :func:`explain_optimum` says
 why it is optimal: at the optimum every funded tool returns the same extra response for one
@@ -68,7 +68,7 @@ _TOOL_TEXT = {
     "personal_selling": ("Personal selling", "人员推销",
                          "Face-to-face contact with prospective buyers to present, answer questions and take orders.",
                          "与潜在买家面对面接触，介绍产品、解答疑问、拿下订单。"),
-    "direct_marketing": ("Direct marketing", "直接营销",
+    "direct_marketing": ("Direct marketing", "直复营销",
                          "Addressing chosen customers directly (mail, phone, e-mail, app) and asking for a reply.",
                          "通过邮件、电话、短信、应用等直接联系选定的顾客并请求回应。"),
 }

@@ -29,7 +29,7 @@ TWO = {"a": ResponseCurve(100.0, 0.02), "b": ResponseCurve(60.0, 0.05)}
 def test_five_tools_in_both_languages():
     assert PROMOTION_TOOLS == ("advertising", "sales_promotion", "public_relations", "personal_selling",
                                "direct_marketing")
-    assert tools_table("zh").iloc[:, 0].tolist() == ["广告", "销售促进", "公共关系与宣传", "人员推销", "直接营销"]
+    assert tools_table("zh").iloc[:, 0].tolist() == ["广告", "销售促进", "公共关系与宣传", "人员推销", "直复营销"]
     assert tools_table("en").shape == (5, 2)
 
 
