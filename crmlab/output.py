@@ -46,7 +46,20 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__
+from .lang import label, register
 from .reader import file_sha256
+
+register({
+    "results_recorded": {"en": "{n} headline numbers recorded", "zh": "本讲记录了 {n} 个关键数字"},
+    "results_written": {"en": "; written with {k} tables and figures to {path}",
+                        "zh": "，已连同 {k} 个表格和图写入 {path}"},
+    "results_not_written": {"en": "; set output_dir to write them to summary.json with the tables and figures",
+                            "zh": "；设置参数 output_dir 即可把它们连同表格和图写入 summary.json"},
+    "results_bundled": {"en": " ({n} of them from crmlab's bundled data, kept apart)",
+                        "zh": "（其中 {n} 个来自 crmlab 自带数据，单独存放）"},
+    "results_bundled_note": {"en": "computed on crmlab's bundled datasets, not on the files in `inputs`",
+                             "zh": "基于 crmlab 自带数据集计算，而非 `inputs` 中的文件"},
+})
 
 __all__ = ["Results", "SUMMARY_FILE", "OutputDirError"]
 
@@ -201,9 +214,30 @@ class Results:
         }
         if self.bundled_numbers:
             content["bundled_data"] = {
-                "note": "computed on crmlab's bundled datasets, not on the files in `inputs`",
+                "note": label("results_bundled_note", self.lang),
                 "numbers": dict(self.bundled_numbers)}
         return content
+
+    @property
+    def lang(self) -> str:
+        """The reader's language (the lecture's ``lang`` parameter; English without one)."""
+        return self.parameters.get("lang", "en") if self.parameters.get("lang") in ("en", "zh") else "en"
+
+    def describe(self) -> str:
+        """One sentence for the reader, in the lecture's language: what was recorded and where it went.
+
+        >>> r = Results(None, "demo", parameters={"lang": "zh"})
+        >>> r.record(customers=10, revenue=99.5)
+        >>> r.describe()
+        '本讲记录了 2 个关键数字；设置参数 output_dir 即可把它们连同表格和图写入 summary.json'
+        """
+        text = label("results_recorded", self.lang).format(n=len(self.numbers) + len(self.bundled_numbers))
+        if self.bundled_numbers:
+            text += label("results_bundled", self.lang).format(n=len(self.bundled_numbers))
+        if self.output_dir is None:
+            return text + label("results_not_written", self.lang)
+        path = self.output_dir / SUMMARY_FILE
+        return text + label("results_written", self.lang).format(k=len(set(self.files)), path=path)
 
     def save(self) -> dict[str, Any]:
         """Write ``summary.json`` and move the results into ``output_dir`` in one step; return the summary.

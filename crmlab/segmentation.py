@@ -66,10 +66,12 @@ from .value_matrix import (
     LEVELS,
     MATRIX_CLASSES,
     SATISFACTION_STRATEGIES,
+    SOURCE_CLASS_CELLS,
     VOLUME_STRATEGIES,
     ValueSatisfactionMatrix,
     class_profile,
     draw_colour_scale,
+    free_riders,
     matrix_class_table,
     matrix_customer_table,
     value_satisfaction_cells,
@@ -79,7 +81,7 @@ __all__ = [
     # value x satisfaction matrix
     "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
     "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table", "matrix_customer_table",
-    "class_profile", "draw_colour_scale",
+    "class_profile", "draw_colour_scale", "SOURCE_CLASS_CELLS", "free_riders",
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
