@@ -58,6 +58,7 @@ from .targeting import (
     TARGET_GROUPS,
     MarketStrategyChoice,
     choose_market_strategy,
+    lookalike_groups,
     market_strategy_rules,
     target_groups,
 )
@@ -90,7 +91,7 @@ __all__ = [
     "variable_overview", "plot_membership",
     # targeting
     "TARGET_GROUPS", "MARKET_STRATEGIES", "MARKET_CONDITIONS", "target_groups", "MarketStrategyChoice",
-    "choose_market_strategy", "market_strategy_rules",
+    "choose_market_strategy", "market_strategy_rules", "lookalike_groups",
     # migration
     "segment_migration", "plot_migration", "PERIOD_BEHAVIOUR", "PeriodSegments", "two_period_segments",
 ]
