@@ -222,6 +222,29 @@ def cjk_share(text: str) -> float:
 _REFERENCES = re.compile(r"^(#+\s*|\*\*)(references|further reading|参考文献|延伸阅读).*", re.I | re.M | re.S)
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def printed_text(nb) -> str:
+    """Everything a notebook's code cells print or show as text: streams, HTML tables (tags and styles
+    removed) and plain-text results; images and widget views are left out."""
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                parts.append(output.get("text", ""))
+                continue
+            data = output.get("data", {})
+            if "text/html" in data:
+                page = re.sub(r"<style.*?</style>", " ", "".join(data["text/html"]), flags=re.S)
+                parts.append(re.sub(r"<[^>]+>", " ", page))
+            elif "text/plain" in data and "image/png" not in data and WIDGET_VIEW not in data:
+                parts.append("".join(data["text/plain"]))
+    return "\n".join(parts)
+
+
 def prose_letters(markdown: str) -> str:
     """The prose of a markdown cell: math, code, link targets, HTML and the reference list removed."""
     text = _REFERENCES.sub("", markdown)

@@ -338,6 +338,12 @@ def autograder_zip(target: Path) -> Path:
     return zips[0]
 
 
+def _set_folder(master: Path) -> Path:
+    """The exercise set's folder (a Chinese master in ``<set>/zh/`` runs in its set's folder too)."""
+    master = Path(master)
+    return master.parent.parent if master.parent.name == "zh" else master.parent
+
+
 def build_exercise(master: Path, target: Path, wheel: Path | None = None,
                    requirements: list[str] | None = None, run_tests: bool = True) -> Path:
     """Build one set with ``otter assign`` into ``target`` (``student/``, ``autograder/``).
@@ -352,7 +358,7 @@ def build_exercise(master: Path, target: Path, wheel: Path | None = None,
     with tempfile.TemporaryDirectory(prefix=f"assign-{master.stem}-") as tmp:
         # a copy of the set's folder with the prepared master (the folder may hold data files)
         # a Chinese master (<set>/zh/<set>.ipynb) uses its set's folder too
-        folder = master.parent.parent if master.parent.name == "zh" else master.parent
+        folder = _set_folder(master)
         work = Path(tmp) / folder.name
         shutil.copytree(folder, work, ignore=shutil.ignore_patterns("student", "autograder", "zh", ".ipynb_checkpoints"))
         nbformat.write(prepare_master(nbformat.read(master, as_version=4)), work / master.name)
@@ -505,7 +511,7 @@ def grade_master(master: Path, tests: dict, replacements: dict[str, list[str]] |
         if i in first_solution:
             question = first_solution[i]
             for code in replacements.get(question.name, []):
-                trial, trial_errors = run_cells([code], _copy_values(namespace), cwd=master.parent)
+                trial, trial_errors = run_cells([code], _copy_values(namespace), cwd=_set_folder(master))
                 score, possible = grade_namespace(tests, trial, [question.name])[question.name]
                 results.setdefault(question.name, []).append({
                     "score": score, "possible": possible,
@@ -513,7 +519,7 @@ def grade_master(master: Path, tests: dict, replacements: dict[str, list[str]] |
                     "hidden": grade_namespace(tests, trial, [question.name], hidden=True)[question.name][0] == 1,
                     "errors": trial_errors})
         if cell.cell_type == "code" and i not in in_tests:
-            namespace, cell_errors = run_cells([cell.source], namespace, cwd=master.parent)
+            namespace, cell_errors = run_cells([cell.source], namespace, cwd=_set_folder(master))
             errors += cell_errors
     return grade_namespace(tests, namespace), results, errors
 

@@ -63,6 +63,16 @@ def test_chinese_prose_is_chinese_and_uses_the_glossary_terms(notebook):
     assert not used, f"{notebook.name} uses variants instead of the glossary terms: {used}"
 
 
+@pytest.mark.parametrize("notebook", LECTURES, ids=lambda p: p.stem)
+def test_chinese_edition_prints_chinese(notebook):
+    """At least 40% of the letters the Chinese edition prints (text, tables; not images) are Chinese."""
+    zh = nbformat.read(edition.edition_path(notebook), as_version=4)
+    printed = edition.printed_text(zh)
+    assert printed.strip(), f"notebooks/zh/{notebook.name} is not executed: run `make zh`"
+    share = edition.cjk_share(printed)
+    assert share >= 0.40, f"notebooks/zh/{notebook.name}: CJK is {share:.0%} of the letters of its printed output"
+
+
 def test_editing_an_english_cell_makes_its_translation_stale(tmp_path):
     notebook = LECTURES[0]
     (tmp_path / "notebooks").mkdir()

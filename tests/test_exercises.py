@@ -186,6 +186,27 @@ def test_autograder_zip_installs_crmlab_itself(built):
     assert f"-r {eb.AUTOGRADER_SOURCE}/requirements.txt" in environment and "python=3.11" in environment
 
 
+@pytest.mark.notebook
+@pytest.mark.xdist_group(f"exercise-{CLASS_SET}")
+def test_chinese_set_builds_and_grades_with_the_same_tests(built, wheel_and_requirements, tmp_path: Path):
+    """The Chinese master (exercises/<set>/zh/) builds like the English one: otter assign grades its
+    solution with full marks, the hidden tests are the English set's, and the student copy is Chinese."""
+    master = EXERCISES / CLASS_SET / f"{CLASS_SET}.ipynb"
+    english = built(master)
+    wheel, requirements = wheel_and_requirements
+    chinese = eb.build_exercise(master.parent / "zh" / master.name, tmp_path / CLASS_SET / "zh", wheel, requirements)
+    en_tests, zh_tests = eb.load_tests(english), eb.load_tests(chinese)
+    assert set(zh_tests) == set(en_tests)
+    for name, test in en_tests.items():
+        assert [(c.body, c.hidden) for c in zh_tests[name].test_cases] == [(c.body, c.hidden) for c in test.test_cases]
+    student = nbformat.read(chinese / "student" / master.name, as_version=4)
+    prose = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert "难度" in prose and "# SOLUTION" not in "\n".join(c.source for c in student.cells)
+    # the Chinese solution, graded in-process with the Chinese autograder's tests, scores full marks
+    solution, _, errors = eb.grade_master(master.parent / "zh" / master.name, zh_tests, {})
+    assert not errors and all(score == possible > 0 for score, possible in solution.values()), (errors, solution)
+
+
 # ---------------------------------------------------------------------------------------------
 # Batch grading with otter run, and grading in a fresh virtualenv from the zip's requirements
 # ---------------------------------------------------------------------------------------------
