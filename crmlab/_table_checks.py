@@ -13,7 +13,25 @@ import pandas as pd
 
 from .lang import check_lang
 
-__all__ = ["require_table", "require_columns", "require_complete", "numeric_column", "require_lang_or_none"]
+__all__ = ["NotFittedError", "require_fitted", "require_table", "require_columns", "require_complete", "numeric_column", "require_lang_or_none"]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """An estimator was used before ``fit`` (scikit-learn's convention: also a ValueError and an
+    AttributeError). Every crmlab estimator raises this one class."""
+
+
+def require_fitted(estimator: object, attribute: str, what: str = "") -> None:
+    """Raise :class:`NotFittedError` unless ``estimator`` has the fitted ``attribute``.
+
+    >>> class Model: pass
+    >>> require_fitted(Model(), "params_")
+    Traceback (most recent call last):
+    ...
+    crmlab._table_checks.NotFittedError: Model is not fitted yet: call fit(...) first
+    """
+    if not hasattr(estimator, attribute):
+        raise NotFittedError(f"{what or type(estimator).__name__} is not fitted yet: call fit(...) first")
 
 
 def require_table(table: object, what: str = "customer table") -> pd.DataFrame:

@@ -51,7 +51,7 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
 from . import plotting
-from ._table_checks import require_columns, require_complete, require_lang_or_none, require_table
+from ._table_checks import require_columns, require_complete, require_fitted, require_lang_or_none, require_table
 from .lang import check_lang, label, register, translate_columns
 
 __all__ = [
@@ -259,8 +259,7 @@ class CustomerSegmentation:
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise RuntimeError("call fit(customers) first")
+        require_fitted(self, "model_", "CustomerSegmentation")
 
     def transform(self, customers: pd.DataFrame) -> pd.DataFrame:
         """Feature table of (new) customers on the scale fixed by :meth:`fit`."""
@@ -529,8 +528,7 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     (['1', '2', '3'], 1)
     """
     check_lang(lang)
-    if not hasattr(model, "centres_"):
-        raise RuntimeError("fit the CustomerSegmentation first")
+    require_fitted(model, "centres_", "CustomerSegmentation")
     centres = model.centres_.copy()
     dummies = [c for c in centres.columns if "=" in c]
     if dummies:  # category levels: difference to the share among all customers, in standard deviations

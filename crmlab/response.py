@@ -34,7 +34,7 @@ from scipy import stats
 
 from typing import TYPE_CHECKING
 
-from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from ._table_checks import numeric_column, require_columns, require_complete, require_fitted, require_table
 from .lang import check_lang, label, register
 
 if TYPE_CHECKING:
@@ -303,8 +303,7 @@ class ResponseModel:
 
     def predict_proba(self, table: pd.DataFrame) -> np.ndarray:
         """Predicted response probabilities for the rows of ``table``."""
-        if not hasattr(self, "params_"):
-            raise RuntimeError("fit the model first")
+        require_fitted(self, "params_", "the response model")
         self._check(table, with_response=False)
         design = self._design(table, fitting=False)
         eta = design.to_numpy() @ self.params_.to_numpy()

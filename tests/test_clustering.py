@@ -4,6 +4,8 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+
+from crmlab.models import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 
 from crmlab.clustering import (
@@ -230,7 +232,7 @@ def test_profile_heatmap_shows_centres_and_category_differences():
     assert ax.get_yticklabels()[0].get_text() == f"1 (n={model.sizes_.iloc[0]:,})"
     assert ax.get_title() == "细分群体画像：各群体与众不同之处"
     ax.figure.savefig(io.BytesIO(), format="png")
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(NotFittedError, match="fit"):
         plot_segment_profiles(CustomerSegmentation(["age"], 2))
 
 

@@ -61,6 +61,7 @@ import pandas as pd
 from scipy import optimize
 
 from crmlab import lang
+from crmlab._table_checks import NotFittedError
 
 __all__ = [
     "ConvergenceWarning",
@@ -164,8 +165,6 @@ def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | 
     return values
 
 
-class NotFittedError(RuntimeError):
-    """A prediction was asked of a model that has not been fitted (and has no parameters set)."""
 
 
 class DegenerateFitError(ValueError):
