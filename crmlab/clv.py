@@ -56,6 +56,9 @@ __all__ = [
     "segment_lifetimes",
     "plot_retention_clv",
     "plot_tornado",
+    "describe_worksheet",
+    "describe_retention_clv",
+    "describe_lifetime_check",
 ]
 
 ArrayLike = float | Sequence[float] | np.ndarray
@@ -65,7 +68,7 @@ lang.register(
         # worksheet columns and inputs
         "contribution": {"en": "Contribution", "zh": "贡献"},
         "cost": {"en": "Cost", "zh": "成本"},
-        "survival": {"en": "Still a customer", "zh": "留存概率"},
+        "survival": {"en": "Still a customer", "zh": "保留概率"},
         "discount_factor": {"en": "Discount factor", "zh": "折现因子"},
         "discounted_value": {"en": "Discounted value", "zh": "折现价值"},
         "cumulative_discounted_value": {"en": "Cumulative discounted value", "zh": "累计折现价值"},
@@ -101,6 +104,21 @@ lang.register(
         "tornado_title": {"en": "CLV when one input moves by \u00b1{pct:.0f}%", "zh": "单个输入项变动\u00b1{pct:.0f}%时的CLV"},
         "retention_clv_title": {"en": "Retention CLV = {clv:,.1f}", "zh": "基于保留率的CLV = {clv:,.1f}"},
         "retention_clv_by_period": {"en": "Value per period and CLV to date", "zh": "逐期价值与累计CLV"},
+        # sentences printed by lecture 07 (see the describe_* functions)
+        "clv_worksheet_current": {"en": "current value (year 1, before acquisition cost): {current_value:,.2f}",
+                                  "zh": "当前价值（第 1 年，未扣除获客成本）：{current_value:,.2f}"},
+        "clv_worksheet_total": {"en": "CLV over {horizon} years, net of acquisition: {clv:,.2f}; paid back in year {payback}",
+                                "zh": "{horizon} 年的客户终身价值（扣除获客成本后）：{clv:,.2f}；第 {payback} 年回本"},
+        "clv_worksheet_not_paid_back": {"en": "CLV over {horizon} years, net of acquisition: {clv:,.2f}; paid back in year None",
+                                        "zh": "{horizon} 年的客户终身价值（扣除获客成本后）：{clv:,.2f}；{horizon} 年内没有回本"},
+        "clv_margin_multiple_line": {"en": "margin multiple r/(1+d-r) = {multiple:.3f}",
+                                     "zh": "利润乘数 r/(1+d-r) = {multiple:.3f}"},
+        "clv_retention_summary": {"en": "CLV over {horizon} years = {finite:,.2f}; infinite horizon = {infinite:,.2f}; "
+                                        "net of acquisition ({horizon} years) = {net:,.2f}",
+                                  "zh": "{horizon} 年的客户终身价值 = {finite:,.2f}；无限期 = {infinite:,.2f}；"
+                                        "扣除获客成本后（{horizon} 年）= {net:,.2f}"},
+        "clv_lifetime_check": {"en": "simulated mean lifetime {simulated:.2f} periods; 1/churn = {formula:.2f}",
+                               "zh": "模拟队列的平均生命周期为 {simulated:.2f} 期；1/流失率 = {formula:.2f} 期"},
     }
 )
 
@@ -609,6 +627,58 @@ def segment_lifetimes(
     out["snapshot_lifetime"] = np.where(share > 0, 1 / share.where(share > 0, 1.0), np.inf)
     out.index = pd.Index(list(out.index), name="segment")
     return out
+
+
+def describe_worksheet(current_value: float, worksheet_clv: float, horizon_years: int, payback_period: int | None,
+                       lang: str = "en") -> str:
+    """Two lines for the reader: current value (year 1) and the worksheet CLV with its payback year.
+
+    ``payback_period`` is ``None`` when the cumulative value never turns positive within the horizon.
+
+    Examples
+    --------
+    >>> print(describe_worksheet(85, 143.97, 10, 3))
+    current value (year 1, before acquisition cost): 85.00
+    CLV over 10 years, net of acquisition: 143.97; paid back in year 3
+    >>> print(describe_worksheet(85, -20.5, 2, None, lang="zh"))
+    当前价值（第 1 年，未扣除获客成本）：85.00
+    2 年的客户终身价值（扣除获客成本后）：-20.50；2 年内没有回本
+    """
+    key = "clv_worksheet_total" if payback_period is not None else "clv_worksheet_not_paid_back"
+    return "\n".join([
+        _label("clv_worksheet_current", lang).format(current_value=current_value),
+        _label(key, lang).format(horizon=horizon_years, clv=worksheet_clv, payback=payback_period),
+    ])
+
+
+def describe_retention_clv(multiple: float, clv_finite: float, clv_infinite: float, clv_net: float,
+                           horizon_years: int, lang: str = "en") -> str:
+    """Two lines for the reader: the margin multiple and the finite, infinite and net retention CLV.
+
+    Examples
+    --------
+    >>> print(describe_retention_clv(8 / 3, 255.627, 266.667, 105.627, 10, lang="zh"))
+    利润乘数 r/(1+d-r) = 2.667
+    10 年的客户终身价值 = 255.63；无限期 = 266.67；扣除获客成本后（10 年）= 105.63
+    """
+    return "\n".join([
+        _label("clv_margin_multiple_line", lang).format(multiple=multiple),
+        _label("clv_retention_summary", lang).format(horizon=horizon_years, finite=clv_finite, infinite=clv_infinite,
+                                                     net=clv_net),
+    ])
+
+
+def describe_lifetime_check(simulated_mean: float, formula_lifetime: float, lang: str = "en") -> str:
+    """One line for the reader: the mean lifetime of a simulated cohort next to the formula 1/churn.
+
+    Examples
+    --------
+    >>> describe_lifetime_check(4.9506, 5.0)
+    'simulated mean lifetime 4.95 periods; 1/churn = 5.00'
+    >>> describe_lifetime_check(4.9506, 5.0, lang="zh")
+    '模拟队列的平均生命周期为 4.95 期；1/流失率 = 5.00 期'
+    """
+    return _label("clv_lifetime_check", lang).format(simulated=simulated_mean, formula=formula_lifetime)
 
 
 def plot_retention_clv(

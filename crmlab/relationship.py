@@ -144,7 +144,7 @@ _RM_VS_TM = (
     ("Service", "服务", "An add-on to the product", "产品的附属品", "Part of the value offered", "所提供价值的一部分"),
     ("Quality", "质量", "The production department's job", "主要是生产部门的事", "Everybody's job", "全员的责任"),
     ("Measure of success", "衡量成功", "Sales volume and market share", "销量与市场份额",
-     "Retention, share of wallet and customer lifetime value", "留存率、钱包份额与客户终身价值"),
+     "Retention, share of wallet and customer lifetime value", "保留率、钱包份额与客户终身价值"),
 )
 
 

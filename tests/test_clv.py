@@ -297,3 +297,30 @@ def test_tornado_puts_the_widest_swing_on_top_with_chinese_labels():
     plt.close(ax.figure)
     with pytest.raises(KeyError, match="clv_low"):
         clv.plot_tornado(table.drop(columns="clv_low"))
+
+
+# --- lecture 07 printed sentences: English text unchanged, Chinese text with the same numbers -----------------
+
+
+@pytest.mark.parametrize("payback", [3, None])
+def test_describe_worksheet_keeps_the_english_sentence_and_translates(payback):
+    current, total, horizon = 85.0, 143.967671352615, 10
+    english = clv.describe_worksheet(current, total, horizon, payback)
+    assert english == (f"current value (year 1, before acquisition cost): {current:,.2f}\n"
+                       f"CLV over {horizon} years, net of acquisition: {total:,.2f}; paid back in year {payback}")
+    chinese = clv.describe_worksheet(current, total, horizon, payback, lang="zh")
+    assert "85.00" in chinese and "143.97" in chinese and "客户终身价值" in chinese
+    assert ("第 3 年回本" in chinese) if payback else ("10 年内没有回本" in chinese and "None" not in chinese)
+
+
+def test_describe_retention_clv_and_lifetime_check_match_the_old_lines():
+    m, f, i, n, h = 2.6666666666666665, 255.62736120471934, 266.6666666666667, 105.62736120471934, 10
+    assert clv.describe_retention_clv(m, f, i, n, h) == (
+        f"margin multiple r/(1+d-r) = {m:.3f}\n"
+        f"CLV over {h} years = {f:,.2f}; infinite horizon = {i:,.2f}; net of acquisition ({h} years) = {n:,.2f}")
+    chinese = clv.describe_retention_clv(m, f, i, n, h, lang="zh")
+    assert all(number in chinese for number in ("2.667", "255.63", "266.67", "105.63")) and "利润乘数" in chinese
+    assert clv.describe_lifetime_check(4.9506, 5.0) == "simulated mean lifetime 4.95 periods; 1/churn = 5.00"
+    assert clv.describe_lifetime_check(1234.5, 5.0, lang="zh") == "模拟队列的平均生命周期为 1234.50 期；1/流失率 = 5.00 期"
+    with pytest.raises(ValueError, match="lang"):
+        clv.describe_lifetime_check(4.9, 5.0, lang="fr")

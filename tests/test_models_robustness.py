@@ -262,3 +262,20 @@ def test_predicting_before_fitting_raises():
         BetaGeo(initial_params={"r": -1.0}).fit(VALID)
     with pytest.raises(ValueError, match="unknown parameter"):
         BetaGeo(initial_params={"rho": 1.0}).fit(VALID)
+
+
+@pytest.mark.parametrize("name", ["BetaGeo", "ParetoNBD", "GammaGamma", "ShiftedBetaGeo", "BetaGeoBetaBinom"])
+def test_every_model_is_a_scikit_learn_estimator(name):
+    """get_params / set_params / clone work, and an unfitted model raises the one NotFittedError."""
+    from sklearn.base import clone
+
+    import crmlab.models as models
+    from crmlab._table_checks import NotFittedError as Shared
+
+    model = getattr(models, name)(max_iter=77)
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == model.get_params() and copy.max_iter == 77
+    assert copy.set_params(max_iter=5).max_iter == 5
+    assert models.NotFittedError is Shared and issubclass(Shared, ValueError) and issubclass(Shared, AttributeError)
+    with pytest.raises(Shared):
+        model.summary()

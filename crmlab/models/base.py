@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize
+from sklearn.base import BaseEstimator
 
 from crmlab import lang
 from crmlab._table_checks import NotFittedError
@@ -590,12 +591,23 @@ def maximize_log_likelihood(
 # the estimator shell
 # ---------------------------------------------------------------------------------------------
 
-class ParametricModel:
+class ParametricModel(BaseEstimator):
     """Base of the CLV models: settings, fitted attributes, summary and parameter access.
 
     Subclasses set ``parameter_names``, ``model_name``, ``default_initial_params`` and
-    implement ``fit`` with :func:`maximize_log_likelihood` and :meth:`_store_fit`.
+    implement ``fit`` with :func:`maximize_log_likelihood` and :meth:`_store_fit`. A scikit-learn
+    estimator: ``get_params``, ``set_params`` (the settings, not the model's parameters; see
+    :meth:`set_params_values`) and ``sklearn.base.clone`` work.
+
+    >>> from sklearn.base import clone
+    >>> from crmlab.models import BetaGeo
+    >>> clone(BetaGeo(max_iter=50)).get_params()["max_iter"]
+    50
     """
+
+    #: the model's own ``__repr__`` in notebooks, not scikit-learn's HTML diagram
+    _repr_html_ = None
+    _repr_mimebundle_ = None
 
     parameter_names: tuple[str, ...] = ()
     model_name: str = "model"
