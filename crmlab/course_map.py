@@ -16,7 +16,7 @@ import pandas as pd
 
 from .lang import check_lang, label, register
 
-__all__ = ["Lecture", "LECTURES", "course_map"]
+__all__ = ["Lecture", "LECTURES", "course_map", "datasets_text"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,37 @@ register(
         "datasets_used": {"en": "Data", "zh": "所用数据"},
         "yes": {"en": "yes", "zh": "是"},
         "planned": {"en": "planned", "zh": "筹备中"},
+        # the data a lecture uses, as written in Lecture.datasets
+        "course_map_data_all": {"en": "all", "zh": "全部数据集"},
+        "course_map_data_simulation": {"en": "simulation", "zh": "模拟实验"},
+        "course_map_data_cases": {"en": "cases", "zh": "案例"},
+        "course_map_data_synthetic": {"en": "synthetic", "zh": "模拟客户群"},
+        "course_map_data_online_retail": {"en": "Online Retail", "zh": "Online Retail 零售数据"},
+        "course_map_data_cdnow": {"en": "CDNOW", "zh": "CDNOW 交易数据"},
+        "course_map_data_telco_churn": {"en": "Telco churn", "zh": "Telco 流失数据"},
+        "course_map_data_retention_cohorts": {"en": "retention cohorts", "zh": "保留队列"},
+        "course_map_data_donations": {"en": "donations", "zh": "捐赠数据"},
+        "course_map_data_bank_marketing": {"en": "Bank Marketing", "zh": "Bank Marketing 银行营销数据"},
+        "course_map_data_hillstrom": {"en": "Hillstrom", "zh": "Hillstrom 邮件实验"},
     }
 )
+
+
+def datasets_text(datasets: str, lang: str = "en") -> str:
+    """The comma-separated data names of :attr:`Lecture.datasets` written in ``lang``.
+
+    Examples
+    --------
+    >>> datasets_text("retention cohorts, CDNOW, donations", "zh")
+    '保留队列、CDNOW 交易数据、捐赠数据'
+    >>> datasets_text("retention cohorts, CDNOW, donations", "en")
+    'retention cohorts, CDNOW, donations'
+    """
+    check_lang(lang)
+    if lang == "en":
+        return datasets
+    names = [name.strip() for name in datasets.split(",")]
+    return "、".join(label("course_map_data_" + name.lower().replace(" ", "_"), lang) for name in names)
 
 LECTURES: tuple[Lecture, ...] = (
     Lecture("00", "start_here", "part_0", "Start here: course map and data", "课程导览与数据初探",
@@ -77,7 +106,7 @@ LECTURES: tuple[Lecture, ...] = (
             "细分变量；聚类与软归属；客户迁移；统一化、区别型、聚焦型策略", "synthetic, CDNOW"),
     Lecture("07", "customer_value_basics", "part_4", "Customer value and CLV basics", "客户价值与生命周期价值基础",
             "contribution minus cost; retention-based CLV; lifetime = 1 / churn; sensitivity",
-            "贡献减成本；基于留存的 CLV；群体生命周期 = 1/流失率；敏感性", "Telco churn"),
+            "贡献减成本；基于保留率的 CLV；群体生命周期 = 1/流失率；敏感性", "Telco churn"),
     Lecture("08", "clv_models", "part_4", "Probabilistic CLV models", "概率型客户终身价值模型",
             "sBG; BG/NBD and Pareto/NBD; Gamma-Gamma; BG/BB; calibration and holdout",
             "sBG；BG/NBD 与 Pareto/NBD；Gamma-Gamma；BG/BB；校准期与验证期", "retention cohorts, CDNOW, donations"),
@@ -107,7 +136,7 @@ def course_map(lang: str = "en", notebooks_dir: str | Path | None = None) -> pd.
             "part": label(lecture.part, lang),
             "topic": title,
             "concept": lecture.concepts_en if lang == "en" else lecture.concepts_zh,
-            "datasets_used": lecture.datasets,
+            "datasets_used": datasets_text(lecture.datasets, lang),
         }
         if notebooks_dir is not None:
             exists = (Path(notebooks_dir) / lecture.notebook).exists()

@@ -34,10 +34,13 @@ from typing import Literal
 
 import pandas as pd
 
+from .lang import check_lang
+
 __all__ = [
     "DATA_ENV_VAR",
     "ONLINE_RETAIL_NON_PRODUCT_CODES",
     "catalog",
+    "catalog_text",
     "data_location",
     "load_bank_marketing",
     "load_cdnow",
@@ -520,12 +523,22 @@ class _Entry:
     description: str
     source: str
     licence: str
+    time_span_zh: str
+    description_zh: str
+    source_zh: str
+    licence_zh: str
 
 
 _CDNOW_SOURCE = "CDNOW cohort via B. Hardie; file from the lifetimes 0.11.3 wheel"
+_CDNOW_SOURCE_ZH = "CDNOW 客户队列，由 B. Hardie 发布；文件取自 lifetimes 0.11.3 安装包"
 _CDNOW_LICENCE = "research and teaching use (Hardie); lifetimes packaging MIT"
+_CDNOW_LICENCE_ZH = "可用于研究与教学（Hardie）；lifetimes 的打包文件为 MIT 许可"
 _BANK_SOURCE = "UCI Machine Learning Repository, Bank Marketing (Moro, Cortez & Rita 2014)"
+_BANK_SOURCE_ZH = "UCI 机器学习数据库，Bank Marketing 数据集（Moro、Cortez 与 Rita，2014）"
 _BANK_LICENCE = "public for research; cite Moro et al. (2011, 2014)"
+_BANK_LICENCE_ZH = "公开供研究使用；请引用 Moro 等人（2011、2014）"
+_BANK_SPAN_ZH = "2008 年 5 月至 2010 年 11 月"
+_CDNOW_SPAN_ZH = "1997-01-01 至 1998-06-30"
 
 _CATALOG: tuple[_Entry, ...] = (
     _Entry(
@@ -533,18 +546,27 @@ _CATALOG: tuple[_Entry, ...] = (
         "1997-01-01 to 1998-06-30",
         "CD purchases of 23,570 customers who first bought in Q1 1997",
         _CDNOW_SOURCE, _CDNOW_LICENCE,
+        _CDNOW_SPAN_ZH,
+        "1997 年第一季度首次购买的 23,570 位客户的唱片购买记录",
+        _CDNOW_SOURCE_ZH, _CDNOW_LICENCE_ZH,
     ),
     _Entry(
         "cdnow_sample", 'load_cdnow(kind="sample")', "cdnow/cdnow_sample.csv.gz", 6_919, 5,
         "1997-01-01 to 1998-06-30",
         "1/10 sample of CDNOW (2,357 customers) used in the BG/NBD and Pareto/NBD papers",
         _CDNOW_SOURCE, _CDNOW_LICENCE,
+        _CDNOW_SPAN_ZH,
+        "CDNOW 的 1/10 样本（2,357 位客户），即 BG/NBD 与 Pareto/NBD 论文所用的数据",
+        _CDNOW_SOURCE_ZH, _CDNOW_LICENCE_ZH,
     ),
     _Entry(
         "donations", "load_donations()", "donations/donations.csv", 22, 4,
         "6 annual giving opportunities after a first donation in 1995",
         "BG/BB recency/frequency patterns of 11,104 first-time donors",
         "Fader, Hardie & Shang (2010); file from the lifetimes 0.11.3 wheel", _CDNOW_LICENCE,
+        "1995 年首次捐赠之后的 6 次年度捐赠机会",
+        "11,104 位首次捐赠者的最近一次捐赠与捐赠次数组合（BG/BB 模型数据）",
+        "Fader、Hardie 与 Shang（2010）；文件取自 lifetimes 0.11.3 安装包", _CDNOW_LICENCE_ZH,
     ),
     _Entry(
         "online_retail", "load_online_retail()", "online_retail/online_retail.csv.gz", 541_909, 9,
@@ -552,18 +574,28 @@ _CATALOG: tuple[_Entry, ...] = (
         "invoice lines of a UK online gift retailer, 4,372 identified customers",
         "UCI Machine Learning Repository, Online Retail (Chen, Sain & Guo 2012)",
         "UCI repository terms; cite Chen, Sain & Guo (2012)",
+        "2010-12-01 08:26 至 2011-12-09 12:50",
+        "英国一家在线礼品零售商的发票明细行，可识别的客户共 4,372 位",
+        "UCI 机器学习数据库，Online Retail 数据集（Chen、Sain 与 Guo，2012）",
+        "遵循 UCI 数据库的使用条款；请引用 Chen、Sain 与 Guo（2012）",
     ),
     _Entry(
         "bank_marketing_full", 'load_bank_marketing(kind="full")',
         "bank_marketing/bank_full.csv.gz", 45_211, 17, "May 2008 to November 2010",
         "term-deposit telemarketing contacts of a Portuguese bank (bank-full)",
         _BANK_SOURCE, _BANK_LICENCE,
+        _BANK_SPAN_ZH,
+        "葡萄牙一家银行推销定期存款的电话营销联系记录（bank-full）",
+        _BANK_SOURCE_ZH, _BANK_LICENCE_ZH,
     ),
     _Entry(
         "bank_marketing_additional", 'load_bank_marketing(kind="additional")',
         "bank_marketing/bank_additional_full.csv.gz", 41_188, 21, "May 2008 to November 2010",
         "the same campaigns with weekday and five economic indicators (bank-additional-full)",
         _BANK_SOURCE, _BANK_LICENCE,
+        _BANK_SPAN_ZH,
+        "同一批营销活动，另含联系日是星期几和五项经济指标（bank-additional-full）",
+        _BANK_SOURCE_ZH, _BANK_LICENCE_ZH,
     ),
     _Entry(
         "hillstrom", "load_hillstrom()", "hillstrom/hillstrom.csv.gz", 64_000, 12,
@@ -571,20 +603,71 @@ _CATALOG: tuple[_Entry, ...] = (
         "randomised e-mail test: Mens e-mail, Womens e-mail or no e-mail",
         "MineThatData E-Mail Analytics Challenge (Hillstrom 2008)",
         "released by Kevin Hillstrom for public analysis",
+        "2008 年；结果为邮件发出后两周内的表现",
+        "随机分组的邮件实验：男装邮件、女装邮件或不发邮件",
+        "MineThatData 电子邮件分析挑战赛（Hillstrom，2008）",
+        "由 Kevin Hillstrom 发布，供公众分析使用",
     ),
     _Entry(
         "telco_churn", "load_telco_churn()", "telco_churn/telco_churn.csv.gz", 7_043, 21,
         "snapshot; tenure 0 to 72 months",
         "subscription customers of a fictional telco with services, charges and churn flag",
         "IBM sample data set (Telco Customer Churn)", "Apache-2.0",
+        "某一时点的快照；在网时长 0 至 72 个月",
+        "一家虚构电信公司的订阅客户，含所用服务、费用和是否流失",
+        "IBM 示例数据集（Telco Customer Churn）", "Apache-2.0 开源许可",
     ),
     _Entry(
         "retention_cohorts", "load_retention_cohorts()", "retention/sbg_cohorts.csv", 26, 4,
         "years 0 to 12 after acquisition",
         "percent of two 1,000-customer cohorts still subscribed (regular, high end)",
         "Fader & Hardie (2007), Table 1", "facts from a publication",
+        "获取客户后第 0 至 12 年",
+        "两个各有 1,000 位客户的队列（普通用户、高端用户）中仍在订阅的百分比",
+        "Fader 与 Hardie（2007），表 1", "引自已发表文献的事实数据",
     ),
 )
+
+_CATALOG_TEXT_COLUMNS: tuple[str, ...] = ("time_span", "description", "source", "licence")
+
+
+def catalog_text(lang: str = "en") -> pd.DataFrame:
+    """The free-text columns of :func:`catalog` written in ``lang``, for display.
+
+    :func:`catalog` always has English text (stable for researchers); a table shown to a reader
+    swaps in these columns, matched on ``name``.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        Language of the text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``time_span``, ``description``, ``source`` and ``licence``, one row per
+        dataset in the order of :func:`catalog`; with ``lang="en"`` these equal catalog's columns.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not a supported language code.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import catalog_text
+    >>> catalog_text("zh").set_index("name").loc["telco_churn", "licence"]
+    'Apache-2.0 开源许可'
+    >>> catalog_text("en").equals(catalog()[["name", "time_span", "description", "source", "licence"]])
+    True
+    """
+    check_lang(lang)
+    suffix = "" if lang == "en" else f"_{lang}"
+    rows = [
+        {"name": entry.name, **{c: getattr(entry, c + suffix) for c in _CATALOG_TEXT_COLUMNS}}
+        for entry in _CATALOG
+    ]
+    return pd.DataFrame(rows, columns=["name", *_CATALOG_TEXT_COLUMNS])
 
 
 def catalog() -> pd.DataFrame:

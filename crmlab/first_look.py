@@ -59,6 +59,17 @@ register(
         "licence": {"en": "Terms", "zh": "使用条款"},
         "time_span": {"en": "Time span", "zh": "时间跨度"},
         "name": {"en": "Name", "zh": "名称"},
+        # the catalogue's file column kept its raw, lower-case English header
+        "first_look_file": {"en": "file", "zh": "数据文件"},
+        "first_look_year_pct": {"en": "Year {year}: {pct:.1f}%", "zh": "第 {year} 年：{pct:.1f}%"},
+        "first_look_negative_rows": {
+            "en": "{n:,} rows with a negative amount (returns, refunds) are netted in each customer's total",
+            "zh": "{n:,} 行金额为负（退货、退款），已在每位客户的合计中冲抵",
+        },
+        "first_look_top_share_line": {
+            "en": "{customers:,} customers; top {pct:.0f}% bring {share:.1f}% of revenue; Gini = {gini:.3f}",
+            "zh": "{customers:,} 位客户；前 {pct:.0f}% 的客户贡献了 {share:.1f}% 的收入；基尼系数 = {gini:.3f}",
+        },
     }
 )
 
@@ -171,7 +182,7 @@ def _retention(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
     cohorts = datasets.load_retention_cohorts()
     wide = cohorts.pivot(index="year", columns="cohort", values="surviving_pct")
     facts = _facts([
-        (f"cohort_{c}", f"{label('year', lang)} 7: {wide.loc[7, c]:.1f}%") for c in wide.columns
+        (f"cohort_{c}", label("first_look_year_pct", lang).format(year=7, pct=wide.loc[7, c])) for c in wide.columns
     ], lang)
     ax = _new_ax(ax)
     for i, column in enumerate(wide.columns):
@@ -236,6 +247,29 @@ def glance_synthetic(base, lang: str = "en", ax: Axes | None = None) -> tuple[pd
 
 
 def catalog_table(catalog: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The dataset catalogue with headers in ``lang``."""
+    """The dataset catalogue for a reader: headers, and the free-text columns, in ``lang``.
+
+    ``catalog`` is :func:`crmlab.datasets.catalog` (or some of its rows); its ``time_span``,
+    ``description``, ``source`` and ``licence`` text is replaced by
+    :func:`crmlab.datasets.catalog_text` of ``lang``, matched on ``name``. Names, loader calls, files
+    and numbers are shown as they are.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import catalog
+    >>> table = catalog_table(catalog(), "zh")
+    >>> table.columns.tolist()[:4]
+    ['名称', '加载函数', '数据文件', '行数']
+    >>> table.set_index("名称").loc["hillstrom", "说明"]
+    '随机分组的邮件实验：男装邮件、女装邮件或不发邮件'
+    >>> catalog_table(catalog(), "en").columns.tolist()[:3]
+    ['Name', 'Loader', 'file']
+    """
     check_lang(lang)
-    return localize(catalog, lang)
+    table = catalog.copy()
+    if "name" in table:
+        text = datasets.catalog_text(lang).set_index("name")
+        for column in text.columns:
+            if column in table:
+                table[column] = table["name"].map(text[column]).fillna(table[column])
+    return localize(table.rename(columns={"file": "first_look_file"}), lang)

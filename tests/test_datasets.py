@@ -18,6 +18,7 @@ import pytest
 from crmlab import datasets
 from crmlab.datasets import (
     catalog,
+    catalog_text,
     load_bank_marketing,
     load_cdnow,
     load_donations,
@@ -288,6 +289,41 @@ def test_catalog_lists_every_loader_with_true_shapes():
         # the loader call shown in the catalog is valid code that gives the same frame
         shown = eval(row.loader, {name: getattr(datasets, name) for name in public_loaders})
         assert shown.columns.equals(frame.columns) and len(shown) == len(frame)
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers written in a text, not counting digits glued to letters ("Q1", "sBG")."""
+    return set(re.findall(r"(?<![A-Za-z])\d[\d,.:/-]*\d|(?<![A-Za-z\d])\d(?![\d])", text))
+
+
+def test_catalog_text_in_chinese_says_what_the_english_says():
+    english, chinese = catalog_text("en"), catalog_text("zh")
+    assert english.equals(catalog()[["name", "time_span", "description", "source", "licence"]])
+    assert chinese["name"].tolist() == english["name"].tolist()
+    for column in ("time_span", "description", "source", "licence"):
+        for name, en_text, zh_text in zip(english["name"], english[column], chinese[column]):
+            assert re.search(r"[\u4e00-\u9fff]", zh_text), (name, column, zh_text)
+            # the same counts, dates and years in both languages
+            assert _numbers(en_text) <= _numbers(zh_text), (name, column, en_text, zh_text)
+    with pytest.raises(ValueError, match="fr"):
+        catalog_text("fr")
+
+
+def test_catalog_table_shows_the_text_of_the_readers_language():
+    from crmlab.first_look import catalog_table
+
+    table = catalog()
+    english = catalog_table(table, "en")
+    assert english.columns.tolist() == [
+        "Name", "Loader", "file", "Rows", "Columns", "Time span", "Description", "Source", "Terms",
+    ]
+    assert english["Description"].tolist() == table["description"].tolist()
+    chinese = catalog_table(table.iloc[::-1], "zh")  # rows matched by name, whatever their order
+    assert chinese.columns.tolist()[2] == "数据文件"
+    expected = catalog_text("zh").set_index("name")
+    assert chinese.set_index("名称")["使用条款"].to_dict() == expected["licence"].to_dict()
+    assert chinese["行数"].tolist() == table["rows"].tolist()[::-1]
+    assert table.columns.tolist()[5] == "time_span", "the catalogue itself is not modified"
 
 
 def test_crmlab_data_env_var_overrides(tmp_path, monkeypatch):
