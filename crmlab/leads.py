@@ -44,7 +44,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
-from .lang import Vocabulary
+from .lang import Vocabulary, check_lang, label, register
 
 __all__ = [
     "SOURCES",
@@ -61,6 +61,8 @@ __all__ = [
     "handover_summary",
     "rep_workload",
     "term",
+    "localize_lead_log",
+    "describe_cheapest_sources",
 ]
 
 ASSIGNMENT_RULES: tuple[str, ...] = ("round_robin", "least_loaded")
@@ -111,6 +113,10 @@ _VOCABULARY = {
         "band_24_72h": {"en": "1-3 days", "zh": "1–3 天"},
         "band_over_72h": {"en": "over 3 days", "zh": "3 天以上"},
         "band_never": {"en": "never called", "zh": "从未跟进"},
+        "lead_id": {"en": "Lead", "zh": "线索编号"},
+        "created_at": {"en": "Came in at", "zh": "线索到达时间"},
+        "first_call_at": {"en": "First call at", "zh": "首次致电时间"},
+        "converted": {"en": "Became a customer", "zh": "是否成交"},
 }
 _WORDS = Vocabulary("lds_", _VOCABULARY, name="lead")
 _localized = _WORDS.localize
@@ -125,6 +131,91 @@ def term(key: str, lang: str = "en") -> str:
     '单个客户获取成本'
     """
     return _WORDS.term(key, lang)
+
+
+# sentences the lecture prints, one template per language (the English one is the lecture's original text)
+register({
+    "leads_log_sentence": {
+        "en": "{leads:,} leads over {days} days from {sources} sources; {won:,} became customers ({rate:.1%})",
+        "zh": "{days} 天内共有来自 {sources} 个来源的 {leads:,} 条线索；其中 {won:,} 条成为客户（{rate:.1%}）"},
+    "leads_cheapest_sentence": {
+        "en": "cheapest leads: {lead_source}; cheapest customers: {customer_source}",
+        "zh": "单条线索成本最低的来源：{lead_source}；单个客户获取成本最低的来源：{customer_source}"},
+    "leads_no_first_call": {
+        "en": "no first-call column: set `first_call_col` to see conversion by response time",
+        "zh": "没有首次致电时间列：设置参数 `first_call_col` 即可查看按跟进速度划分的转化率"},
+    "leads_score_sentence": {
+        "en": "log-likelihood {log_likelihood:.2f}; mean score of won leads {won:.1f}, of the others {lost:.1f}",
+        "zh": "对数似然值 {log_likelihood:.2f}；成交线索的平均评分为 {won:.1f}，其余线索为 {lost:.1f}"},
+    "leads_handover_sentence": {
+        "en": "{passed:,} leads passed, {called:,} called in time, {stale:,} returned stale; expected customers "
+              "{expected:.1f} ({rate:.1%} of passed leads)",
+        "zh": "移交销售 {passed:,} 条线索，按时跟进 {called:,} 条，超时退回市场部 {stale:,} 条；预期成交客户 "
+              "{expected:.1f} 位（占移交线索的 {rate:.1%}）"},
+    "leads_best_threshold_sentence": {
+        "en": "with {reps} rep(s) and an SLA of {sla:g} h, a threshold of {best} wins the most customers",
+        "zh": "在 {reps} 名销售人员、跟进时限 {sla:g} 小时的条件下，交接门槛取 {best} 时成交客户最多"},
+})
+
+
+def localize_lead_log(
+    leads: pd.DataFrame,
+    lang: str = "en",
+    *,
+    lead_col: str | None = "lead_id",
+    source_col: str | None = "source",
+    created_col: str | None = "created_at",
+    cost_col: str | None = "cost",
+    converted_col: str | None = "converted",
+    first_call_col: str | None = None,
+) -> pd.DataFrame:
+    """A lead log as the reader sees it: with ``lang="en"`` unchanged (the columns of the file); in
+    another language the named columns get headers by their role, the synthetic sources and the
+    standard signals their names in that language. Other columns stay as they are.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": ["L1"], "source": ["referral"], "pages_viewed": [3.0], "own": [1]})
+    >>> localize_lead_log(log, "zh", lead_col="id", created_col=None, cost_col=None, converted_col=None).iloc[0].to_dict()
+    {'线索编号': 'L1', '线索来源': '客户推荐', '浏览页面数': 3.0, 'own': 1}
+    >>> localize_lead_log(log, "en").columns.tolist()
+    ['id', 'source', 'pages_viewed', 'own']
+    """
+    if check_lang(lang) == "en":
+        return leads.copy()
+    roles = {lead_col: "lead_id", source_col: "lead_source", created_col: "created_at", cost_col: "lead_cost",
+             converted_col: "converted", first_call_col: "first_call_at"}
+    out = leads.copy()
+    if source_col is not None and source_col in out.columns:
+        out[source_col] = [term(f"src_{v}", lang) if f"src_{v}" in _VOCABULARY else v for v in out[source_col]]
+    names = {c: term(roles[c], lang) for c in out.columns if c in roles and c is not None}
+    names.update({c: term(c, lang) for c in out.columns if c not in names and c in SIGNAL_COLUMNS})
+    return out.rename(columns=names)
+
+
+def describe_cheapest_sources(report: pd.DataFrame, lang: str = "en") -> str:
+    """The sentence naming the source of the cheapest leads and that of the cheapest customers.
+
+    ``report`` is a :func:`source_report` with keys (``lang=None``); the English sentence names the
+    sources as they are in the log, another language the synthetic sources by their names.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"source": ["referral", "purchased_list", "purchased_list"], "cost": [30.0, 8.0, 8.0],
+    ...                     "converted": [1, 0, 0]})
+    >>> describe_cheapest_sources(source_report(log))
+    'cheapest leads: purchased_list; cheapest customers: referral'
+    >>> describe_cheapest_sources(source_report(log), "zh")
+    '单条线索成本最低的来源：购买名单；单个客户获取成本最低的来源：客户推荐'
+    """
+    check_lang(lang)
+
+    def name(source: str) -> str:
+        return term(f"src_{source}", lang) if lang != "en" and f"src_{source}" in _VOCABULARY else str(source)
+
+    return label("leads_cheapest_sentence", lang).format(
+        lead_source=name(report.loc[report["cost_per_lead"].idxmin(), "lead_source"]),
+        customer_source=name(report["lead_source"].iloc[0]))
 
 
 @dataclass(frozen=True)

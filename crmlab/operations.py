@@ -37,7 +37,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
-from .lang import Vocabulary, check_lang
+from .lang import Vocabulary, check_lang, label, register
 from .transactions import validate
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "satisfaction_by_month",
     "term",
     "localize_kpis",
+    "describe_kpi_months",
 ]
 
 DELIVERY_MODELS: tuple[str, ...] = ("professional_service", "general_service", "process_service")
@@ -104,6 +105,8 @@ _VOCABULARY = {
         "respondents": {"en": "Respondents", "zh": "受访客户数"},
         "mean_satisfaction": {"en": "Mean satisfaction (1-5)", "zh": "平均满意度（1–5）"},
         "satisfied_share": {"en": "Share satisfied", "zh": "满意客户占比"},
+        "kind_means": {"en": "means", "zh": "手段"},
+        "kind_misreading": {"en": "misreading", "zh": "误区"},
 }
 _WORDS = Vocabulary("ops_", _VOCABULARY, name="operations")
 _localized = _WORDS.localize
@@ -577,6 +580,43 @@ def growth_rates(activity: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+register({
+    "operations_kpi_months_sentence": {
+        "en": "{rows_in:,} rows in, {rows_out:,} kept; {months} whole months; left out: {dropped}",
+        "zh": "读入 {rows_in:,} 行，保留 {rows_out:,} 行；共 {months} 个完整月份；未计入：{dropped}"},
+    "operations_kpi_dropped_month": {"en": "{month} ({rows} rows)", "zh": "{month}（{rows} 行）"},
+    "operations_kpi_nothing_dropped": {"en": "nothing", "zh": "无"},
+    "operations_satisfaction_sentence": {
+        "en": "mean satisfaction {mean:.2f} of 5; {share:.1%} score {satisfied_min} or more; monthly share satisfied "
+              "from {low:.1%} to {high:.1%}",
+        "zh": "平均满意度 {mean:.2f}（满分 5 分）；{share:.1%} 的客户评分在 {satisfied_min} 分及以上；各月满意客户占比"
+              "在 {low:.1%} 到 {high:.1%} 之间"},
+})
+
+
+def describe_kpi_months(rows_in: int, rows_out: int, activity: pd.DataFrame, lang: str = "en") -> str:
+    """The sentence on the KPI data: rows read and kept, whole months and the partial months left out.
+
+    ``activity`` is a table made by :func:`monthly_activity` (its ``attrs["dropped"]`` lists the
+    months left out).
+
+    Examples
+    --------
+    >>> activity = pd.DataFrame({"month": pd.to_datetime(["2024-01-01"])})
+    >>> activity.attrs["dropped"] = [{"month": "2024-02", "rows": 1200}]
+    >>> describe_kpi_months(5000, 4800, activity)
+    '5,000 rows in, 4,800 kept; 1 whole months; left out: 2024-02 (1,200 rows)'
+    >>> describe_kpi_months(5000, 4800, activity, "zh")
+    '读入 5,000 行，保留 4,800 行；共 1 个完整月份；未计入：2024-02（1,200 行）'
+    """
+    check_lang(lang)
+    dropped = ("、" if lang == "zh" else ", ").join(label("operations_kpi_dropped_month", lang).format(month=d["month"], rows=format(d["rows"], ","))
+                        for d in activity.attrs.get("dropped", []))
+    return label("operations_kpi_months_sentence", lang).format(
+        rows_in=rows_in, rows_out=rows_out, months=len(activity),
+        dropped=dropped or label("operations_kpi_nothing_dropped", lang))
+
+
 def satisfaction_by_month(
     customers: pd.DataFrame,
     date_col: str = "first_purchase",
@@ -676,6 +716,15 @@ def chain_conversion(rates: Sequence[float]) -> float:
     return float(np.prod(values))
 
 
+#: Chinese names of the counter-examples' items (the five means and the three misreadings).
+_COUNTER_NAMES = {
+    "work_one_market": _MEANS[0][1], "targeted_advertising": _MEANS[1][1], "anticipate_needs": _MEANS[2][1],
+    "focus_on_worthy_users": _MEANS[3][1], "integrated_channels": _MEANS[4][1],
+    "detail_marketing": _MISREADINGS[0][1], "segment_marketing": _MISREADINGS[1][1],
+    "one_step_precise": _MISREADINGS[2][1],
+}
+
+
 def precision_counterexamples(lang: str = "en") -> pd.DataFrame:
     """Each of the five means and three misreadings as a small calculation: a rough plan against a precise one.
 
@@ -710,25 +759,44 @@ def precision_counterexamples(lang: str = "en") -> pd.DataFrame:
     # segment only vs follow-through inside the chosen segment of 10,000 customers; margin 80
     segment_only = 10_000 * 0.02 * 80 - 10_000 * 2
     follow_through = 3_000 * 0.05 * 80 - 3_000 * 2
+    # (item, kind, rough plan en / zh, rough result, precise plan en / zh, precise result, unit en / zh)
     rows = [
         ("work_one_market", "means", "spread 600 over 5 regions (entry 80 each, 60 needed to be noticed)",
-         deep_market_profit(5), f"concentrate on the best number of regions ({best_k})", deep_market_profit(best_k), "margin"),
-        ("targeted_advertising", "means", "mass ad: 1,000,000 reached at 0.05, 0.2% buy", mass,
-         "targeted: 100,000 likely buyers at 0.20, 1.5% buy", targeted, "profit (margin 30 a buyer)"),
-        ("anticipate_needs", "means", "service offer to all 1,000 machines at a random time, 3% accept", random_offer,
-         "offer to the 250 machines reaching repair age, 12% accept", timed_offer, "profit (200 a contract, 10 an offer)"),
-        ("focus_on_worthy_users", "means", "extra service for 200 customers picked at random", random_served,
-         "extra service for the top 200 (20% of customers, 75% of margin)", top_served, "margin kept − cost"),
-        ("integrated_channels", "means", "3 channels, 3 different messages", separate,
-         "3 channels, one consistent story", integrated, "share who meet one message 3+ times"),
-        ("detail_marketing", "misreading", "polish details: +20% sales until rivals copy (2 quarters)", detail,
-         "move budget to valuable customers: +10% for 8 quarters", allocation, "extra margin over 8 quarters"),
-        ("segment_marketing", "misreading", "pick the key segment, contact all 10,000 (2% respond)", segment_only,
-         "inside the segment, contact the best-scored 3,000 (5% respond)", follow_through, "profit (margin 80)"),
+         "600 平均分到 5 个区域（每个区域进入成本 80，投入超过 60 才会被注意到）",
+         deep_market_profit(5), f"concentrate on the best number of regions ({best_k})",
+         f"集中投入到最合适数量的区域（{best_k} 个）", deep_market_profit(best_k), "margin", "毛利"),
+        ("targeted_advertising", "means", "mass ad: 1,000,000 reached at 0.05, 0.2% buy",
+         "大众广告：触达 1,000,000 人，每人成本 0.05，0.2% 购买", mass,
+         "targeted: 100,000 likely buyers at 0.20, 1.5% buy", "定向广告：触达 100,000 名可能的买家，每人成本 0.20，1.5% 购买",
+         targeted, "profit (margin 30 a buyer)", "利润（每位买家毛利 30）"),
+        ("anticipate_needs", "means", "service offer to all 1,000 machines at a random time, 3% accept",
+         "在随机时间向全部 1,000 台设备推荐服务合同，3% 接受", random_offer,
+         "offer to the 250 machines reaching repair age, 12% accept", "只向接近维修年限的 250 台设备推荐，12% 接受",
+         timed_offer, "profit (200 a contract, 10 an offer)", "利润（每份合同 200，每次推荐成本 10）"),
+        ("focus_on_worthy_users", "means", "extra service for 200 customers picked at random",
+         "为随机挑选的 200 位客户提供额外服务", random_served,
+         "extra service for the top 200 (20% of customers, 75% of margin)",
+         "为价值最高的 200 位客户提供额外服务（占客户的 20%，贡献 75% 的毛利）", top_served,
+         "margin kept − cost", "保住的毛利 − 成本"),
+        ("integrated_channels", "means", "3 channels, 3 different messages", "3 个渠道，3 种不同的说法", separate,
+         "3 channels, one consistent story", "3 个渠道，统一口径讲同一个故事", integrated,
+         "share who meet one message 3+ times", "同一信息接触 3 次及以上的人群占比"),
+        ("detail_marketing", "misreading", "polish details: +20% sales until rivals copy (2 quarters)",
+         "打磨细节：销量提高 20%，直到对手模仿（2 个季度）", detail,
+         "move budget to valuable customers: +10% for 8 quarters", "把预算转向高价值客户：销量提高 10%，持续 8 个季度",
+         allocation, "extra margin over 8 quarters", "8 个季度的新增毛利"),
+        ("segment_marketing", "misreading", "pick the key segment, contact all 10,000 (2% respond)",
+         "选定重点细分市场，联系其中全部 10,000 位客户（2% 响应）", segment_only,
+         "inside the segment, contact the best-scored 3,000 (5% respond)",
+         "在该细分市场内，只联系评分最高的 3,000 位客户（5% 响应）", follow_through, "profit (margin 80)",
+         "利润（每位响应者毛利 80）"),
         ("one_step_precise", "misreading", "promotion doubled (0.4→0.8) but only 40% delivered",
-         chain_conversion([0.5, 0.8, 0.5, 0.4]), "every step a little better (0.55, 0.44, 0.55, 0.95)",
-         chain_conversion([0.55, 0.44, 0.55, 0.95]), "share of prospects who end up served"),
+         "促销效果翻倍（0.4→0.8），但只有 40% 能送达", chain_conversion([0.5, 0.8, 0.5, 0.4]),
+         "every step a little better (0.55, 0.44, 0.55, 0.95)", "每个环节都稍有改进（0.55、0.44、0.55、0.95）",
+         chain_conversion([0.55, 0.44, 0.55, 0.95]), "share of prospects who end up served", "最终得到服务的潜在客户占比"),
     ]
-    table = pd.DataFrame(rows, columns=["item", "kind", "rough_plan", "rough_result", "precise_plan", "precise_result",
-                                        "unit"])
+    zh = lang != "en"
+    table = pd.DataFrame([(_COUNTER_NAMES[r[0]] if zh else r[0], term("kind_" + r[1], lang) if zh else r[1], r[3 if zh else 2],
+                           r[4], r[6 if zh else 5], r[7], r[9 if zh else 8]) for r in rows],
+                         columns=["item", "kind", "rough_plan", "rough_result", "precise_plan", "precise_result", "unit"])
     return table if lang == "en" else _localized(table, lang)

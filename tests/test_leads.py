@@ -1,4 +1,6 @@
 """Lead sources, lead scoring and the marketing → sales hand-over: hand-computed logs, properties, errors."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -340,3 +342,33 @@ def test_terms_are_bilingual_and_tables_translate(scored):
     assert table.iloc[0, 0] == "移交销售的线索"
     coefficients = LeadScorer().fit(scored).coefficients("zh")
     assert coefficients.iloc[0, 0] == "截距" and coefficients.shape == (5, 3)
+
+
+def test_lead_log_is_shown_with_chinese_headers_and_sources_in_zh_and_unchanged_in_en():
+    from crmlab.leads import localize_lead_log
+
+    log = simulate_leads(50, seed=3).drop(columns=["true_intent", "true_conversion_prob"])
+    roles = dict(lead_col="lead_id", source_col="source", created_col="created_at", cost_col="cost",
+                 converted_col="converted", first_call_col="first_call_at")
+    assert localize_lead_log(log, "en", **roles).equals(log)
+    zh = localize_lead_log(log, "zh", **roles)
+    assert zh.shape == log.shape
+    assert all(re.search(r"[\u4e00-\u9fff]", c) for c in zh.columns)
+    assert not set(zh["线索来源"]) & {s.key for s in SOURCES}
+    assert (zh["成本"] == log["cost"]).all()
+
+
+def test_lead_sentences_keep_the_english_text_and_have_chinese():
+    from crmlab.lang import label
+    from crmlab.leads import describe_cheapest_sources
+
+    report = source_report(simulate_leads(400, seed=1))
+    assert describe_cheapest_sources(report).startswith("cheapest leads: ")
+    assert "购买名单" in describe_cheapest_sources(report, "zh") or "客户推荐" in describe_cheapest_sources(report, "zh")
+    numbers = dict(passed=1163, called=1163, stale=0, expected=154.592, rate=0.132925)
+    assert label("leads_handover_sentence").format(**numbers) == (
+        "1,163 leads passed, 1,163 called in time, 0 returned stale; expected customers 154.6 (13.3% of passed leads)")
+    assert label("leads_best_threshold_sentence").format(reps=2, sla=24.0, best=60) == (
+        "with 2 rep(s) and an SLA of 24 h, a threshold of 60 wins the most customers")
+    for key in ("leads_log_sentence", "leads_score_sentence", "leads_no_first_call"):
+        assert re.search(r"[\u4e00-\u9fff]", label(key, "zh"))

@@ -244,3 +244,29 @@ def test_precision_counterexamples_are_computed_and_the_precise_plan_wins():
     with pytest.raises(ValueError, match="shares"):
         ops.chain_conversion([0.5, 1.5])
     assert ops.precision_counterexamples("zh").columns[0] == "手段或误区"
+
+
+def test_precision_counterexamples_in_chinese_keep_the_numbers_and_translate_every_text():
+    from crmlab import operations as ops
+
+    en, zh = ops.precision_counterexamples(), ops.precision_counterexamples("zh")
+    assert en.shape == zh.shape
+    assert (en.select_dtypes("number").to_numpy() == zh.select_dtypes("number").to_numpy()).all()
+    text_columns = [c for c in zh.columns if not pd.api.types.is_numeric_dtype(zh[c])]
+    assert len(text_columns) == 5
+    assert all(HAN.search(v) for c in text_columns for v in zh[c])
+    assert en["rough_plan"].iloc[0].startswith("spread 600 over 5 regions")
+
+
+def test_kpi_and_satisfaction_sentences_are_bilingual():
+    from crmlab import operations as ops
+    from crmlab.lang import label
+
+    activity = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"])})
+    activity.attrs["dropped"] = []
+    assert ops.describe_kpi_months(10, 9, activity) == "10 rows in, 9 kept; 2 whole months; left out: nothing"
+    assert ops.describe_kpi_months(10, 9, activity, "zh").endswith("未计入：无")
+    numbers = dict(mean=3.373, share=0.484, satisfied_min=4, low=0.417, high=0.528)
+    assert label("operations_satisfaction_sentence").format(**numbers) == (
+        "mean satisfaction 3.37 of 5; 48.4% score 4 or more; monthly share satisfied from 41.7% to 52.8%")
+    assert HAN.search(label("operations_satisfaction_sentence", "zh").format(**numbers))
