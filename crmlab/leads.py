@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from ._table_checks import numeric_column, require_columns, require_complete, require_fitted, require_table
 from .lang import Vocabulary, check_lang, label, register
 
 __all__ = [
@@ -641,8 +641,7 @@ class LeadScorer:
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
-            raise RuntimeError("call fit() before using the scorer")
+        require_fitted(self, "params_", "LeadScorer")
 
     def predict_proba(self, leads: pd.DataFrame) -> pd.Series:
         """Fitted conversion probability of each lead (as if called at the usual speed)."""

@@ -4,6 +4,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+
+from crmlab.models import NotFittedError
 import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,7 +200,7 @@ def test_scores_are_percentiles_and_rank_like_the_probability(leads):
 
 
 def test_scorer_needs_both_outcomes_and_fit_first():
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(NotFittedError, match="fit"):
         LeadScorer().score(simulate_leads(10, seed=0))
     flat = simulate_leads(50, seed=0).assign(converted=0)
     with pytest.raises(ValueError, match="only one outcome"):
