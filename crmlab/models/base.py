@@ -612,6 +612,8 @@ class ParametricModel(BaseEstimator):
     parameter_names: tuple[str, ...] = ()
     model_name: str = "model"
     default_initial_params: tuple[float, ...] = ()
+    #: the customer-table columns the model reads (renamed through ``columns=``)
+    data_columns: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -624,6 +626,10 @@ class ParametricModel(BaseEstimator):
         self.columns = columns
 
     # -- settings helpers ------------------------------------------------------------------
+    def _data(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The model's columns of ``data``, validated (models with extra rules refine this)."""
+        return validate_customer_table(data, self.data_columns, model=self.model_name, names=self.columns)
+
     def _initial_vector(self) -> np.ndarray:
         if self.initial_params is None:
             return np.array(self.default_initial_params, dtype=np.float64)

@@ -38,8 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from crmlab.models.base import (DEGENERATE_LARGE, Distinct, ParametricModel, _edge_of_search_range, as_output,
-                                validate_customer_table)
+from crmlab.models.base import (DEGENERATE_LARGE, Distinct, ParametricModel, _edge_of_search_range, as_output)
 
 __all__ = ["BetaGeo"]
 
@@ -124,9 +123,7 @@ class BetaGeo(ParametricModel):
     parameter_names = ("r", "alpha", "a", "b")
     model_name = "BG/NBD"
     default_initial_params = (1.0, 1.0, 1.0, 1.0)
-
-    def _data(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
-        return validate_customer_table(data, _COLUMNS, model=self.model_name, names=self.columns)
+    data_columns = _COLUMNS
 
     def fit(self, data: pd.DataFrame, weights: Sequence[float] | np.ndarray | None = None) -> "BetaGeo":
         """Estimate ``r, alpha, a, b`` by maximum likelihood.

@@ -63,7 +63,7 @@ import pandas as pd
 from scipy import integrate, special, stats
 
 from crmlab.models.base import (DEGENERATE_LARGE, Distinct, ParametricModel, _edge_of_search_range, as_output,
-                                compress_rows, validate_customer_table)
+                                compress_rows)
 
 __all__ = ["ParetoNBD", "log_hyp2f1_one"]
 
@@ -479,9 +479,7 @@ class ParetoNBD(ParametricModel):
     parameter_names = ("r", "alpha", "s", "beta")
     model_name = "Pareto/NBD"
     default_initial_params = (1.0, 1.0, 1.0, 1.0)
-
-    def _data(self, data: pd.DataFrame) -> dict[str, np.ndarray]:
-        return validate_customer_table(data, _COLUMNS, model=self.model_name, names=self.columns)
+    data_columns = _COLUMNS
 
     def fit(self, data: pd.DataFrame, weights: Sequence[float] | np.ndarray | None = None) -> "ParetoNBD":
         """Estimate ``r, alpha, s, beta`` by maximum likelihood (analytic gradient).
