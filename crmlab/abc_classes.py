@@ -245,3 +245,22 @@ register(
         },
     }
 )
+
+
+# the sentences lecture 05 prints for the reader; "en" reproduces the lecture's English output exactly
+register(
+    {
+        "abc_classes_class_a_sentence": {
+            "en": "Class A: {n_a:,} customers ({a_pct:.1f}%) make {a_value:.1f}% of volume; "
+                  "the top 20% make {top20:.1f}%",
+            "zh": "ABC分类的A类：{n_a:,} 位客户（{a_pct:.1f}%）贡献了 {a_value:.1f}% 的购买量；"
+                  "前 20% 的客户贡献了 {top20:.1f}%",
+        },
+        "abc_classes_online_retail_sentence": {
+            "en": "Online Retail: {n:,} customers; the top 20% bring {top20:.1%} of net spend "
+                  "(synthetic base: {synthetic:.1%}); Gini {gini:.3f}; ABC class A is {a_share:.1%} of customers",
+            "zh": "Online Retail 数据：{n:,} 位客户；前 20% 的客户带来 {top20:.1%} 的净消费额"
+                  "（模拟客户群：{synthetic:.1%}）；基尼系数 {gini:.3f}；ABC分类的A类占客户的 {a_share:.1%}",
+        },
+    }
+)

@@ -73,6 +73,9 @@ __all__ = [
     "draw_colour_scale",
     "SOURCE_CLASS_CELLS",
     "free_riders",
+    "describe_class_counts",
+    "describe_top_motives",
+    "describe_loyalty_gaps",
 ]
 
 #: The cells the course material itself places in a class (seed 000): A high volume and high
@@ -626,3 +629,110 @@ def free_riders(volume: pd.Series, service_cost: float, margin: float) -> pd.Dat
     contribution = margin * numbers - service_cost
     return pd.DataFrame({"volume": numbers, "contribution": contribution, "free_rider": contribution < 0},
                         index=volume.index)
+
+
+_LIST_SEPARATOR = {"en": ", ", "zh": "，"}  # joins the items of one printed sentence
+
+# the sentences lecture 05 prints for the reader; "en" reproduces the lecture's English output exactly
+register(
+    {
+        "value_matrix_customers_sentence": {
+            "en": "{n:,} customers; purchase volume from {low:,.0f} to {high:,.0f} (median {median:,.0f}); "
+                  "satisfaction from {sat_low:g} to {sat_high:g}",
+            "zh": "共 {n:,} 位客户；购买量从 {low:,.0f} 到 {high:,.0f}（中位数 {median:,.0f}）；"
+                  "满意度从 {sat_low:g} 到 {sat_high:g}",
+        },
+        "value_matrix_cuts_sentence": {
+            "en": "Volume cuts: {volume_low:,.2f} and {volume_high:,.2f}; "
+                  "satisfaction cuts: {satisfaction_low:g} and {satisfaction_high:g}",
+            "zh": "购买量分界：{volume_low:,.2f} 和 {volume_high:,.2f}；满意度分界：{satisfaction_low:g} 和 {satisfaction_high:g}",
+        },
+        "value_matrix_class_counts": {"en": "Customers per class: {items}", "zh": "各类客户数：{items}"},
+        "value_matrix_class_count_item": {"en": "{cls} {n:,}", "zh": "{cls} {n:,} 位"},
+        "value_matrix_free_riders_sentence": {
+            "en": "service cost {cost:.2f} per customer, margin {margin:.0%}: {share:.0%} of customers are free riders; "
+                  "the others pay {subsidy:,.0f} for them",
+            "zh": "每位客户的服务成本 {cost:.2f}，利润率 {margin:.0%}：{share:.0%} 的客户是搭便车客户，"
+                  "其余客户为他们负担了 {subsidy:,.0f}",
+        },
+        "value_matrix_top_motives": {"en": "most common motive per class: {items}",
+                                     "zh": "各类客户最常见的购买动机：{items}"},
+        "value_matrix_top_motive_item": {"en": "{cls} {motive}", "zh": "{cls}为“{motive}”"},
+        "value_matrix_no_motive": {
+            "en": "no purchase_motive column in this customer table: the perceived-value view is skipped",
+            "zh": "这张客户表没有购买动机一列（purchase_motive）：跳过客户感知价值的分析",
+        },
+        "value_matrix_motive_header": {"en": "purchase_motive", "zh": "购买动机"},
+        "value_matrix_truth_sentence": {
+            "en": "Left by the end: class A {a_left:.1f}%, class E {e_left:.1f}%; mean true dropout probability: "
+                  "A {a_dropout:.3f}, E {e_dropout:.3f}",
+            "zh": "期末前已流失：A类 {a_left:.1f}%，E类 {e_left:.1f}%；平均真实流失概率："
+                  "A类 {a_dropout:.3f}，E类 {e_dropout:.3f}",
+        },
+        "value_matrix_no_truth": {
+            "en": "Your table has no true_alive_at_end / true_dropout_prob columns: no truth to check against.",
+            "zh": "你的表没有真实结局列（true_alive_at_end / true_dropout_prob）：没有真值可供检验。",
+        },
+        "value_matrix_loyalty_setting": {"en": "satisfaction_from_loyalty = {k:g}",
+                                         "zh": "满意度由忠诚度生成的强度 = {k:g}"},
+        "value_matrix_loyalty_gaps": {"en": "share who left, class E minus class A: {items}",
+                                      "zh": "期末前已流失的比例，E类减A类：{items}"},
+        "value_matrix_loyalty_gap_item": {"en": "{gap:+.1%} with satisfaction_from_loyalty = {k:g}",
+                                          "zh": "满意度由忠诚度生成的强度为 {k:g} 时相差 {gap:+.1%}"},
+    }
+)
+
+
+def describe_class_counts(counts: Mapping[str, int], lang: str = "en") -> str:
+    """One sentence for the reader: the customers of each matrix class (``counts``: class key → customers).
+
+    Examples
+    --------
+    >>> describe_class_counts({"A": 740, "C": 2000})
+    'Customers per class: A 740, C 2,000'
+    >>> describe_class_counts({"A": 740, "C": 2000}, "zh")
+    '各类客户数：A类 740 位，C类 2,000 位'
+    """
+    check_lang(lang)
+    items = _LIST_SEPARATOR[lang].join(
+        label("value_matrix_class_count_item", lang).format(cls=label(f"matrix_class_{c}", lang), n=int(n))
+        for c, n in counts.items())
+    return label("value_matrix_class_counts", lang).format(items=items)
+
+
+def describe_top_motives(top: Mapping[str, str], lang: str = "en") -> str:
+    """One sentence for the reader: the most common purchase motive of each class (``top``: class key → motive key).
+
+    Motive keys are vocabulary terms (the simulator registers ``"low_price"``, ``"product_quality"`` ...).
+
+    Examples
+    --------
+    >>> import crmlab.simulate  # registers the names of the purchase motives
+    >>> describe_top_motives({"A": "product_quality", "E": "novelty"})
+    'most common motive per class: A Product quality, E Novelty'
+    >>> describe_top_motives({"A": "product_quality", "E": "novelty"}, "zh")
+    '各类客户最常见的购买动机：A类为“产品品质”，E类为“尝鲜”'
+    """
+    check_lang(lang)
+    items = _LIST_SEPARATOR[lang].join(
+        label("value_matrix_top_motive_item", lang).format(cls=label(f"matrix_class_{c}", lang),
+                                                           motive=label(str(m), lang))
+        for c, m in top.items())
+    return label("value_matrix_top_motives", lang).format(items=items)
+
+
+def describe_loyalty_gaps(gaps: Mapping[float, float], lang: str = "en") -> str:
+    """One sentence for the reader: the share who left in class E minus class A, for each setting of the
+    simulator's ``satisfaction_from_loyalty`` (``gaps``: setting → gap; the largest setting first).
+
+    Examples
+    --------
+    >>> describe_loyalty_gaps({0.0: 0.06, 1.0: 0.363})
+    'share who left, class E minus class A: +36.3% with satisfaction_from_loyalty = 1, +6.0% with satisfaction_from_loyalty = 0'
+    >>> describe_loyalty_gaps({0.0: 0.06, 1.0: 0.363}, "zh")
+    '期末前已流失的比例，E类减A类：满意度由忠诚度生成的强度为 1 时相差 +36.3%，满意度由忠诚度生成的强度为 0 时相差 +6.0%'
+    """
+    check_lang(lang)
+    items = _LIST_SEPARATOR[lang].join(label("value_matrix_loyalty_gap_item", lang).format(gap=gap, k=k)
+                                       for k, gap in sorted(gaps.items(), reverse=True))
+    return label("value_matrix_loyalty_gaps", lang).format(items=items)
