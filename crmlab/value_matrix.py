@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from ._table_checks import numeric_column, require_columns, require_fitted, require_lang_or_none, require_table
 from . import plotting
 from .lang import check_lang, label, register, translate_columns, translate_values
 
@@ -213,8 +213,7 @@ class ValueSatisfactionMatrix:
         return self
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "volume_thresholds_"):
-            raise RuntimeError("call fit(customers) before using the matrix")
+        require_fitted(self, "volume_thresholds_", "ValueSatisfactionMatrix")
 
     def thresholds(self, lang: str = "en") -> pd.DataFrame:
         """The cuts in use: one row per axis, ``lower_threshold`` and ``upper_threshold``."""

@@ -4,6 +4,8 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+
+from crmlab.models import NotFittedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,7 +113,7 @@ def test_bad_input_is_named_and_counted():
         value_satisfaction_cells(NINE, volume_thresholds=(5, 2))
     with pytest.raises(ValueError, match="0 < lower <= upper < 1"):
         value_satisfaction_cells(NINE, quantiles=(0.5, 1.2))
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(NotFittedError, match="fit"):
         ValueSatisfactionMatrix().assign(NINE)
     with pytest.raises(ValueError, match="measure="):
         ValueSatisfactionMatrix().fit(NINE).table(NINE, measure="revenue")
