@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crmlab.lang import check_lang, label, register
+from crmlab.lang import check_lang, label, register, terms
 from crmlab.models import ShiftedBetaGeo
 from crmlab.rfm import TIME_UNIT_DAYS
 from crmlab.transactions import TransactionLogError, validate
@@ -51,6 +51,9 @@ __all__ = [
     "plot_tracking",
     "probability_alive_matrix",
     "plot_probability_alive_matrix",
+    "sbg_fit_flagged",
+    "describe_sbg_fit",
+    "shown_table",
 ]
 
 register(
@@ -84,6 +87,116 @@ register(
         "clvplot_published": {"en": "Published", "zh": "文献值"},
         "clvplot_log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
         "clvplot_alive_title": {"en": "P(alive) of customers aged T = {T:.1f}", "zh": "客户年龄 T = {T:.1f} 时的存活概率"},
+    }
+)
+
+
+register(
+    {
+        # lecture 08's printed sentences: "en" is the text the lecture printed before it had a Chinese edition
+        "clvplot_rows_cleaned": {"en": "{rows_in:,} rows in, {rows_out:,} kept after cleaning:",
+                                 "zh": "读入 {rows_in:,} 行，清洗后保留 {rows_out:,} 行："},
+        "clvplot_customers_summary": {
+            "en": "{customers:,} customers, {repeat:,} with repeat purchases; calibration to {calibration_end:%Y-%m-%d}, "
+                  "holdout {holdout_weeks:.1f} weeks to {observation_end:%Y-%m-%d}",
+            "zh": "{customers:,} 位客户，其中 {repeat:,} 位有重复购买；校准期截至 {calibration_end:%Y-%m-%d}，"
+                  "验证期 {holdout_weeks:.1f} 周，截至 {observation_end:%Y-%m-%d}"},
+        "clvplot_late_joiners": {
+            "en": "left out of the fit and of the CLV table (valued as of {calibration_end:%Y-%m-%d}): {late:,} late "
+                  "joiners, customers whose first purchase is after the calibration end ({purchases:,} purchases, "
+                  "{revenue:,.2f} in revenue)",
+            "zh": "未纳入模型拟合和客户终身价值表（估值时点为 {calibration_end:%Y-%m-%d}）的晚加入客户：{late:,} 位，"
+                  "即首次购买在校准期结束之后的客户（共 {purchases:,} 笔购买，收入 {revenue:,.2f}）"},
+        "clvplot_tracking_end": {
+            "en": "cumulative repeat purchases at the end: actual {actual:,.0f}, BG/NBD {expected:,.0f} ({change:+.1f}%)",
+            "zh": "观察期末的累计重复购买次数：实际 {actual:,.0f}，BG/NBD 预期 {expected:,.0f}（相差 {change:+.1f}%）"},
+        "clvplot_horizon_value": {
+            "en": "value of the next {weeks} weeks: {total:,.0f} in total, {mean:.2f} per customer",
+            "zh": "未来 {weeks} 周的价值：合计 {total:,.0f}，平均每位客户 {mean:.2f}"},
+        "clvplot_full_clv": {
+            "en": "full discounted CLV: {total:,.0f} in total, {mean:.2f} per customer ({ratio:.1f} times the next "
+                  "{weeks} weeks); the top 10% of customers hold {top:.0f}% of it",
+            "zh": "完整的折现客户终身价值：合计 {total:,.0f}，平均每位客户 {mean:.2f}（是未来 {weeks} 周价值的 "
+                  "{ratio:.1f} 倍）；价值最高的 10% 客户占其中的 {top:.0f}%"},
+        "clvplot_bgbb_expected": {
+            "en": "expected donations of the {donors:,} donors in the next {future} appeals: {expected:,.0f}; "
+                  "expected share still alive: {alive:.1%}",
+            "zh": "{donors:,} 位捐赠者在接下来 {future} 次募捐中的预期捐赠次数：{expected:,.0f}；"
+                  "预期仍然“存活”（还会响应募捐）的比例：{alive:.1%}"},
+        "clvplot_bgbb_holdout": {
+            "en": "fitted on {fit:,} donors, checked on {held:,}: chi-square {chi_square:.1f} on {dof} degrees of "
+                  "freedom (p = {p_value:.2f})",
+            "zh": "在 {fit:,} 位捐赠者上拟合，在另外 {held:,} 位上检验：卡方值 {chi_square:.1f}，自由度 {dof}"
+                  "（p = {p_value:.2f}）"},
+        # a flagged sBG fit of the fit-length table (describe_sbg_fit); the reasons are built from the fit's numbers
+        "clvplot_sbg_flagged": {"en": "{cohort}, {years} years: alpha = {alpha:,.0f}, beta = {beta:,.0f} -> at the boundary",
+                                "zh": "{cohort}，用 {years} 年数据拟合：α = {alpha:,.0f}，β = {beta:,.0f} → 触及参数空间的边界"},
+        "clvplot_sbg_warnings": {"en": "   warnings: {warnings}; the model's own diagnosis: {diagnosis}",
+                                 "zh": "   警告：{warnings}；模型自己的诊断：{diagnosis}"},
+        "clvplot_sbg_diagnosis": {"en": "   the model's diagnosis ({warning}): {reason}",
+                                  "zh": "   模型的诊断（{warning}）：{reason}"},
+        "clvplot_sbg_check": {"en": "   no model warning; this table's own check: {reason}",
+                              "zh": "   模型没有发出警告；本表自己的检查：{reason}"},
+        "clvplot_sbg_other_warnings": {"en": "   other warnings: {warnings}", "zh": "   其他警告：{warnings}"},
+        "clvplot_sbg_too_few": {
+            "en": "too few periods to separate heterogeneity: the observed retention rates ({rates}) do not rise with "
+                  "tenure, as they would if customers' churn probabilities differed, so the fit ran to the boundary "
+                  "where every customer churns with the same probability ({churn:.1%} churn per period); the "
+                  "projection keeps retention constant at {retention:.1%} and understates survival if retention "
+                  "rises later",
+            "zh": "期数太少，分不出客户之间的差异。观测到的保留率（{rates}）没有随客龄上升——如果各位客户的流失概率"
+                  "不同，保留率本应逐年上升——所以拟合跑到了边界：每位客户都以同一概率流失（每期流失率 {churn:.1%}）。"
+                  "外推因此把保留率固定在 {retention:.1%}；如果以后保留率上升，就会低估仍在的客户数"},
+        "clvplot_sbg_too_few_rising": {
+            "en": "too few periods to separate heterogeneity: the observed retention rates ({rates}) rise too little "
+                  "to tell heterogeneity from chance, so the fit ran to the boundary where every customer churns "
+                  "with the same probability ({churn:.1%} churn per period); the projection keeps retention "
+                  "constant at {retention:.1%} and understates survival if retention rises later",
+            "zh": "期数太少，分不出客户之间的差异。观测到的保留率（{rates}）上升得太少，无法把客户之间的差异与偶然"
+                  "波动区分开，所以拟合跑到了边界：每位客户都以同一概率流失（每期流失率 {churn:.1%}）。"
+                  "外推因此把保留率固定在 {retention:.1%}；如果以后保留率上升，就会低估仍在的客户数"},
+        "clvplot_sbg_no_churn": {
+            "en": "almost no customer churned, so the churn probability ran to 0 (alpha = {alpha:.3g}, beta = {beta:.3g})",
+            "zh": "几乎没有客户流失，流失概率被估计为趋近 0（α = {alpha:.3g}，β = {beta:.3g}）"},
+        "clvplot_sbg_edge": {
+            "en": "the estimate ran to the edge of the search range ({names}): the likelihood keeps rising towards a boundary",
+            "zh": "估计值跑到了搜索范围的边缘（{names}）：似然函数朝着边界一直上升，这个估计不能当作结果"},
+        "clvplot_sbg_collapsed": {
+            "en": "alpha + beta = {total:,.0f} is above {limit:,.0f}: the beta distribution has collapsed to almost "
+                  "one churn probability ({churn:.1%} per period), i.e. almost no heterogeneity is left",
+            "zh": "α + β = {total:,.0f}，超过 {limit:,.0f}：贝塔分布几乎塌缩成单一的流失概率（每期 {churn:.1%}），"
+                  "客户之间几乎没有差异可言"},
+        "clvplot_sbg_refused": {"en": "the model refused the fit ({error}): {reason}",
+                                "zh": "模型拒绝拟合（{error}）：{reason}"},
+        "clvplot_sbg_refused_no_churn": {
+            "en": "no customer churned in the {n} observed period(s): churn and how it differs cannot be estimated",
+            "zh": "观测的 {n} 期内没有客户流失，既估计不了流失概率，也估计不了它在客户之间的差异；需要观察更久"},
+        "clvplot_sbg_refused_one_period": {
+            "en": "one observed period gives the share who churned ({churn:.1%}) but not how churn differs",
+            "zh": "只有一期数据：它给出第 1 期流失的比例（{churn:.1%}），却说明不了流失概率在客户之间有多大差异；"
+                  "至少需要 2 期（最好 3 期以上）"},
+        "clvplot_sbg_other": {"en": "{reason}", "zh": "模型给出的说明（英文）：{reason}"},
+        # headers and values of this module's tables as the lecture shows them (shown_table): "en" is the raw name
+        "clvplot_hdr_cohort": {"en": "cohort", "zh": "客户群"},
+        "clvplot_widget_fit_years": {"en": "fit years", "zh": "拟合年数"},
+        "clvplot_hdr_fit_periods": {"en": "fit_periods", "zh": "拟合年数"},
+        "clvplot_hdr_projected_last": {"en": "projected_last", "zh": "末年外推人数"},
+        "clvplot_hdr_actual_last": {"en": "actual_last", "zh": "末年实际人数"},
+        "clvplot_hdr_error_share": {"en": "error_share", "zh": "外推相对误差"},
+        "clvplot_hdr_boundary": {"en": "boundary", "zh": "触及边界"},
+        "clvplot_hdr_periods": {"en": "periods", "zh": "募捐次数"},
+        "clvplot_hdr_donors": {"en": "donors", "zh": "捐赠者人数"},
+        "clvplot_hdr_actual": {"en": "actual", "zh": "实际值"},
+        "clvplot_hdr_expected": {"en": "expected", "zh": "预期值"},
+        "clvplot_hdr_predicted": {"en": "predicted", "zh": "预测值"},
+        "clvplot_hdr_frequency": {"en": "frequency", "zh": "频次"},
+        "clvplot_sym_alpha": {"en": "alpha", "zh": "α"},
+        "clvplot_sym_beta": {"en": "beta", "zh": "β"},
+        "clvplot_sym_gamma": {"en": "gamma", "zh": "γ"},
+        "clvplot_sym_delta": {"en": "delta", "zh": "δ"},
+        "clvplot_sym_LL": {"en": "LL", "zh": "对数似然"},
+        "clvplot_yes": {"en": "True", "zh": "是"},
+        "clvplot_no": {"en": "False", "zh": "否"},
     }
 )
 
@@ -155,7 +268,8 @@ def sbg_fit_lengths(survivors: Sequence[float] | np.ndarray | pd.Series,
         Index ``fit_periods``; columns ``alpha``, ``beta``, ``projected_last`` (survivors the fit
         projects for the last observed period), ``actual_last``, ``error_share``
         (projected / actual − 1), ``boundary``, ``warnings`` (texts joined by " | ", "" if none)
-        and ``degenerate`` (the model's ``degenerate_`` or None).
+        and ``degenerate`` (the model's ``degenerate_``; missing -- None or NaN -- when it has none:
+        test a row with :func:`sbg_fit_flagged`).
 
     Examples
     --------
@@ -189,6 +303,136 @@ def sbg_fit_lengths(survivors: Sequence[float] | np.ndarray | pd.Series,
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "fit_periods"
+    return out
+
+
+def sbg_fit_flagged(row: pd.Series) -> bool:
+    """True for a row of :func:`sbg_fit_lengths` that is at the boundary, warned, or diagnosed degenerate.
+
+    A missing diagnosis may come back as NaN (pandas' string columns), which is not a diagnosis.
+
+    Examples
+    --------
+    >>> sbg_fit_flagged(pd.Series({"boundary": False, "warnings": "", "degenerate": float("nan")}))
+    False
+    """
+    degenerate = row.get("degenerate")
+    return bool(row["boundary"]) or bool(row["warnings"]) or (isinstance(degenerate, str) and bool(degenerate))
+
+
+def _sbg_reason(alpha: float, beta: float, values: np.ndarray, lang: str) -> str:
+    """Why an sBG fit on ``values`` (survivors of the fit periods) is degenerate, from its numbers, in ``lang``."""
+    from crmlab.models.base import DEGENERATE_LARGE
+
+    churn = alpha / (alpha + beta)
+    if alpha + beta > DEGENERATE_LARGE:
+        retention = values[1:] / values[:-1]
+        rates = ("、" if lang == "zh" else ", ").join(f"{rate:.1%}" for rate in retention)
+        rising = retention.size > 1 and bool(np.all(np.diff(retention) > 0))
+        key = "clvplot_sbg_too_few_rising" if rising else "clvplot_sbg_too_few"
+        return label(key, lang).format(rates=rates, churn=churn, retention=1 - churn)
+    if churn < 1 / DEGENERATE_LARGE:
+        return label("clvplot_sbg_no_churn", lang).format(alpha=alpha, beta=beta)
+    at_edge = [(name, value) for name, value in (("alpha", alpha), ("beta", beta)) if abs(np.log(value)) > 30.0 - 1e-4]
+    if at_edge:
+        sep = "，" if lang == "zh" else ", "
+        names = sep.join(f"{label('clvplot_sym_' + name, lang)} = {value:.3g}" for name, value in at_edge)
+        return label("clvplot_sbg_edge", lang).format(names=names)
+    return label("clvplot_sbg_collapsed", lang).format(total=alpha + beta, limit=SBG_BOUNDARY, churn=churn)
+
+
+def describe_sbg_fit(row: pd.Series, cohort: str, fit_periods: int,
+                     survivors: Sequence[float] | np.ndarray | pd.Series, lang: str = "en") -> str:
+    """The lines lecture 08 prints for a flagged fit of :func:`sbg_fit_lengths` (see :func:`sbg_fit_flagged`).
+
+    In English: the fit's parameters, then the warnings and the model's own diagnosis as recorded.
+    In Chinese: the same parameters, then the reason in Chinese, rebuilt from the fit's numbers
+    (alpha, beta and the retention rates of the ``fit_periods`` periods of ``survivors``); a warning
+    other than the model's ``DegenerateFitWarning`` is quoted as recorded.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     table = sbg_fit_lengths([1000, 869, 743, 653], (2,))
+    >>> print(describe_sbg_fit(table.loc[2], "high_end", 2, [1000, 869, 743, 653], "zh").splitlines()[0])
+    高端用户，用 2 年数据拟合：α = 329,396，β = 2,066,134 → 触及参数空间的边界
+    >>> "86.9%、85.5%" in describe_sbg_fit(table.loc[2], "high_end", 2, [1000, 869, 743, 653], "zh")
+    True
+    """
+    check_lang(lang)
+    alpha, beta = float(row["alpha"]), float(row["beta"])
+    warned = str(row["warnings"]) if isinstance(row["warnings"], str) else ""
+    if lang == "en":  # the lines as the lecture has always printed them
+        return "\n".join([label("clvplot_sbg_flagged", lang).format(cohort=cohort, years=fit_periods, alpha=alpha, beta=beta),
+                          label("clvplot_sbg_warnings", lang).format(warnings=warned or "none",
+                                                                     diagnosis=row["degenerate"])])
+    cohort_text = label("cohort_" + cohort, lang) if "cohort_" + cohort in terms() else cohort
+    lines = [label("clvplot_sbg_flagged", lang).format(cohort=cohort_text, years=fit_periods, alpha=alpha, beta=beta)]
+    values = np.asarray(survivors, dtype=np.float64).reshape(-1)[: int(fit_periods) + 1]
+    recorded = [w for w in warned.split(" | ") if w]
+    model_warning = [w for w in recorded if w.startswith(("DegenerateFitWarning:", "DegenerateFitError:"))]
+    others = [w for w in recorded if w not in model_warning]
+    degenerate = row.get("degenerate")
+    if np.isnan(alpha) or np.isnan(beta):  # the model refused the fit (DegenerateFitError)
+        lost = -np.diff(values)
+        reason = (label("clvplot_sbg_refused_no_churn", lang).format(n=values.size - 1) if not np.any(lost > 0)
+                  else label("clvplot_sbg_refused_one_period", lang).format(churn=lost[0] / values[0])
+                  if values.size == 2 else label("clvplot_sbg_other", lang).format(reason=degenerate))
+        lines.append("   " + label("clvplot_sbg_refused", lang).format(error="DegenerateFitError", reason=reason))
+    elif model_warning or (isinstance(degenerate, str) and degenerate):
+        lines.append(label("clvplot_sbg_diagnosis", lang).format(warning="DegenerateFitWarning",
+                                                                 reason=_sbg_reason(alpha, beta, values, lang)))
+    elif bool(row["boundary"]):
+        lines.append(label("clvplot_sbg_check", lang).format(reason=_sbg_reason(alpha, beta, values, lang)))
+    if others:
+        lines.append(label("clvplot_sbg_other_warnings", lang).format(warnings="; ".join(others)))
+    return "\n".join(lines)
+
+
+def shown_table(frame: pd.DataFrame, lang: str = "en", symbol_columns: Sequence[str] = (),
+                symbol_index: bool = False) -> pd.DataFrame:
+    """A table of lecture 08 as the reader sees it in ``lang``; in English the frame is returned unchanged.
+
+    In Chinese: this module's raw headers and index names (``projected_last``, ``donors``,
+    ``fit_periods`` ...) in Chinese, True/False as 是/否, and the parameter names alpha, beta, gamma,
+    delta and LL as α, β, γ, δ and 对数似然 -- in the headers, and in the values of ``symbol_columns``
+    and (``symbol_index``) of the index. Numbers are not touched.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"alpha": [0.7], "boundary": [True]}, index=pd.Index([2], name="fit_periods"))
+    >>> shown = shown_table(t, "zh")
+    >>> shown.columns.tolist(), shown.index.name, shown.iloc[0, 1]
+    (['α', '触及边界'], '拟合年数', '是')
+    >>> shown_table(t, "en").equals(t)
+    True
+    """
+    check_lang(lang)
+    out = frame.copy()
+    if lang == "en":
+        return out
+    known = terms()
+
+    def header(name):
+        for key in ("clvplot_hdr_" + str(name), "clvplot_sym_" + str(name)):
+            if key in known:
+                return label(key, lang)
+        return name
+
+    def symbol(value):
+        return label("clvplot_sym_" + value, lang) if isinstance(value, str) and "clvplot_sym_" + value in known else value
+
+    for column in out.columns:
+        if out[column].dtype == bool:
+            out[column] = out[column].map({True: label("clvplot_yes", lang), False: label("clvplot_no", lang)})
+    for column in symbol_columns:
+        out[column] = [symbol(v) for v in out[column]]
+    if symbol_index:
+        out.index = pd.Index([symbol(v) for v in out.index], name=out.index.name)
+    out.columns = [header(c) for c in out.columns]
+    out.index = out.index.set_names([header(n) if n is not None else None for n in out.index.names])
     return out
 
 

@@ -209,3 +209,61 @@ def test_bgbb_donor_holdout_splits_donors_and_fits_the_held_out_half():
         clv_plots.bgbb_donor_holdout(donations, weights_col="people")
     with pytest.raises(ValueError, match="whole counts"):
         clv_plots.bgbb_donor_holdout(donations.assign(donors=donations["donors"] - 0.5))
+
+
+# --- lecture 08's printed lines: English as before, Chinese rebuilt from the numbers ------------------------
+
+def test_only_the_degenerate_fit_is_flagged_and_its_lines_read_in_both_languages():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = clv_plots.sbg_fit_lengths(HIGH_END, (2, 3, 7))
+    # a missing diagnosis (NaN in pandas' string columns) is not one: only the 2-year fit is flagged
+    assert [k for k, row in table.iterrows() if clv_plots.sbg_fit_flagged(row)] == [2]
+    row = table.loc[2]
+    english = clv_plots.describe_sbg_fit(row, "high_end", 2, HIGH_END, "en")
+    assert english == (f"high_end, 2 years: alpha = {row['alpha']:,.0f}, beta = {row['beta']:,.0f} -> at the boundary\n"
+                       f"   warnings: {row['warnings'] or 'none'}; the model's own diagnosis: {row['degenerate']}")
+    chinese = clv_plots.describe_sbg_fit(row, "high_end", 2, HIGH_END, "zh")
+    churn = row["alpha"] / (row["alpha"] + row["beta"])
+    assert chinese.startswith("高端用户，用 2 年数据拟合：α = 329,396，β = 2,066,134")
+    assert "86.9%、85.5%" in chinese and f"{churn:.1%}" in chinese and f"{1 - churn:.1%}" in chinese
+    assert sum(ch.isascii() and ch.isalpha() for ch in chinese) == len("DegenerateFitWarning")
+
+
+def test_boundary_only_refused_and_other_warnings_are_explained_in_chinese():
+    collapsed = pd.Series({"alpha": 300.0, "beta": 1700.0, "boundary": True, "warnings": "", "degenerate": None})
+    text = clv_plots.describe_sbg_fit(collapsed, "regular", 3, [1000, 850, 720, 610], "zh")
+    assert "模型没有发出警告" in text and "α + β = 2,000" in text and "15.0%" in text
+    refused = pd.Series({"alpha": np.nan, "beta": np.nan, "boundary": True,
+                         "warnings": "DegenerateFitError: sBG: no customer churned", "degenerate": "no customer churned"})
+    assert "模型拒绝拟合" in clv_plots.describe_sbg_fit(refused, "regular", 2, [1000, 1000, 1000], "zh")
+    noisy = collapsed.copy()
+    noisy["warnings"] = "ConvergenceWarning: did not converge"
+    assert "其他警告：ConvergenceWarning: did not converge" in clv_plots.describe_sbg_fit(noisy, "regular", 3,
+                                                                                       [1000, 850, 720, 610], "zh")
+
+
+def test_printed_sentences_keep_their_english_text():
+    from crmlab.lang import label
+
+    stamp = pd.Timestamp("1997-09-30")
+    assert label("clvplot_customers_summary", "en").format(
+        customers=2357, repeat=946, calibration_end=stamp, holdout_weeks=39.0, observation_end=pd.Timestamp("1998-06-30")
+    ) == "2,357 customers, 946 with repeat purchases; calibration to 1997-09-30, holdout 39.0 weeks to 1998-06-30"
+    assert label("clvplot_bgbb_expected", "en").format(donors=11_104, future=5, expected=12_884.2, alive=0.426) == (
+        "expected donations of the 11,104 donors in the next 5 appeals: 12,884; expected share still alive: 42.6%")
+    assert label("clvplot_bgbb_expected", "zh").format(donors=11_104, future=5, expected=12_884.2, alive=0.426).startswith(
+        "11,104 位捐赠者")
+
+
+def test_shown_table_translates_headers_and_symbols_but_not_numbers():
+    table = pd.DataFrame({"parameter": ["alpha", "r", "LL"], "estimate": [0.5, 0.2, -10.0], "boundary": [True, False, False]})
+    assert clv_plots.shown_table(table, "en").equals(table)
+    shown = clv_plots.shown_table(table, "zh", symbol_columns=["parameter"])
+    assert shown["parameter"].tolist() == ["α", "r", "对数似然"]
+    assert shown.columns.tolist() == ["parameter", "estimate", "触及边界"] and shown["触及边界"].tolist() == ["是", "否", "否"]
+    assert shown["estimate"].equals(table["estimate"])
+    indexed = clv_plots.shown_table(table.set_index("parameter"), "zh", symbol_index=True)
+    assert indexed.index.tolist() == ["α", "r", "对数似然"]
