@@ -296,6 +296,14 @@ register(
     }
 )
 
+# the lecture's widget labels (the English text is the lecture's original description)
+register(
+    {
+        "closed_loop_widget_rounds": {"en": "rounds", "zh": "轮数"},
+        "closed_loop_widget_feedback": {"en": "feedback", "zh": "反馈"},
+    }
+)
+
 
 # --- value tiers and their migration (the case study of lecture 10) ----------------------------------------
 

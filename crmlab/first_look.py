@@ -73,6 +73,11 @@ register(
     }
 )
 
+# the lecture's widget labels (the English text is the lecture's original description)
+register({
+    "first_look_widget_top_pct": {"en": "top %", "zh": "前 % 客户"},
+})
+
 
 def _facts(rows: list[tuple[str, object]], lang: str) -> pd.DataFrame:
     table = pd.DataFrame({"fact": [label(k, lang) for k, _ in rows], "value": [v for _, v in rows]})

@@ -157,6 +157,13 @@ register({
         "zh": "在 {reps} 名销售人员、跟进时限 {sla:g} 小时的条件下，交接门槛取 {best} 时成交客户最多"},
 })
 
+# the lecture's widget labels (the English text is the lecture's original description)
+register({
+    "leads_widget_threshold": {"en": "threshold", "zh": "交接门槛"},
+    "leads_widget_sla": {"en": "SLA hours", "zh": "跟进时限"},
+    "leads_widget_reps": {"en": "reps", "zh": "销售人员"},
+})
+
 
 def localize_lead_log(
     leads: pd.DataFrame,

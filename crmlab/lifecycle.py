@@ -188,6 +188,19 @@ register(
     }
 )
 
+# the lecture's widget labels (the English text is the lecture's original description)
+register(
+    {
+        "lifecycle_widget_new_days": {"en": "new_days", "zh": "新客户天数"},
+        "lifecycle_widget_lost_days": {"en": "lost_days", "zh": "流失天数"},
+        "lifecycle_widget_decline": {"en": "decline ×", "zh": "衰退 ×"},
+        "lifecycle_widget_growth": {"en": "growth ×", "zh": "成长 ×"},
+        "lifecycle_widget_steps": {"en": "steps", "zh": "预测期数"},
+        "lifecycle_widget_winback": {"en": "decline→mat.", "zh": "衰退→成熟"},
+        "lifecycle_widget_group": {"en": "group", "zh": "分组"},
+    }
+)
+
 
 # ---------------------------------------------------------------------------
 # the stages as data

@@ -593,6 +593,12 @@ register({
               "在 {low:.1%} 到 {high:.1%} 之间"},
 })
 
+# the lecture's widget labels (the English text is the lecture's original description)
+register({
+    "operations_widget_value": {"en": "value", "zh": "价值"},
+    "operations_widget_standard": {"en": "standard", "zh": "标准化"},
+})
+
 
 def describe_kpi_months(rows_in: int, rows_out: int, activity: pd.DataFrame, lang: str = "en") -> str:
     """The sentence on the KPI data: rows read and kept, whole months and the partial months left out.

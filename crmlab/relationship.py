@@ -122,6 +122,26 @@ register(
 )
 register({f"rel_tier_{k}": {"en": f"Tier {k}", "zh": f"第 {k} 层"} for k in range(1, 10)})
 
+# the lecture's widget labels and messages (the English text is the lecture's original text)
+register({
+    "rel_widget_discount": {"en": "discount ≤", "zh": "折扣占比 ≤"},
+    "rel_widget_tenure": {"en": "tenure ≥", "zh": "关系天数 ≥"},
+    "rel_widget_per_year": {"en": "per year ≥", "zh": "年均购买 ≥"},
+    "rel_widget_regularity": {"en": "regularity ≥", "zh": "规律性 ≥"},
+    "rel_widget_criteria": {"en": "criteria ≥", "zh": "满足条件 ≥"},
+    "rel_widget_date": {"en": "date", "zh": "日期"},
+    "rel_widget_new_days": {"en": "new ≤ days", "zh": "新客户 ≤ 天"},
+    "rel_widget_lost_days": {"en": "lost ≥ days", "zh": "流失 ≥ 天"},
+    "rel_widget_tier_1": {"en": "tier 1", "zh": "第 1 层"},
+    "rel_widget_tier_2": {"en": "tier 2", "zh": "第 2 层"},
+    "rel_widget_key_share": {"en": "key_share", "zh": "重点联系占比"},
+    "rel_widget_win_back_share": {"en": "win_back_share", "zh": "挽回占比"},
+    "rel_widget_windows_message": {"en": "the new window must not be longer than the lapse window",
+                                   "zh": "新客户窗口不能长于流失窗口"},
+    "rel_widget_tiers_message": {"en": "tier 1 and tier 2 together must leave some customers for tier 3",
+                                 "zh": "第 1 层和第 2 层合计必须给第 3 层留下一些客户"},
+})
+
 # ---------------------------------------------------------------------------------------------
 # concepts as data
 # ---------------------------------------------------------------------------------------------

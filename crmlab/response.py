@@ -618,3 +618,13 @@ register(
         "p_value": {"en": "p-value", "zh": "p值"},
     }
 )
+
+# the lecture's widget labels (the English text is the lecture's original description; c and v are the
+# symbols of the break-even formula)
+register(
+    {
+        "response_widget_cost": {"en": "c", "zh": "成本 c"},
+        "response_widget_value": {"en": "v", "zh": "价值 v"},
+        "response_widget_depth": {"en": "depth", "zh": "投放深度"},
+    }
+)
