@@ -138,7 +138,7 @@ _LEAD_TEXT: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
                          ("A name or contact whose fit is not yet known", "只有名称或联系方式，尚不清楚是否合适")),
     "potential_customer": (("Potential customer", "潜在客户"),
                            ("Fits the target profile and may need the offer", "符合目标画像，可能需要该产品")),
-    "sales_opportunity": (("Sales opportunity", "销售机会"),
+    "sales_opportunity": (("Sales opportunity", "商机"),
                           ("A concrete need, budget and timing: handed to sales", "需求、预算和时间明确，移交销售跟进")),
     "order_customer": (("Order customer", "订单客户"),
                        ("Has placed an order", "已经下单")),
