@@ -191,10 +191,13 @@ def _one_line_solutions(source: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def _repo_root(start: Path) -> Path:
-    for folder in [start.resolve(), *start.resolve().parents]:
+    """The crmlab source tree above ``start`` (exercise sets inside the repository), else the one this
+    crmlab is installed from (sets copied elsewhere, e.g. an instructor's own folder)."""
+    here = Path(__file__).resolve().parent
+    for folder in [start.resolve(), *start.resolve().parents, here.parent]:
         if (folder / "pyproject.toml").exists() and (folder / "crmlab").is_dir():
             return folder
-    raise FileNotFoundError(f"no crmlab source tree (pyproject.toml + crmlab/) above {start}")
+    raise FileNotFoundError(f"no crmlab source tree (pyproject.toml + crmlab/) above {start} or at {here.parent}")
 
 
 def source_hash(repo: Path) -> str:

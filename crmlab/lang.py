@@ -46,9 +46,10 @@ def register(new_terms: Mapping[str, Mapping[str, str]]) -> None:
 
     Examples
     --------
-    >>> register({"basket": {"en": "Basket", "zh": "购物篮"}})
-    >>> label("basket", "zh")
+    >>> register({"demo_basket": {"en": "Basket", "zh": "购物篮"}})
+    >>> label("demo_basket", "zh")
     '购物篮'
+    >>> _ = _TERMS.pop("demo_basket")  # (the example leaves the course vocabulary as it was)
     """
     for key, entry in new_terms.items():
         missing = [code for code in LANGUAGES if not entry.get(code)]
@@ -146,6 +147,7 @@ class Vocabulary:
     '访问次数'
     >>> words.localize(pd.DataFrame({"visits": [3]}), "zh").columns.tolist()
     ['访问次数']
+    >>> _ = _TERMS.pop("doc_visits")  # (the example leaves the course vocabulary as it was)
     """
 
     def __init__(self, prefix: str, entries: Mapping[str, Mapping[str, str]], name: str = "") -> None:

@@ -71,6 +71,9 @@ from .value_matrix import (
     VOLUME_STRATEGIES,
     ValueSatisfactionMatrix,
     class_profile,
+    describe_class_counts,
+    describe_loyalty_gaps,
+    describe_top_motives,
     draw_colour_scale,
     free_riders,
     matrix_class_table,
@@ -83,6 +86,7 @@ __all__ = [
     "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
     "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table", "matrix_customer_table",
     "class_profile", "draw_colour_scale", "SOURCE_CLASS_CELLS", "free_riders",
+    "describe_class_counts", "describe_loyalty_gaps", "describe_top_motives",
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
