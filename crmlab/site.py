@@ -51,7 +51,7 @@ LICENSES = ("requirejs", "@jupyter-widgets/html-manager", "mathjax", "reveal.js"
 
 TEXT = {
     "en": {
-        "lecture": "Lecture", "slides": "Slides", "exercises": "Exercises (student)", "notebook": "notebook",
+        "lecture": "Lecture", "slides": "Slides", "exercises": "Exercises (student)", "notes": "Instructor notes", "notebook": "notebook",
         "minutes": "min", "duration": "Class time (estimated)", "prev": "Previous", "next": "Next",
         "home": "Course index", "glossary": "Glossary", "sources": "Sources", "other_lang": "中文",
         "live": ("Sliders on this page show the saved default view: moving them does not recompute, "
@@ -70,7 +70,7 @@ TEXT = {
         "concepts": "Concepts", "concepts_zh": "概念",
     },
     "zh": {
-        "lecture": "讲次", "slides": "幻灯片", "exercises": "练习（学生版）", "notebook": "笔记本",
+        "lecture": "讲次", "slides": "幻灯片", "exercises": "练习（学生版）", "notes": "教师备课说明", "notebook": "笔记本",
         "minutes": "分钟", "duration": "课时（估计）", "prev": "上一讲", "next": "下一讲",
         "home": "课程目录", "glossary": "术语表", "sources": "参考来源", "other_lang": "English",
         "live": ("本页的滑块显示保存的默认视图：静态页面没有 Python 内核，拖动滑块不会重新计算。"
@@ -344,7 +344,7 @@ def _index_page(lectures: list[LectureInfo], lang: str, links: dict[str, dict[st
         cells = [f'<a href="{link["page"]}">{html.escape(lecture.title_en)}</a>'
                  f'<br><span lang="zh-CN">{html.escape(lecture.title_zh)}</span>']
         summary = lecture.summary_zh if lang == "zh" else lecture.summary_en
-        more = [f'<a href="{href}">{html.escape(t[key])}</a>' for key in ("slides", "exercises")
+        more = [f'<a href="{href}">{html.escape(t[key])}</a>' for key in ("slides", "exercises", "notes")
                 if (href := link.get(key))]
         if link.get("notebook"):
             more.append(f'<a href="{link["notebook"]}" download>{html.escape(t["notebook"])} (.ipynb)</a>')
@@ -431,6 +431,17 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
                     render_page(nb, out_dir / page, page, parts)
                     exercise_sets[lang].setdefault(stem, page.relative_to(prefix).as_posix())
 
+    # instructor notes (instructors/notes/<lecture>.md), one page each, linked from both indexes
+    notes_pages: dict[str, str] = {}
+    for lecture in infos["en"]:
+        notes = root / "instructors" / "notes" / f"{lecture.stem}.md"
+        if notes.exists():
+            page = Path("instructors") / f"{lecture.stem}.html"
+            (out_dir / page).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / page).write_text(_markdown_page(notes, page, infos["en"], f"{lecture.title_en} · "
+                                                       f"{TEXT['en']['notes']}"), encoding="utf-8")
+            notes_pages[lecture.stem] = page.as_posix()
+
     for lang, lectures in infos.items():
         prefix = Path("zh") if lang == "zh" else Path()
         links: dict[str, dict[str, str]] = {}
@@ -460,6 +471,8 @@ def build_site(out_dir: Path, executed: list[Path], executed_zh: list[Path] | No
                 link["exercises"] = exercise_sets[lang][lecture.stem]
             elif lecture.stem in exercise_sets["en"]:
                 link["exercises"] = up + exercise_sets["en"][lecture.stem]
+            if lecture.stem in notes_pages:
+                link["notes"] = up + notes_pages[lecture.stem]
             links[lecture.stem] = link
         extras = {"glossary": ("../" if lang == "zh" else "") + "glossary.html"}
         sources = root / "notebooks" / "SOURCES.md"

@@ -59,6 +59,9 @@ def built(tmp_path_factory):
     student = root / "exercises" / "07_customer_value_basics" / "student"
     student.mkdir(parents=True)
     shutil.copy2(ROOT / "exercises" / "07_customer_value_basics" / "07_customer_value_basics.ipynb", student)
+    student_zh = root / "exercises" / "07_customer_value_basics" / "zh" / "student"
+    student_zh.mkdir(parents=True)
+    shutil.copy2(ROOT / "exercises" / "07_customer_value_basics" / "zh" / "07_customer_value_basics.ipynb", student_zh)
     zh = _zh_fixture(root / "notebooks" / "zh")
     lectures = [NOTEBOOKS / "00_start_here.ipynb", NOTEBOOKS / "07_customer_value_basics.ipynb"]
     index = site.build_site(root / "course", lectures, [zh], exercises=root / "exercises",
@@ -97,6 +100,16 @@ def test_index_is_the_course(built):
     assert (built / "exercises" / "07_customer_value_basics" / "07_customer_value_basics.ipynb").exists()
     assert 'href="glossary.html"' in index and (built / "glossary.html").exists()
     assert "make lab" in index and "make dashboards" in index
+    # the instructor notes of each lecture, one page, linked from the index
+    assert 'href="instructors/07_customer_value_basics.html"' in index
+    notes = (built / "instructors" / "07_customer_value_basics.html").read_text(encoding="utf-8")
+    assert "<h" in notes and "07" in notes
+
+
+def test_chinese_index_links_the_chinese_exercise_set(built):
+    page = built / "zh" / "exercises" / "07_customer_value_basics" / "07_customer_value_basics.html"
+    assert page.exists() and "难度" in page.read_text(encoding="utf-8")
+    assert (built / "zh" / "exercises" / "07_customer_value_basics" / "07_customer_value_basics.ipynb").exists()
 
 
 def _links(page: str, rel: str) -> set[str]:
