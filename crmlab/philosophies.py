@@ -137,6 +137,17 @@ register(
         "supply_production_cv": {"en": "Variability of production (CV)", "zh": "产量波动（变异系数）"},
         "supply_adaptation_lag": {"en": "Periods to follow a demand shift", "zh": "跟上需求变化所需期数"},
         "supply_cost": {"en": "Holding + lost-margin + waiting cost", "zh": "库存、缺货与等待成本"},
+        # sentences printed by the lecture
+        "philosophies_market_winners_sentence": {
+            "en": "scarcity={scarcity}, heterogeneity={heterogeneity}, competition={competition}: "
+                  "most profit -> {profit}; most welfare -> {welfare}",
+            "zh": "稀缺程度={scarcity}，需求差异程度={heterogeneity}，竞争强度={competition}："
+                  "利润最高 → {profit}；社会福利最高 → {welfare}"},
+        "philosophies_research_switch_sentence": {
+            "en": "markets the marketing concept wins: with research working {with_research} of {n}, "
+                  "with research_effect = 0 {without_research} of {n}",
+            "zh": "营销观念利润最高的市场：需求研究有效时 {n} 个中占 {with_research} 个，"
+                  "research_effect = 0 时 {n} 个中占 {without_research} 个"},
     }
 )
 
@@ -637,6 +648,34 @@ def market_winners(markets: Mapping[str, MarketCondition], n_periods: int = 12, 
                       "competition": condition.competition, "profit": market_winner(run, "profit"),
                       "welfare": market_winner(run, "welfare")}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def winners_table(winners: Mapping[str, Mapping[str, object]], lang: str = "en") -> pd.DataFrame:
+    """The winners recorded per market (``{market: {scarcity, ..., profit, welfare}}``, as in
+    :func:`market_winners`) as a table with headers, market and philosophy names in ``lang``.
+
+    Examples
+    --------
+    >>> winners = {"shortage": {"scarcity": 0.9, "heterogeneity": 0.3, "competition": 0.5,
+    ...                         "profit": "production", "welfare": "societal"}}
+    >>> winners_table(winners, lang="zh").iloc[0, 3:].tolist()
+    ['生产观念', '社会营销观念']
+    >>> winners_table(winners, lang="zh").index.tolist()
+    ['短缺市场']
+    """
+    check_lang(lang)
+    table = pd.DataFrame.from_dict({name: dict(row) for name, row in winners.items()}, orient="index")
+    for outcome in ("profit", "welfare"):
+        table[outcome] = [_philosophy_label(str(k), lang) for k in table[outcome]]
+    table.index = [label(f"market_{name}", lang) if f"market_{name}" in _MARKET_NAMES else str(name)
+                   for name in table.index]
+    keys = {"scarcity": "market_scarcity", "heterogeneity": "market_heterogeneity",
+            "competition": "market_competition", "profit": "market_profit_winner",
+            "welfare": "market_welfare_winner"}
+    return table.rename(columns=lambda c: label(keys[c], lang) if c in keys else c)
+
+
+_MARKET_NAMES = ("market_yours", "market_shortage", "market_abundance_varied", "market_abundance_alike")
 
 
 _OUTCOME_LABEL = {"sales": "market_units_sold", "profit": "profit", "satisfaction": "market_satisfaction",

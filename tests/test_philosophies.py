@@ -310,3 +310,24 @@ def test_sayings_say_where_they_come_from():
     sources = dict(zip(table.iloc[:, 0], table.iloc[:, -1]))
     assert sources["Selling concept"].startswith("Chinese course material")
     assert sources["Marketing concept"] == sources["Societal marketing concept"] == "Added by this course"
+
+
+def test_printed_sentences_and_winners_table_follow_lang():
+    from crmlab.lang import label
+    from crmlab.philosophies import winners_table
+
+    values = {"scarcity": 0.2, "heterogeneity": 0.7, "competition": 0.5, "profit": "marketing",
+              "welfare": "societal"}
+    # the English sentence is the one the lecture printed before it was localized
+    assert (label("philosophies_market_winners_sentence", "en").format(**values)
+            == "scarcity=0.2, heterogeneity=0.7, competition=0.5: most profit -> marketing; "
+               "most welfare -> societal")
+    assert (label("philosophies_research_switch_sentence", "en").format(with_research=2, without_research=0, n=4)
+            == "markets the marketing concept wins: with research working 2 of 4, with research_effect = 0 0 of 4")
+    zh = label("philosophies_research_switch_sentence", "zh").format(with_research=2, without_research=0, n=4)
+    assert "营销观念" in zh and "2" in zh
+    table = winners_table({"yours": values, "other": values}, lang="zh")
+    assert table.index.tolist() == ["你设定的市场", "other"]
+    assert table.iloc[0, 3:].tolist() == ["营销观念", "社会营销观念"]
+    assert table.iloc[0, 0] == 0.2
+    assert winners_table({"yours": values}).columns[-1] == "Most welfare created by"
