@@ -180,6 +180,8 @@ register({f"framework_{key.lower()}": {"en": key, "zh": key + "模型"} for key 
 register(
     {
         "mix_element": {"en": "Element", "zh": "要素"},
+        "framework_largest_gap": {"en": "largest gap: {element} ({gap:.1f} below target)",
+                                  "zh": "差距最大的要素：{element}（比目标低 {gap:.1f} 分）"},
         "mix_framework": {"en": "Framework", "zh": "模型"},
         "mix_definition": {"en": "Definition", "zh": "含义"},
         "mix_question": {"en": "Guiding question", "zh": "引导问题"},

@@ -82,7 +82,18 @@ register(
         "imc_response_integrated": {"en": "Extra sales, one message", "zh": "额外销售（统一信息）"},
         "imc_response_separate": {"en": "Extra sales, separate messages", "zh": "额外销售（各自为政）"},
         "imc_synergy": {"en": "Synergy between tools", "zh": "工具间协同"},
+        "imc_plan": {"en": "plan", "zh": "方案"},
+        "imc_summary": {
+            "en": ("synergy {synergy:g}: the integrated plan with one message brings {integrated:.1f}, "
+                   "the tool-by-tool optimum {tool_by_tool:.1f}; separate messages cap any plan at {cap:.1f}"),
+            "zh": ("协同系数 {synergy:g}：统一信息的整合传播计划带来 {integrated:.1f}，各工具分别优化的方案带来 "
+                   "{tool_by_tool:.1f}；各工具信息各自为政时，任何方案最多带来 {cap:.1f}"),
+        },
         "promo_tool": {"en": "Promotion tool", "zh": "传播工具"},
+        "promo_equal_vs_optimum": {"en": "equal split: {equal:.1f}; optimum: {optimum:.1f}",
+                                   "zh": "平均分配：{equal:.1f}；最优分配：{optimum:.1f}"},
+        "promo_random_best": {"en": "best of {n} random splits: {best:.1f}; optimum: {optimum:.1f}",
+                              "zh": "{n} 种随机分配中最好的一种：{best:.1f}；最优分配：{optimum:.1f}"},
         "promo_definition": {"en": "What it is", "zh": "含义"},
         "promo_spend": {"en": "Spend (thousand CNY)", "zh": "投入（千元）"},
         "promo_spend_share": {"en": "Share of budget", "zh": "预算占比"},

@@ -164,3 +164,11 @@ def test_case_card_lists_every_case_file_with_its_checksum():
         assert hashlib.sha256(data).hexdigest() == digest, f"{name} changed: update datasets/cases/README.md"
         assert len(data) == int(size.replace(",", ""))
     assert "invented" in card
+
+
+def test_largest_gap_sentence_keeps_english_and_has_chinese() -> None:
+    from crmlab.lang import label
+
+    assert label("framework_largest_gap", "en").format(element="Partitioning", gap=1.5) == (
+        "largest gap: Partitioning (1.5 below target)")
+    assert "差距最大" in label("framework_largest_gap", "zh").format(element="分割", gap=1.5)

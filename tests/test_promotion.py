@@ -160,3 +160,19 @@ def test_integrated_marketing_communication_synergy():
     assert plan == pytest.approx(dict(zip(plan, optimal_allocation(300.0)["spend"])))
     with pytest.raises(ValueError, match="synergy"):
         integrated_response(spend, -0.1)
+
+
+def test_printed_sentences_keep_english_and_have_chinese() -> None:
+    from crmlab.lang import label
+
+    values = {"synergy": 0.2, "integrated": 646.94, "tool_by_tool": 636.06, "cap": 473.9}
+    assert label("imc_summary", "en").format(**values) == (
+        "synergy 0.2: the integrated plan with one message brings 646.9, the tool-by-tool optimum 636.1; "
+        "separate messages cap any plan at 473.9")
+    assert label("promo_equal_vs_optimum", "en").format(equal=451.1, optimum=473.9) == (
+        "equal split: 451.1; optimum: 473.9")
+    assert label("promo_random_best", "en").format(n=500, best=471.5, optimum=473.9) == (
+        "best of 500 random splits: 471.5; optimum: 473.9")
+    assert label("imc_plan", "en") == "plan"
+    for key in ("imc_summary", "promo_equal_vs_optimum", "promo_random_best"):
+        assert "协同" in label(key, "zh") or "分配" in label(key, "zh")
