@@ -645,3 +645,35 @@ register(
                              "zh": "软隶属：{n:,} 位客户的最大概率低于 {threshold:.0%}，兼具多个群体特征"},
     }
 )
+
+
+register(
+    {
+        "clustering_data_summary": {
+            "en": "{n:,} customers, {n_columns} segmentation variables ({n_numeric} numeric)",
+            "zh": "{n:,} 位客户，{n_columns} 个细分变量（其中 {n_numeric} 个为数值）"},
+        "clustering_feature_summary": {
+            "en": "{n_features} feature columns; numeric means {mean:.1e} (all about 0), standard deviations {sds}",
+            "zh": "{n_features} 个特征列；数值列均值 {mean:.1e}（都约为 0），标准差 {sds}"},
+        "clustering_k_summary": {
+            "en": "best silhouette over 2-10: k = {best}; among 6-10: k = {best_strategic}; this run uses k = {k}",
+            "zh": "k 取 2-10 时轮廓系数最高：k = {best}；在 6-10 中最高：k = {best_strategic}；本次运行采用 k = {k}"},
+        "clustering_segment_sizes": {"en": "k = {k}: segment sizes {sizes}", "zh": "k = {k}：各细分群体规模 {sizes}"},
+        "clustering_ari_summary": {
+            "en": "adjusted Rand index, k-means segments vs true personas: {ari:.3f}",
+            "zh": "k 均值细分群体与真实客户画像的调整兰德指数：{ari:.3f}"},
+        "clustering_no_truth": {
+            "en": "no true groups in this customer table: recovery is not measured",
+            "zh": "此客户表没有真实分组：不衡量分群还原程度"},
+        "clustering_mixed_summary": {
+            "en": "{n_mixed:,} of {n:,} customers ({share:.1%}) have no segment above {threshold:.0%}",
+            "zh": "{n:,} 位客户中有 {n_mixed:,} 位（{share:.1%}）没有任何细分群体的概率高于 {threshold:.0%}"},
+        "clustering_migration_summary": {
+            "en": "bought in period 1: {before:,}; also in period 2: {after:,}; same segment in both: {stay:,}",
+            "zh": "第 1 期购买：{before:,} 位；第 2 期也购买：{after:,} 位；两期处于同一细分群体：{stay:,} 位"},
+        "clustering_n_segments": {"en": "n_segments", "zh": "细分群体数"},
+        "clustering_choose_variable": {"en": "choose at least one variable", "zh": "请至少选择一个变量"},
+        "clustering_trial_sizes": {"en": "sizes {sizes}", "zh": "各群体规模 {sizes}"},
+        "clustering_trial_ari": {"en": "; ARI vs true personas = {ari:.3f}", "zh": "；与真实客户画像的调整兰德指数 = {ari:.3f}"},
+    }
+)

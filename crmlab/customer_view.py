@@ -203,3 +203,15 @@ register(
         "unified_customer_view": {"en": "Unified customer view", "zh": "统一客户视图"},
     }
 )
+
+# the lecture's printed sentence (the English text is the lecture's original f-string)
+register(
+    {
+        "customer_view_unified_summary": {
+            "en": "{customers:,} customers in the unified view; {conflicts} conflicts found "
+                  "({injected} injected); {unmatched} rows known to one non-master source only",
+            "zh": "统一客户视图中共有 {customers:,} 位客户；发现 {conflicts} 处冲突（注入了 {injected} 处）；"
+                  "{unmatched} 行只出现在某一个非主数据来源中",
+        },
+    }
+)

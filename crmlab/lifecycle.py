@@ -44,6 +44,7 @@ from .segmentation import segment_migration
 __all__ = [
     "trend_tests",
     "stage_stability",
+    "empty_stages_text",
     "LIFECYCLE_STAGES",
     "OBSERVABLE_STAGES",
     "LEAD_STAGES",
@@ -200,6 +201,69 @@ register(
         "lifecycle_widget_group": {"en": "group", "zh": "分组"},
     }
 )
+
+
+# the lecture's printed sentences and shown identifiers (the English text is the lecture's original output)
+register(
+    {
+        "lifecycle_cleaning_summary": {
+            "en": "{rows_in:,} rows in, {rows_out:,} kept, {customers:,} customers; observation end {end}",
+            "zh": "读入 {rows_in:,} 行，保留 {rows_out:,} 行，共 {customers:,} 位客户；观察期截止于 {end}",
+        },
+        "lifecycle_example_dates": {
+            "en": "customer {customer} on {end}: first purchase {first}, last {last}, {days} purchase days",
+            "zh": "客户 {customer}（截至 {end}）：首次购买 {first}，最近购买 {last}，共 {days} 个购买日",
+        },
+        "lifecycle_example_numbers": {
+            "en": "  recency {recency} days; usual gap {gap:.0f} days; spend {recent:,.2f} in the last {window} days vs "
+                  "{previous:,.2f} before; longest gap before a recent purchase {comeback:.0f}",
+            "zh": "  距最近购买 {recency} 天；通常购买间隔 {gap:.0f} 天；最近 {window} 天消费 {recent:,.2f}，"
+                  "此前为 {previous:,.2f}；近期购买前的最长间隔 {comeback:.0f} 天",
+        },
+        "lifecycle_example_stage": {"en": "  -> stage: {stage}", "zh": "  -> 阶段：{stage}"},
+        "lifecycle_migration_summary": {
+            "en": "from {start} to {end}: {new:,} new customers; stages nobody was in at the start: {empty}",
+            "zh": "从 {start} 到 {end}：新增 {new:,} 位客户；期初无人所在的阶段：{empty}",
+        },
+        "lifecycle_none": {"en": "none", "zh": "无"},
+        "lifecycle_stability_intro": {
+            "en": "share of each stage still in it after {months} months; moves out of maturity",
+            "zh": "{months} 个月后仍处于原阶段的客户占比；以及从成熟期流出的比例",
+        },
+        # identifiers shown as table headers: English keeps the identifier, Chinese gets a name
+        "lifecycle_id_acquisition_month": {"en": "acquisition_month", "zh": "获客月份"},
+        "lifecycle_id_months_since_first": {"en": "months_since_first", "zh": "首购后的月数"},
+        "lifecycle_id_maturity_to_growth": {"en": "maturity_to_growth", "zh": "成熟期→成长期"},
+        "lifecycle_id_maturity_to_decline": {"en": "maturity_to_decline", "zh": "成熟期→衰退期"},
+        "lifecycle_id_mature_at_start": {"en": "mature_at_start", "zh": "期初成熟期客户数"},
+        "lifecycle_id_data": {"en": "data", "zh": "数据"},
+        "lifecycle_id_date": {"en": "date", "zh": "日期"},
+        "lifecycle_id_rule": {"en": "rule", "zh": "规则"},
+        "lifecycle_id_log": {"en": "log", "zh": "交易记录"},
+        "lifecycle_id_synthetic": {"en": "synthetic", "zh": "模拟数据"},
+        "lifecycle_id_rule_used": {"en": "rule_used", "zh": "所用规则"},
+        "lifecycle_id_spend_ratios_only": {"en": "spend_ratios_only", "zh": "仅用消费比"},
+        **{f"lifecycle_id_{_s}": {"en": _s, "zh": _terms[f"stage_{_s}"]["zh"]} for _s in LIFECYCLE_STAGES[1:]},
+    }
+)
+
+
+def empty_stages_text(stages: Sequence[str], lang: str = "en") -> str:
+    """The stages nobody was in, as the lecture prints them (English: the list itself, or ``none``).
+
+    Examples
+    --------
+    >>> empty_stages_text([]), empty_stages_text(["growth"])
+    ('none', "['growth']")
+    >>> empty_stages_text(["growth", "decline"], "zh"), empty_stages_text([], "zh")
+    ('成长期、衰退期', '无')
+    """
+    check_lang(lang)
+    if not stages:
+        return label("lifecycle_none", lang)
+    if lang == "en":
+        return str(list(stages))
+    return "、".join(label(f"stage_{s}", lang) for s in stages)
 
 
 # ---------------------------------------------------------------------------

@@ -173,3 +173,13 @@ register(
         "pseudonym": {"en": "Pseudonym", "zh": "假名编号"},
     }
 )
+
+# the lecture's printed sentence (the English text is the lecture's original f-string)
+register(
+    {
+        "privacy_pseudonym_summary": {
+            "en": "{ids:,} ids -> {pseudonyms:,} distinct pseudonyms; dropped for the response model: {dropped}",
+            "zh": "{ids:,} 个客户编号 -> {pseudonyms:,} 个互不相同的假名编号；响应模型中删去的列：{dropped}",
+        },
+    }
+)

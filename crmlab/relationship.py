@@ -142,6 +142,64 @@ register({
                                  "zh": "第 1 层和第 2 层合计必须给第 3 层留下一些客户"},
 })
 
+# the lecture's printed sentences (the "en" text reproduces the lecture's original f-strings exactly)
+register({
+    "rel_print_log": {
+        "en": "{rows:,} purchase rows, {customers:,} customers with a purchase by {day} ({later:,} later rows left out); "
+              "discount information: {discount}",
+        "zh": "共 {rows:,} 行购买记录，截至 {day} 有购买的客户 {customers:,} 位（之后的 {later:,} 行未计入）；"
+              "折扣信息：{discount}"},
+    "rel_print_yes": {"en": "yes", "zh": "有"},
+    "rel_print_no": {"en": "no", "zh": "无"},
+    "rel_print_no_discount_criteria": {
+        "en": "no discount data: only {n_criteria} criteria exist, so min_criteria={min_criteria} is read as {needed}",
+        "zh": "没有折扣数据：只有 {n_criteria} 个条件，因此 min_criteria={min_criteria} 按 {needed} 处理"},
+    "rel_print_relationship_share": {
+        "en": "relationship customers: {share:.1%} ({needed} of {n_criteria} criteria); {criteria}",
+        "zh": "关系客户占比：{share:.1%}（{n_criteria} 个条件中满足 {needed} 个）；{criteria}"},
+    "rel_print_no_personas": {"en": "own data: there are no true personas to compare with",
+                              "zh": "自有数据：没有真实客户画像可供比较"},
+    "rel_print_classes": {"en": "at {day}: {counts} (total {total:,})",
+                          "zh": "截至 {day}：{counts}（合计 {total:,}）"},
+    "rel_print_tiers": {
+        "en": "top 20% of customers bring {top20:.1%} of the value; Gini = {gini:.3f}; "
+              "relationship customers per tier: {tiers}",
+        "zh": "前 20% 的客户贡献了 {top20:.1%} 的价值；基尼系数 = {gini:.3f}；各服务层级中关系客户的占比：{tiers}"},
+    "rel_print_satisfaction": {
+        "en": "correlation r = {r:.3f}, R² = {r2:.3f}: satisfaction explains {r2:.0%} of who stays; "
+              "{satisfied_left:.0%} of satisfied customers (score ≥ {satisfied_min:g}) had left, "
+              "{others_stayed:.0%} of the others stayed",
+        "zh": "相关系数 r = {r:.3f}，R² = {r2:.3f}：满意度只能解释 {r2:.0%} 的客户去留；"
+              "满意客户（评分 ≥ {satisfied_min:g}）中有 {satisfied_left:.0%} 已经流失，"
+              "其余客户中有 {others_stayed:.0%} 留了下来"},
+    "rel_print_no_survey": {
+        "en": "own data without a satisfaction survey: the satisfaction-loyalty analysis is skipped",
+        "zh": "自有数据没有满意度调查：跳过满意度与忠诚度分析"},
+    "rel_print_no_discount_column": {
+        "en": "no discount column: set `discount_col` to compare discount users with full-price buyers",
+        "zh": "没有折扣列：设置 `discount_col` 才能比较折扣购买者与原价购买者"},
+    "rel_print_contact": {
+        "en": "{n:,} of {total:,} customers ({share:.0%}) get a personal action; they hold {value:.0%} of the value",
+        "zh": "{total:,} 位客户中有 {n:,} 位（{share:.0%}）获得个人化行动；他们拥有 {value:.0%} 的价值"},
+    "rel_print_email": {
+        "en": "visits in two weeks: {visit_c:.1%} without e-mail, {visit_t:.1%} with (95% CI of the difference "
+              "{lo:+.1%} to {hi:+.1%}); purchases {conv_c:.2%} -> {conv_t:.2%}; "
+              "spend per customer {spend_c:.2f} -> {spend_t:.2f} USD",
+        "zh": "两周内访问网站的比例：未发邮件 {visit_c:.1%}，发邮件 {visit_t:.1%}（差值的 95% 置信区间 "
+              "{lo:+.1%} 至 {hi:+.1%}）；购买比例 {conv_c:.2%} -> {conv_t:.2%}；"
+              "人均消费 {spend_c:.2f} -> {spend_t:.2f} 美元"},
+    "rel_corr_r": {"en": "correlation r", "zh": "相关系数 r"},
+    "rel_stayed_satisfied": {"en": "stayed, satisfied", "zh": "满意客户中留下的比例"},
+    "rel_stayed_not_satisfied": {"en": "stayed, not satisfied", "zh": "不满意客户中留下的比例"},
+    "rel_ci_low": {"en": "ci_low", "zh": "置信区间下限"},
+    "rel_ci_high": {"en": "ci_high", "zh": "置信区间上限"},
+    "rel_p_value": {"en": "p_value", "zh": "p 值"},
+    "rel_months_since_purchase": {"en": "months_since_purchase", "zh": "距上次购买（月）"},
+    "rel_switch_header": {"en": "{name} = {value:g}", "zh": "假设开关 {name} = {value:g}"},
+    "rel_answer_true": {"en": "True", "zh": "正确"},
+    "rel_answer_false": {"en": "False", "zh": "错误"},
+})
+
 # ---------------------------------------------------------------------------------------------
 # concepts as data
 # ---------------------------------------------------------------------------------------------

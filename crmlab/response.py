@@ -35,7 +35,7 @@ from scipy import stats
 from typing import TYPE_CHECKING
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_fitted, require_table
-from .lang import check_lang, label, register
+from .lang import check_lang, label, register, terms
 
 if TYPE_CHECKING:
     from .params import Rule
@@ -628,3 +628,62 @@ register(
         "response_widget_depth": {"en": "depth", "zh": "投放深度"},
     }
 )
+
+# the lecture's printed sentences (the English text is the lecture's original f-string)
+register(
+    {
+        "response_fit_summary": {
+            "en": "trained on {n_train:,} contacts, tested on {n_test:,}; test response rate {rate:.1%}; AUC = {auc:.3f}",
+            "zh": "在 {n_train:,} 次接触上训练，在 {n_test:,} 次接触上测试；测试集响应率 {rate:.1%}；AUC = {auc:.3f}",
+        },
+        "response_gains_summary": {
+            "en": "top decile: response rate {rate:.1%}, lift {lift:.2f}; "
+                  "top 30% of contacts reach {gain:.1%} of responders",
+            "zh": "得分最高的十分位：响应率 {rate:.1%}，提升度 {lift:.2f}；"
+                  "接触得分最高的 30% 客户即可覆盖 {gain:.1%} 的响应者",
+        },
+        "response_break_even_summary": {
+            "en": "break-even response rate = {cost} / {value} = {rate:.2%}",
+            "zh": "盈亏平衡响应率 = {cost} / {value} = {rate:.2%}",
+        },
+        "response_best_depth_summary": {
+            "en": "best depth: top {depth} decile(s), profit {profit:,.0f} vs {profit_all:,.0f} for contacting everybody",
+            "zh": "最优投放深度：得分最高的 {depth} 个十分位，利润 {profit:,.0f}，而接触所有客户的利润为 {profit_all:,.0f}",
+        },
+        "response_cmp_model": {"en": "model", "zh": "模型"},
+        "response_cmp_predictors": {"en": "predictors", "zh": "预测变量数"},
+        "response_cmp_auc": {"en": "auc", "zh": "AUC 值"},
+        "response_cmp_top_decile_lift": {"en": "top_decile_lift", "zh": "最高十分位提升度"},
+        "response_cmp_top3_gain": {"en": "top3_gain", "zh": "前三个十分位累计增益"},
+        "response_cmp_log_likelihood": {"en": "log_likelihood", "zh": "对数似然"},
+        "response_cmp_all_predictors": {"en": "all_predictors", "zh": "全部预测变量"},
+        "response_cmp_customer_only": {"en": "customer_only", "zh": "仅客户特征"},
+        "response_cmp_campaign_only": {"en": "campaign_only", "zh": "仅营销活动变量"},
+    }
+)
+
+
+def comparison_for_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The table of :func:`compare_predictor_sets` with headers and model names in ``lang``.
+
+    In English the table is returned unchanged (its keys are what the lecture prints);
+    other headers and model names than the known ones stay as they are.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"predictors": [3], "auc": [0.7]}, index=pd.Index(["campaign_only"], name="model"))
+    >>> comparison_for_display(t, "zh").columns.tolist(), comparison_for_display(t, "zh").index.tolist()
+    (['预测变量数', 'AUC 值'], ['仅营销活动变量'])
+    >>> comparison_for_display(t, "en").equals(t)
+    True
+    """
+    if lang == "en":
+        return table.copy()
+    known = {key[len("response_cmp_"):] for key in terms() if key.startswith("response_cmp_")}
+
+    def text(name: object) -> object:
+        return label(f"response_cmp_{name}", lang) if isinstance(name, str) and name in known else name
+
+    out = table.rename(columns=text, index=text)
+    out.index.name = text(table.index.name)
+    return out

@@ -927,3 +927,34 @@ def plot_segment_shares(profile: pd.DataFrame, lang: str = "en", ax: "Axes | Non
     ax.set_title(label("segment_shares_title", lang))
     ax.legend(loc="lower right")
     return ax
+
+
+# sentences the RFM lecture prints (notebooks/04_rfm_segmentation.ipynb): English text as before, Chinese for zh
+register(
+    {
+        "rfm_raw_log": {
+            "en": "{rows:,} rows, {ids:,} distinct customer ids, {missing:,} rows without one",
+            "zh": "共 {rows:,} 行，{ids:,} 个不同的客户编号，{missing:,} 行没有客户编号",
+        },
+        "rfm_customers_summary": {
+            "en": "{customers:,} customers; observation end {end}; {one_time:.1f}% bought on one day only",
+            "zh": "{customers:,} 位客户；观察期末 {end}；{one_time:.1f}% 的客户只在一天购买过",
+        },
+        "rfm_example_lines": {
+            "en": "customer {customer}: {lines} lines on {days} days, last on {last}",
+            "zh": "客户 {customer}：{days} 天内共 {lines} 行购买记录，最近一次在 {last}",
+        },
+        "rfm_example_recency": {
+            "en": "recency = {end} - {last} = {recency} days; summarize says {summarized}; "
+            "frequency (purchase days) = {days}",
+            "zh": "最近购买间隔 = {end} - {last} = {recency} 天；summarize 算得 {summarized}；"
+            "购买频率（购买天数）= {days}",
+        },
+        "rfm_champions_summary": {
+            "en": "champions: {customer_share:.1f}% of customers, {revenue_share:.1f}% of revenue; "
+            "top 20% of customers by spend: {top20:.1f}% of revenue",
+            "zh": "冠军客户：占客户的 {customer_share:.1f}%，占收入的 {revenue_share:.1f}%；"
+            "消费额前 20% 的客户：占收入的 {top20:.1f}%",
+        },
+    }
+)

@@ -367,3 +367,16 @@ register(
                                  "zh": "分群定制多花的成本高于多得的收入"},
     }
 )
+
+
+register(
+    {
+        "targeting_market_summary": {
+            "en": "market of {n:,} consumers ({lapsed:,} lapsed customers of ours left out): {groups}",
+            "zh": "市场共 {n:,} 位消费者（未计入我们已流失的 {lapsed:,} 位客户）：{groups}"},
+        "targeting_no_current": {
+            "en": "no current_col given for this customer table: targeting is skipped",
+            "zh": "此客户表未给出 current_col（现有客户列）：跳过目标市场选择"},
+        "targeting_tie": {"en": " (tie)", "zh": "（并列）"},
+    }
+)

@@ -922,3 +922,85 @@ def cleaning_table(report: pd.DataFrame, lang: str | None = None) -> pd.DataFram
 
         table = localize(table, lang, value_columns=["reason"])
     return table
+
+
+# ---------------------------------------------------------------------------
+# display: what a lecture prints for the reader (the error messages above stay English)
+
+lang.register(
+    {
+        "transactions_log_passes": {"en": "the log passes validation as it is", "zh": "交易记录原样通过检查"},
+        "transactions_error_missing": {
+            "en": "TransactionLogError: {message}",
+            "zh": "交易记录错误（TransactionLogError）：列 '{column}' 中有 {rows:,} 行（共 {total:,} 行）{what}；"
+            "请用 crmlab.transactions.clean 删除这些行（规则：{rule}）",
+        },
+        "transactions_error_other": {
+            "en": "TransactionLogError: {message}",
+            "zh": "交易记录错误（TransactionLogError），该记录无法直接使用：{message}",
+        },
+        "transactions_no_customer_id": {"en": "no customer id", "zh": "缺少客户编号"},
+        "transactions_no_date": {"en": "no date", "zh": "缺少日期"},
+        "transactions_no_amount": {"en": "no amount", "zh": "缺少金额"},
+        "transactions_cleaning_summary": {
+            "en": "{rows_in:,} rows in, {rows_out:,} kept; most rows removed: {reason} ({removed:,})",
+            "zh": "原始记录 {rows_in:,} 行，保留 {rows_out:,} 行；删除最多的原因：{reason}（{removed:,} 行）",
+        },
+    }
+)
+
+_label, _terms = lang.label, lang.terms  # the functions below take a ``lang`` parameter
+
+_MISSING_MESSAGE = re.compile(
+    r"^column (?P<column>'[^']*'|\"[^\"]*\") has no (?P<what>customer id|date|amount) in "
+    r"(?P<rows>[\d,]+) rows? of (?P<total>[\d,]+); remove them with crmlab\.transactions\.clean "
+    r"\(rule '(?P<rule>\w+)'\)$"
+)
+
+
+def explain_error(problem: Exception, lang: str = "en") -> str:
+    """A caught :class:`TransactionLogError` as a sentence for the reader, in ``lang``.
+
+    In English this is ``"TransactionLogError: "`` and the message itself. In Chinese the
+    missing-value messages (customer id, date, amount) are explained in Chinese with the same
+    numbers and the cleaning rule; other messages keep their English text after a Chinese lead.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer": ["a", None], "date": ["2024-01-02"] * 2, "amount": [1.0, 2.0]})
+    >>> try:
+    ...     validate(log, "customer", "date", "amount")
+    ... except TransactionLogError as problem:
+    ...     print(explain_error(problem, "en"))
+    ...     print(explain_error(problem, "zh"))
+    TransactionLogError: column 'customer' has no customer id in 1 row of 2; remove them with crmlab.transactions.clean (rule 'missing_customer_id')
+    交易记录错误（TransactionLogError）：列 'customer' 中有 1 行（共 2 行）缺少客户编号；请用 crmlab.transactions.clean 删除这些行（规则：缺少客户编号）
+    """
+    message = str(problem)
+    found = _MISSING_MESSAGE.match(message)
+    if lang == "zh" and found is not None:
+        what = "transactions_no_" + found["what"].replace(" ", "_")
+        return _label("transactions_error_missing", lang).format(
+            message=message, column=found["column"][1:-1], rows=int(found["rows"].replace(",", "")),
+            total=int(found["total"].replace(",", "")), what=_label(what, lang),
+            rule=_label(found["rule"], lang) if found["rule"] in _terms() else found["rule"])
+    return _label("transactions_error_other", lang).format(message=message)
+
+
+def describe_cleaning(report: pd.DataFrame, lang: str = "en") -> str:
+    """One sentence on a :func:`clean` report: rows in, rows kept and the rule that removed most rows.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer": ["a", "a", None], "date": ["2024-01-02"] * 3, "amount": [10.0, 10.0, 5.0]})
+    >>> report = clean(log, "customer", "date", "amount")[1]
+    >>> describe_cleaning(report, "en")
+    '3 rows in, 1 kept; most rows removed: Missing customer id (1)'
+    >>> describe_cleaning(report, "zh")
+    '原始记录 3 行，保留 1 行；删除最多的原因：缺少客户编号（1 行）'
+    """
+    removed = dict(zip(report["reason"], report["rows_removed"].astype(int)))
+    largest = max(removed, key=removed.get)
+    return _label("transactions_cleaning_summary", lang).format(
+        rows_in=report.attrs["rows_in"], rows_out=report.attrs["rows_out"],
+        reason=_label(largest, lang), removed=removed[largest])

@@ -390,3 +390,24 @@ def test_plots_draw_the_numbers_they_are_given():
     ax = lc.plot_cohort_heatmap(rates)
     np.testing.assert_allclose(ax.images[0].get_array().filled(np.nan), 100 * rates.drop(columns=0).to_numpy())
     plt.close("all")
+
+
+def test_printed_sentences_keep_english_and_have_chinese():
+    from crmlab.lang import label
+
+    end = pd.Timestamp("2011-12-09").date()
+    old = f"{541909:,} rows in, {388083:,} kept, {4322:,} customers; observation end {end}"
+    new = label("lifecycle_cleaning_summary", "en").format(rows_in=541909, rows_out=388083, customers=4322, end=end)
+    assert new == old
+    empty: list[str] = []
+    old = f"from {end} to {end}: {959:,} new customers; stages nobody was in at the start: {empty or 'none'}"
+    new = label("lifecycle_migration_summary", "en").format(start=end, end=end, new=959,
+                                                            empty=lc.empty_stages_text(empty, "en"))
+    assert new == old
+    assert lc.empty_stages_text(["growth"], "en") == f"{['growth']}"
+    for key in ("lifecycle_cleaning_summary", "lifecycle_example_dates", "lifecycle_example_numbers",
+                "lifecycle_example_stage", "lifecycle_migration_summary", "lifecycle_stability_intro"):
+        assert HAN.search(label(key, "zh")), key
+    for stage in lc.OBSERVABLE_STAGES:
+        assert label(f"lifecycle_id_{stage}", "en") == stage
+        assert label(f"lifecycle_id_{stage}", "zh") == label(f"stage_{stage}", "zh")

@@ -287,3 +287,18 @@ def test_contact_plan_rules_and_summary():
         contact_plan(pd.Series([1.0, None, None]), pd.Series(["new"] * 3))
     with pytest.raises(ValueError, match="key_share"):
         contact_plan(value, classes, key_share=1.5)
+
+
+def test_printed_sentences_have_same_fields_in_both_languages():
+    import string
+
+    from crmlab.lang import terms
+
+    sentences = {k: v for k, v in terms().items() if k.startswith("rel_print_")}
+    assert len(sentences) >= 10
+    for key, text in sentences.items():
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text[lang]) if f} for lang in ("en", "zh")]
+        assert fields[0] == fields[1], key
+        assert HAN.search(text["zh"]), key
+    assert terms()["rel_print_contact"]["en"].format(n=1975, total=5000, share=0.395, value=0.73) == (
+        "1,975 of 5,000 customers (40%) get a personal action; they hold 73% of the value")

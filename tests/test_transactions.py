@@ -394,3 +394,29 @@ def test_cleaning_table_accounts_for_every_row_and_translates():
         cleaning_table(broken)
     no_amount = clean(log.drop(columns="amount"), "customer", "date")[1]
     assert "amount" not in cleaning_table(no_amount).columns
+
+
+@pytest.mark.parametrize(
+    ("frame", "words"),
+    [
+        (pd.DataFrame({"c": ["a", None], "d": ["2024-01-02"] * 2, "m": [1.0, 2.0]}), "缺少客户编号"),
+        (pd.DataFrame({"c": ["a", "b"], "d": ["2024-01-02", None], "m": [1.0, 2.0]}), "缺少日期"),
+        (pd.DataFrame({"c": ["a", "b"], "d": ["2024-01-02"] * 2, "m": [1.0, None]}), "缺少金额"),
+    ],
+)
+def test_explain_error_is_english_as_raised_and_chinese_for_zh(frame, words):
+    from crmlab.transactions import explain_error  # noqa: PLC0415
+
+    with pytest.raises(TransactionLogError) as caught:
+        validate(frame, "c", "d", "m")
+    assert explain_error(caught.value, "en") == f"TransactionLogError: {caught.value}"
+    chinese = explain_error(caught.value, "zh")
+    assert words in chinese and "1 行（共 2 行）" in chinese and "remove them" not in chinese
+
+
+def test_explain_error_keeps_an_unknown_message_after_a_chinese_lead():
+    from crmlab.transactions import explain_error  # noqa: PLC0415
+
+    problem = TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise")
+    assert explain_error(problem, "zh").startswith("交易记录错误")
+    assert str(problem) in explain_error(problem, "zh")

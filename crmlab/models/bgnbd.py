@@ -277,21 +277,43 @@ class BetaGeo(ParametricModel):
         return first + second
 
 
-def _hyp2f1_series(A: float, B: float, C: np.ndarray, z: np.ndarray, max_terms: int = 4096) -> np.ndarray:
-    """Gauss series sum_k (A)_k (B)_k / ((C)_k k!) z^k, summed until the terms are negligible.
+def _hyp2f1_series(A: float, B: float, C: np.ndarray, z: np.ndarray,
+                   max_terms: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss series sum_k (A)_k (B)_k / ((C)_k k!) z^k, and where the sum can be trusted.
 
     Used when C is large (frequent buyers): the terms then shrink fast from the start, while
-    general-purpose routines (scipy's hyp2f1) can return inf or NaN there.
+    general-purpose routines (scipy's hyp2f1) can return inf or NaN there. A sum is trusted
+    when its terms became negligible within ``max_terms`` and no term was more than 1e6 times
+    the total (no cancellation that would eat the digits).
     """
     C, z = np.broadcast_arrays(np.asarray(C, float), np.asarray(z, float))
     total = np.ones(C.shape)
     term = np.ones(C.shape)
+    largest = np.ones(C.shape)
+    converged = np.zeros(C.shape, dtype=bool)
     for k in range(max_terms):
         term = term * (A + k) * (B + k) / ((C + k) * (k + 1)) * z
         total = total + term
-        if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
+        largest = np.maximum(largest, np.abs(term))
+        converged = np.abs(term) <= 1e-17 * np.abs(total)
+        if np.all(converged):
             break
-    return total
+    return total, converged & (largest <= 1e6 * np.abs(total))
+
+
+def _bracket_mpmath(r: float, a: float, b: float, x: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z) at 30 digits, for the few arguments
+    where the double-precision routines disagree (near z = 1 with c - a - b close to an integer).
+    """
+    import mpmath
+
+    out = np.empty(len(x))
+    with mpmath.workdps(30):
+        for i, (xi, zi) in enumerate(zip(x, z)):
+            zi = mpmath.mpf(float(zi))
+            hyper = mpmath.hyp2f1(a + b - 1 - r, a - 1, a + b + float(xi) - 1, zi)
+            out[i] = float(1 - (1 - zi) ** (a - 1) * hyper)
+    return out
 
 
 #: From this value of the third parameter on, the 2F1 of the BG/NBD is summed by :func:`_hyp2f1_series`.
@@ -325,14 +347,26 @@ def _expected_given(r: float, alpha: float, a: float, b: float, x: np.ndarray, s
         return out
     c = np.broadcast_to(a + b + x - 1, np.broadcast(x, z).shape).astype(float)
     z = np.broadcast_to(z, c.shape).astype(float)
+    xs = np.broadcast_to(x, c.shape)
     with np.errstate(all="ignore"):
         hyper = special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+        log_one_minus_z = np.log1p(-z)
+        # the same product from the untransformed 2F1, (1-z)^(r+x) 2F1(r+x, b+x; c; z): where scipy is
+        # inaccurate (near z = 1 when c - a - b is close to an integer) the two disagree
+        check = np.exp((r + xs) * log_one_minus_z) * special.hyp2f1(r + xs, b + xs, c, z)
+        product = np.exp((a - 1) * log_one_minus_z) * hyper
+        trusted = np.array(np.isfinite(product) & (np.abs(product - check) <= 1e-10 * np.maximum(np.abs(product), 1e-300)),
+                           dtype=bool)
     use_series = (c >= _SERIES_FROM) | ~np.isfinite(hyper)
     if use_series.any():
         hyper = np.array(hyper, dtype=float)
-        hyper[use_series] = _hyp2f1_series(a + b - 1 - r, a - 1, c[use_series], z[use_series])
+        hyper[use_series], trusted[use_series] = _hyp2f1_series(a + b - 1 - r, a - 1, c[use_series], z[use_series])
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_power = (a - 1) * np.log1p(-z)
+        log_power = (a - 1) * log_one_minus_z
         # 1 - (1-z)^(a-1) * 2F1, with expm1 for accuracy when the product is near 1 (2F1 < 0 only when a + b < 1)
         bracket = np.where(hyper > 0, -np.expm1(log_power + np.log(np.abs(hyper))), 1 - np.exp(log_power) * hyper)
+    redo = ~trusted & (z > 0)
+    if redo.any():
+        bracket = np.array(bracket, dtype=float)
+        bracket[redo] = _bracket_mpmath(r, a, b, xs[redo], z[redo])
     return c / (a - 1) * bracket
