@@ -4,8 +4,8 @@
   of the best customers; extend prospects by those traits; plan targeted campaigns; attract and
   convert; feed results back) as a bilingual table, with the tool of this course for each step.
 * :func:`plot_loop` — the loop as a ring diagram.
-* :func:`fit_logit` — a small Newton logistic regression on arrays (optionally with a ridge penalty),
-  used by the simulation.
+* :func:`fit_logit` — the coefficients of :func:`crmlab.logistic.fit_logistic` (optionally with a ridge
+  penalty), used by the simulation.
 * :func:`simulate_closed_loop` — a seeded multi-round simulation. Each round a fresh pool of
   prospects arrives; a firm scores them with its response model, contacts the best-scored ones and
   observes who responds. The *feedback* firm adds those results to its database and refits its
@@ -36,6 +36,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import FancyArrowPatch
 
 from .lang import check_lang, label, register
+from .logistic import fit_logistic
 
 __all__ = ["VALUE_TIERS", "value_tiers", "value_tier_migration", "LOOP_STEPS", "FIRMS", "loop_steps", "plot_loop", "fit_logit", "simulate_closed_loop", "loop_summary",
            "plot_loop_profit"]
@@ -122,7 +123,7 @@ def plot_loop(lang: str = "en", ax: Axes | None = None) -> Axes:
 
 
 def fit_logit(x: np.ndarray, y: np.ndarray, ridge: float = 0.0, max_iter: int = 50, tol: float = 1e-10) -> np.ndarray:
-    """Logistic-regression coefficients (intercept first) by Newton's method.
+    """Logistic-regression coefficients (intercept first) by Newton's method (:func:`crmlab.logistic.fit_logistic`).
 
     ``ridge`` adds ``ridge/2 · |slopes|²`` to the negative log-likelihood (the intercept is not
     penalised), which keeps the estimate finite when a small sample separates the classes.
@@ -133,29 +134,7 @@ def fit_logit(x: np.ndarray, y: np.ndarray, ridge: float = 0.0, max_iter: int = 
     >>> fit_logit(x, y).round(3).tolist()
     [-1.362, 0.908]
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.ndim != 2 or y.shape != (x.shape[0],):
-        raise ValueError(f"x must be 2-d with one row per response, got {x.shape} and {y.shape}")
-    if not (np.isfinite(x).all() and np.isin(y, [0.0, 1.0]).all()):
-        raise ValueError("x must be finite and y must hold 0/1")
-    if ridge < 0:
-        raise ValueError(f"ridge must be at least 0, got {ridge}")
-    design = np.column_stack([np.ones(len(y)), x])
-    penalty = np.full(design.shape[1], float(ridge))
-    penalty[0] = 0.0
-    mean = min(max(y.mean(), 1e-3), 1 - 1e-3)
-    beta = np.zeros(design.shape[1])
-    beta[0] = np.log(mean / (1 - mean))
-    for _ in range(max_iter):
-        p = 1 / (1 + np.exp(-(design @ beta)))
-        gradient = design.T @ (y - p) - penalty * beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        beta += step
-        if np.max(np.abs(step)) < tol:
-            break
-    return beta
+    return fit_logistic(x, y, ridge=ridge, max_iter=max_iter, tol=tol).params
 
 
 def simulate_closed_loop(rounds: int = 10, seed: int = 0, prospects_per_round: int = 5000,

@@ -41,10 +41,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
-from ._table_checks import numeric_column, require_columns, require_complete, require_fitted, require_table
+from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .estimators import Estimator
 from .lang import Vocabulary, check_lang, label, register
+from .logistic import fit_logistic
 
 __all__ = [
     "SOURCES",
@@ -589,11 +590,11 @@ def response_time_report(
 # ---------------------------------------------------------------------------------------------
 
 
-class LeadScorer:
+class LeadScorer(Estimator):
     """Lead scoring by logistic regression on engagement signals (线索评分).
 
     The model is :math:`P(\\text{converted}) = \\sigma(\\beta_0 + \\beta^\\top x)` fitted by
-    maximum likelihood (statsmodels ``Logit``). The score of a lead is the percentile (0-100) of
+    maximum likelihood (:func:`crmlab.logistic.fit_logistic`). The score of a lead is the percentile (0-100) of
     its fitted probability among the leads the model was fitted on, so ``threshold=70`` passes
     roughly the best 30 % of leads of a similar mix.
 
@@ -624,31 +625,28 @@ class LeadScorer:
     """
 
     def __init__(self, signal_cols: Sequence[str] = SIGNAL_COLUMNS, converted_col: str = "converted") -> None:
-        self.signal_cols = list(signal_cols)
+        self.signal_cols = signal_cols
         self.converted_col = converted_col
 
     def _design(self, leads: pd.DataFrame) -> np.ndarray:
         table = validate_leads(leads, lead_col=None, source_col=None, created_col=None, cost_col=None,
-                               converted_col=None, signal_cols=self.signal_cols)
+                               converted_col=None, signal_cols=list(self.signal_cols))
         return np.column_stack([np.ones(len(table))] + [table[c].to_numpy() for c in self.signal_cols])
 
     def fit(self, leads: pd.DataFrame) -> "LeadScorer":
         """Fit the logistic regression on ``leads``; returns ``self``."""
-        if not self.signal_cols:
+        if isinstance(self.signal_cols, str) or not list(self.signal_cols):
             raise ValueError("signal_cols must name at least one signal column")
         x = self._design(leads)
         y = validate_leads(leads, lead_col=None, source_col=None, created_col=None, cost_col=None,
                            converted_col=self.converted_col)[self.converted_col].to_numpy()
         if y.min() == y.max():
             raise ValueError(f"column {self.converted_col!r} has only one outcome ({y[0]}); scoring needs both 0 and 1")
-        fitted = sm.Logit(y, x).fit(disp=0, maxiter=200)
-        self.params_ = pd.Series(fitted.params, index=["intercept"] + self.signal_cols)
-        self.log_likelihood_ = float(fitted.llf)
+        fitted = fit_logistic(x[:, 1:], y, max_iter=200)
+        self.params_ = pd.Series(fitted.params, index=["intercept"] + list(self.signal_cols))
+        self.log_likelihood_ = fitted.log_likelihood
         self.reference_ = np.sort(_logistic(x @ fitted.params))
         return self
-
-    def _check_fitted(self) -> None:
-        require_fitted(self, "params_", "LeadScorer")
 
     def predict_proba(self, leads: pd.DataFrame) -> pd.Series:
         """Fitted conversion probability of each lead (as if called at the usual speed)."""

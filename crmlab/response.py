@@ -1,6 +1,6 @@
 """Response models for direct-marketing campaigns: who answers an offer, and how deep to mail.
 
-* :class:`ResponseModel` — a logistic regression (statsmodels ``Logit``) of a 0/1 response on a
+* :class:`ResponseModel` — a logistic regression (:func:`crmlab.logistic.fit_logistic`) of a 0/1 response on a
   campaign table's predictors; text columns become dummies (first level dropped), the
   coefficients are reported as odds ratios (优势比) with 95% intervals.
 * :func:`split_train_test` — a seeded random train/test split of a table.
@@ -34,8 +34,10 @@ from scipy import stats
 
 from typing import TYPE_CHECKING
 
-from ._table_checks import numeric_column, require_columns, require_complete, require_fitted, require_table
+from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .estimators import Estimator
 from .lang import check_lang, label, register, terms
+from .logistic import fit_logistic, logistic
 
 if TYPE_CHECKING:
     from .params import Rule
@@ -197,8 +199,8 @@ def split_train_test(table: pd.DataFrame, test_share: float = 0.3, seed: int = 0
     return table.loc[~is_test], table.loc[is_test]
 
 
-class ResponseModel:
-    """Logistic response model (statsmodels ``Logit``) in the scikit-learn shape.
+class ResponseModel(Estimator):
+    """Logistic response model (:func:`crmlab.logistic.fit_logistic`), a scikit-learn estimator.
 
     Parameters
     ----------
@@ -212,6 +214,8 @@ class ResponseModel:
     ----------
     params_ : pandas.Series
         Coefficients on the log-odds scale (``const`` first).
+    standard_errors_ : pandas.Series
+        Their standard errors.
     odds_ratios_ : pandas.DataFrame
         ``odds_ratio``, ``ci_low``, ``ci_high`` (95%) and ``p_value`` per term.
     log_likelihood_ : float
@@ -231,17 +235,17 @@ class ResponseModel:
 
     def __init__(self, response_col: str, predictors: Sequence[str]) -> None:
         self.response_col = response_col
-        self.predictors = list(predictors)
+        self.predictors = predictors
 
     def _check(self, table: pd.DataFrame, with_response: bool) -> None:
         require_table(table, "campaign table")
-        if not self.predictors:
-            raise ValueError("a response model needs at least one predictor column")
+        if isinstance(self.predictors, str) or not list(self.predictors):
+            raise ValueError("a response model needs a list of at least one predictor column")
         if self.response_col in self.predictors:
             raise ValueError(f"the response column {self.response_col!r} cannot also be a predictor")
-        columns = self.predictors + ([self.response_col] if with_response else [])
+        columns = list(self.predictors) + ([self.response_col] if with_response else [])
         require_columns(table, columns, "campaign table")
-        require_complete(table, self.predictors, "campaign table")
+        require_complete(table, list(self.predictors), "campaign table")
 
     def _design(self, table: pd.DataFrame, fitting: bool) -> pd.DataFrame:
         parts = []
@@ -273,9 +277,7 @@ class ResponseModel:
         return design
 
     def fit(self, table: pd.DataFrame) -> "ResponseModel":
-        """Fit the logit by maximum likelihood (Newton) and return ``self``."""
-        import statsmodels.api as sm
-
+        """Fit the logit by maximum likelihood (Newton, :func:`crmlab.logistic.fit_logistic`) and return ``self``."""
         self._check(table, with_response=True)
         y = binary_response(table, self.response_col)
         if y.min() == y.max():
@@ -284,30 +286,22 @@ class ResponseModel:
         constant = [c for c in design.columns[1:] if design[c].nunique() < 2]
         if constant:
             raise ValueError(f"predictor term(s) {constant} do not vary in the campaign table")
-        result = sm.Logit(y, design).fit(method="newton", maxiter=100, disp=False)
-        self.result_ = result
-        self.params_ = result.params
-        self.log_likelihood_ = float(result.llf)
+        result = fit_logistic(design.iloc[:, 1:].to_numpy(), y, max_iter=100)
+        self.params_ = pd.Series(result.params, index=design.columns)
+        self.standard_errors_ = pd.Series(result.standard_errors, index=design.columns)
+        self.log_likelihood_ = result.log_likelihood
         self.n_obs_ = int(len(y))
         self.base_rate_ = float(y.mean())
-        ci = result.conf_int()
-        self.odds_ratios_ = pd.DataFrame({
-            "coefficient": result.params,
-            "odds_ratio": np.exp(result.params),
-            "ci_low": np.exp(ci[0]),
-            "ci_high": np.exp(ci[1]),
-            "p_value": result.pvalues,
-        })
-        self.odds_ratios_.index.name = "term"
+        self.odds_ratios_ = result.table(design.columns)
         return self
 
-    def predict_proba(self, table: pd.DataFrame) -> np.ndarray:
-        """Predicted response probabilities for the rows of ``table``."""
-        require_fitted(self, "params_", "the response model")
+    def predict_proba(self, table: pd.DataFrame) -> pd.Series:
+        """Predicted response probability of each row of ``table`` (a Series named ``response_prob``, same index)."""
+        self._check_fitted()
         self._check(table, with_response=False)
         design = self._design(table, fitting=False)
         eta = design.to_numpy() @ self.params_.to_numpy()
-        return 1.0 / (1.0 + np.exp(-eta))
+        return pd.Series(logistic(eta), index=table.index, name="response_prob")
 
 
 def _scores(y: Sequence[float] | np.ndarray, score: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:

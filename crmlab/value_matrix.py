@@ -52,7 +52,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import numeric_column, require_columns, require_fitted, require_lang_or_none, require_table
+from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from .estimators import Estimator
 from . import plotting
 from .lang import check_lang, label, register, translate_columns, translate_values
 
@@ -154,7 +155,7 @@ def _check_class_map(class_map: Mapping[tuple[str, str], str]) -> dict[tuple[str
     return dict(class_map)
 
 
-class ValueSatisfactionMatrix:
+class ValueSatisfactionMatrix(Estimator):
     """The 9-cell purchase-volume × satisfaction matrix, in the scikit-learn estimator shape.
 
     Parameters
@@ -212,8 +213,7 @@ class ValueSatisfactionMatrix:
             satisfaction, self.satisfaction_thresholds, self.quantiles, "satisfaction")
         return self
 
-    def _check_fitted(self) -> None:
-        require_fitted(self, "volume_thresholds_", "ValueSatisfactionMatrix")
+    _fitted_attribute = "volume_thresholds_"
 
     def thresholds(self, lang: str = "en") -> pd.DataFrame:
         """The cuts in use: one row per axis, ``lower_threshold`` and ``upper_threshold``."""
