@@ -166,7 +166,7 @@ def time_crmlab_fit(model: str, data: Any, repeat: int) -> tuple[float, Any]:
 def full_log_likelihood(model: str, params: list[float], data: Any) -> float:
     """crmlab's full log-likelihood of ``data`` at ``params`` (the same function for both libraries)."""
     estimator = crmlab_model(model)
-    estimator.set_params_values(**dict(zip(estimator.parameter_names, params)))
+    estimator.use_estimates(**dict(zip(estimator.parameter_names, params)))
     return estimator.log_likelihood(data)
 
 

@@ -52,6 +52,7 @@ from threadpoolctl import threadpool_limits
 
 from . import plotting
 from ._table_checks import require_columns, require_complete, require_fitted, require_lang_or_none, require_table
+from .estimators import Estimator
 from .lang import check_lang, label, register, translate_columns
 
 __all__ = [
@@ -78,6 +79,9 @@ def _is_categorical(series: pd.Series) -> bool:
 
 def _split_columns(customers: pd.DataFrame, columns: Sequence[str],
                    log_columns: Sequence[str]) -> tuple[list[str], list[str]]:
+    for name, given in (("columns", columns), ("log_columns", log_columns)):
+        if isinstance(given, str):
+            raise TypeError(f"{name} must be a list of column names, got the string {given!r}")
     columns = list(columns)
     if not columns:
         raise ValueError("choose at least one column to segment on")
@@ -158,7 +162,7 @@ def _check_k(n_segments: int, n_customers: int) -> int:
     return int(n_segments)
 
 
-class CustomerSegmentation:
+class CustomerSegmentation(Estimator):
     """Segments from customer variables by k-means or a Gaussian mixture (scikit-learn).
 
     Parameters
@@ -207,10 +211,10 @@ class CustomerSegmentation:
     def __init__(self, columns: Sequence[str], n_segments: int = 6, method: str = "kmeans", *,
                  log_columns: Sequence[str] = (), seed: int = 0, n_init: int | None = None,
                  covariance_type: str = "diag", n_threads: int | None = 1) -> None:
-        self.columns = list(columns)
+        self.columns = columns
         self.n_segments = n_segments
         self.method = method
-        self.log_columns = list(log_columns)
+        self.log_columns = log_columns
         self.seed = seed
         self.n_init = n_init
         self.covariance_type = covariance_type
@@ -229,8 +233,8 @@ class CustomerSegmentation:
         numeric, categorical = _split_columns(customers, self.columns, self.log_columns)
         k = _check_k(self.n_segments, len(customers))
         estimator = self._estimator(k)
-        self.transformer_ = _transformer(numeric, categorical, self.log_columns)
-        self.features_ = _feature_frame(self.transformer_, customers[self.columns], fit=True)
+        self.transformer_ = _transformer(numeric, categorical, list(self.log_columns))
+        self.features_ = _feature_frame(self.transformer_, customers[list(self.columns)], fit=True)
         matrix = self.features_.to_numpy()
         with threadpool_limits(limits=self.n_threads):
             estimator.fit(matrix)
@@ -258,14 +262,13 @@ class CustomerSegmentation:
             self.log_likelihood_ = self.bic_ = float("nan")
         return self
 
-    def _check_fitted(self) -> None:
-        require_fitted(self, "model_", "CustomerSegmentation")
+    _fitted_attribute = "model_"
 
     def transform(self, customers: pd.DataFrame) -> pd.DataFrame:
         """Feature table of (new) customers on the scale fixed by :meth:`fit`."""
         self._check_fitted()
         _split_columns(customers, self.columns, self.log_columns)
-        return _feature_frame(self.transformer_, customers[self.columns], fit=False)
+        return _feature_frame(self.transformer_, customers[list(self.columns)], fit=False)
 
     def predict(self, customers: pd.DataFrame) -> pd.Series:
         """Segment (1..k) of each customer, e.g. of the same customers one period later."""

@@ -497,8 +497,8 @@ def customer_lifetime_value(
     --------
     >>> import pandas as pd
     >>> from crmlab.models import BetaGeo, GammaGamma
-    >>> purchases = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    >>> spend = GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44)
+    >>> purchases = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> spend = GammaGamma().use_estimates(p=6.25, q=3.74, gamma=15.44)
     >>> customers = pd.DataFrame({"frequency": [0, 2], "recency": [0.0, 30.43], "T": [38.86, 38.86],
     ...                           "monetary_value": [0.0, 30.0]})
     >>> clv = customer_lifetime_value(purchases, spend, customers, horizon=12, discount_rate=0.01,

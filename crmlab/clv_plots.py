@@ -445,7 +445,7 @@ def bgbb_pattern_table(model, patterns: pd.DataFrame, future: int = 5) -> pd.Dat
     Examples
     --------
     >>> from crmlab.models import BetaGeoBetaBinom
-    >>> m = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    >>> m = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     >>> t = bgbb_pattern_table(m, pd.DataFrame({"frequency": [6, 1], "recency": [6, 1], "periods": [6, 6]}))
     >>> bool(t["probability_alive"].iloc[0] > t["probability_alive"].iloc[1]), bool(t["expected_next"].iloc[0] > 3 * t["expected_next"].iloc[1])
     (True, True)

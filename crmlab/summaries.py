@@ -719,7 +719,7 @@ def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horiz
     Examples
     --------
     >>> from crmlab.models import BetaGeo
-    >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
     >>> table = pd.DataFrame({"frequency": [0.0, 2.0], "recency": [0.0, 30.0], "T": [38.0, 38.0]})
     >>> score(table, model, horizon=39)["expected_purchases"].round(3).tolist()
     [0.199, 1.253]

@@ -108,7 +108,7 @@ def test_bad_inputs_raise(call, message):
 # ------------------------------------------------------------------------------------------------
 
 def _models():
-    return BetaGeo().set_params_values(**BGNBD), GammaGamma().set_params_values(**GG)
+    return BetaGeo().use_estimates(**BGNBD), GammaGamma().use_estimates(**GG)
 
 
 def test_model_clv_equals_explicit_discounted_sum():
@@ -133,11 +133,11 @@ def test_model_clv_without_discounting_is_margin_times_spend_times_purchases():
 
 
 def test_model_clv_with_other_purchase_models():
-    pareto = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+    pareto = ParetoNBD().use_estimates(r=0.553, alpha=10.578, s=0.606, beta=11.669)
     result = clv.customer_lifetime_value(pareto, 20.0, CUSTOMERS, horizon=4, discount_rate=0.05, period_length=13)
     assert np.all(np.isfinite(result)) and np.all(result > 0)
     donors = pd.DataFrame({"frequency": [0, 3, 6], "recency": [0, 4, 6], "periods": [6, 6, 6]})
-    bgbb = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    bgbb = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     value = clv.customer_lifetime_value(bgbb, 50.0, donors, horizon=5, discount_rate=0.1)
     expected = 50 * sum((bgbb.expected_purchases(donors, k) - bgbb.expected_purchases(donors, k - 1)) / 1.1**k
                         for k in range(1, 6))

@@ -23,7 +23,7 @@ def cdnow():
     log = load_cdnow("sample")
     customers = summarize(log, "customer_id", "date", "dollar_value", calibration_end="1997-09-30",
                           observation_end="1998-06-30", time_unit="W")
-    model = BetaGeo(columns=COLUMNS).set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    model = BetaGeo(columns=COLUMNS).use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
     return log, customers, model
 
 
@@ -74,7 +74,7 @@ def test_tracking_curve_sums_new_customer_expectations_over_the_cohort(cdnow):
 
 def test_tracking_table_counts_one_purchase_per_day():
     log = pd.DataFrame({"id": [1, 1, 1, 2], "day": ["2024-01-01", "2024-01-01", "2024-01-09", "2024-01-03"]})
-    model = BetaGeo().set_params_values(r=0.5, alpha=2.0, a=1.5, b=3.0)
+    model = BetaGeo().use_estimates(r=0.5, alpha=2.0, a=1.5, b=3.0)
     table = clv_plots.tracking_table(model, log, "id", "day", "2024-01-15")
     assert table["actual"].tolist() == [0.0, 1.0]  # the repeat on day 8 falls in week 2
     assert table.index.tolist() == [1.0, 2.0]
@@ -83,8 +83,8 @@ def test_tracking_table_counts_one_purchase_per_day():
 
 
 @pytest.mark.parametrize("model", [
-    BetaGeo(columns=COLUMNS).set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426),
-    ParetoNBD(columns=COLUMNS).set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669),
+    BetaGeo(columns=COLUMNS).use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426),
+    ParetoNBD(columns=COLUMNS).use_estimates(r=0.553, alpha=10.578, s=0.606, beta=11.669),
 ])
 def test_probability_alive_matrix_matches_the_model_and_is_monotone(model):
     matrix = clv_plots.probability_alive_matrix(model, T=38.86, max_frequency=10)
@@ -179,7 +179,7 @@ def test_bgbb_pattern_table_and_expected_donations():
     from crmlab.models import BetaGeoBetaBinom
 
     donations = load_donations()
-    model = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    model = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
     table = clv_plots.bgbb_pattern_table(model, donations, future=5)
     assert len(table) == 22 and table["donors"].sum() == 11_104
     # everyone whose last gift was in the last year has the same P(alive) (it depends on n only then)

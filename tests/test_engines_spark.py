@@ -92,8 +92,8 @@ def test_spark_text_dates_other_names_and_scores(spark):
     got = _to_pandas(result, "Kunde")
     pd.testing.assert_frame_equal(got, expected, check_index_type=False, check_dtype=False, check_exact=False,
                                   rtol=1e-12)
-    model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    spend = GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44)
+    model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    spend = GammaGamma().use_estimates(p=6.25, q=3.74, gamma=15.44)
     scored = _to_pandas(score(result, model, spend_model=spend, horizon=30), "Kunde")
     np.testing.assert_allclose(scored["probability_alive"], model.probability_alive(expected), rtol=1e-12)
     np.testing.assert_allclose(scored["expected_spend"], spend.expected_spend(expected), rtol=1e-12)

@@ -107,7 +107,7 @@ def test_gammagamma_on_very_frequent_buyers_is_flagged():
     assert model.params_["p"] > 1e4
     assert "p ran to a boundary" in model.degenerate_ and f"largest frequency {x.max():,.0f}" in model.degenerate_
     # a genuine ridge, not an optimiser failure: the fit is above the true parameters' log-likelihood
-    assert model.log_likelihood_ > GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44).log_likelihood(table)
+    assert model.log_likelihood_ > GammaGamma().use_estimates(p=6.25, q=3.74, gamma=15.44).log_likelihood(table)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -188,5 +188,5 @@ def test_published_fits_are_not_flagged():
     assert all(model.degenerate_ is None for model in fits)
 
 
-def test_set_params_values_is_not_degenerate():
-    assert BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426).degenerate_ is None
+def test_use_estimates_is_not_degenerate():
+    assert BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426).degenerate_ is None

@@ -82,7 +82,7 @@ def _bgnbd_integrals(x, t_x, T, t=None):
 
 @pytest.mark.parametrize("row", range(len(CUSTOMERS)))
 def test_bgnbd_likelihood_alive_and_expected_match_integration(row):
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     customer = CUSTOMERS.iloc[[row]]
     x, t_x, T = customer.iloc[0]
     expected = _bgnbd_integrals(x, t_x, T, t=39.0)
@@ -92,14 +92,14 @@ def test_bgnbd_likelihood_alive_and_expected_match_integration(row):
 
 
 def test_bgnbd_probability_alive_is_one_without_repeat_purchases():
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     customers = pd.DataFrame({"frequency": [0, 0, 0], "recency": [0.0, 0.0, 0.0], "T": [0.0, 5.0, 3650.0]})
     assert model.probability_alive(customers).tolist() == [1.0, 1.0, 1.0]
 
 
 def test_bgnbd_paper_example_conditional_expectation():
     """FHL (2005): a customer with x = 2, t_x = 30.43, T = 38.86 is expected to make 1.226 purchases in 39 weeks."""
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     customer = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
     assert round(model.expected_purchases(customer, 39.0).iloc[0], 3) == 1.226
 
@@ -107,14 +107,14 @@ def test_bgnbd_paper_example_conditional_expectation():
 @pytest.mark.parametrize("t", [0.5, 39.0, 78.0, 520.0])
 def test_bgnbd_new_customer_expectation_matches_integration(t):
     r, alpha, a, b = BGNBD.values()
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     # E[X(t) | lambda, p] = (1 - exp(-lambda p t)) / p
     by_integration = beta_expect(lambda p: gamma_expect(lambda lam: _drop_out_ratio(lam, p, t), r, alpha), a, b)
     assert model.expected_purchases_new_customer(t) == pytest.approx(by_integration, rel=1e-7)
 
 
 def test_bgnbd_purchase_distribution_sums_to_one_with_the_right_mean():
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     n = np.arange(0, 3000)
     pmf = model.probability_of_purchases(n, 39.0)
     assert np.all(pmf >= 0)
@@ -123,7 +123,7 @@ def test_bgnbd_purchase_distribution_sums_to_one_with_the_right_mean():
 
 
 def test_bgnbd_expected_purchases_of_new_customer_equals_conditional_at_T_zero():
-    model = BetaGeo().set_params_values(**BGNBD)
+    model = BetaGeo().use_estimates(**BGNBD)
     fresh = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [0.0]})
     assert model.expected_purchases(fresh, 52.0).iloc[0] == pytest.approx(model.expected_purchases_new_customer(52.0), rel=1e-12)
 
@@ -165,7 +165,7 @@ PARETO_BRANCHES = [
 @pytest.mark.parametrize("params", PARETO_BRANCHES)
 @pytest.mark.parametrize("row", [0, 1, 3, 4, 5])
 def test_paretonbd_likelihood_alive_and_expected_match_integration(params, row):
-    model = ParetoNBD().set_params_values(**params)
+    model = ParetoNBD().use_estimates(**params)
     customer = CUSTOMERS.iloc[[row]]
     x, t_x, T = customer.iloc[0]
     expected = _pareto_integrals(params, x, t_x, T, t=39.0)
@@ -177,7 +177,7 @@ def test_paretonbd_likelihood_alive_and_expected_match_integration(params, row):
 @pytest.mark.parametrize("params", PARETO_BRANCHES)
 def test_paretonbd_frequent_buyer_matches_integration(params):
     """x = 60 makes 2F1(r+s+x, r+x; ...) overflow-prone; the Euler-transformed branch must still be exact."""
-    model = ParetoNBD().set_params_values(**params)
+    model = ParetoNBD().use_estimates(**params)
     customer = pd.DataFrame({"frequency": [60], "recency": [20.0], "T": [39.0]})
     expected = _pareto_integrals(params, 60, 20.0, 39.0, t=10.0)
     assert model.probability_alive(customer).iloc[0] == pytest.approx(expected["alive"], rel=1e-6)
@@ -187,7 +187,7 @@ def test_paretonbd_frequent_buyer_matches_integration(params):
 def test_paretonbd_new_customer_expectation_matches_integration(s):
     params = {**PARETO, "s": s}
     r, alpha, _, beta = params.values()
-    model = ParetoNBD().set_params_values(**params)
+    model = ParetoNBD().use_estimates(**params)
     t = 39.0
     # E[X(t) | lambda, mu] = lambda / mu * (1 - exp(-mu t)); lambda and mu independent
     by_integration = r / alpha * gamma_expect(lambda mu: -np.expm1(-mu * t) / mu if mu > 0 else t, s, beta)
@@ -212,7 +212,7 @@ def _pareto_individual_pmf(n: int, t: float, lam: float, mu: float) -> float:
 @pytest.mark.parametrize("n", [0, 1, 4])
 def test_paretonbd_purchase_distribution_matches_integration(params, n):
     r, alpha, s, beta = params.values()
-    model = ParetoNBD().set_params_values(**params)
+    model = ParetoNBD().use_estimates(**params)
     by_integration = gamma_expect(lambda mu: gamma_expect(lambda lam: _pareto_individual_pmf(n, 39.0, lam, mu), r, alpha),
                                   s, beta)
     assert model.probability_of_purchases(n, 39.0) == pytest.approx(by_integration, rel=1e-7, abs=1e-12)
@@ -221,7 +221,7 @@ def test_paretonbd_purchase_distribution_matches_integration(params, n):
 @pytest.mark.parametrize("params", PARETO_BRANCHES)
 @pytest.mark.parametrize("t", [0.5, 39.0, 520.0])
 def test_paretonbd_purchase_distribution_sums_to_one_with_the_right_mean(params, t):
-    model = ParetoNBD().set_params_values(**params)
+    model = ParetoNBD().use_estimates(**params)
     n = np.arange(0, 20000)   # r = 2, alpha = 1 buys ~2 a week: over 520 weeks the tail reaches past 4,000
     pmf = model.probability_of_purchases(n, t)
     assert np.all(np.isfinite(pmf)) and np.all(pmf >= 0)
@@ -230,7 +230,7 @@ def test_paretonbd_purchase_distribution_sums_to_one_with_the_right_mean(params,
 
 
 def test_paretonbd_purchase_distribution_shapes_and_bad_input():
-    model = ParetoNBD().set_params_values(**PARETO)
+    model = ParetoNBD().use_estimates(**PARETO)
     grid = model.probability_of_purchases(np.arange(3)[:, None], np.array([0.0, 10.0, 39.0]))
     assert grid.shape == (3, 3)
     assert grid[:, 0].tolist() == [1.0, 0.0, 0.0]            # nothing can happen in no time
@@ -248,7 +248,7 @@ def test_paretonbd_purchase_distribution_shapes_and_bad_input():
 @pytest.mark.parametrize(("x", "m"), [(1, 20.0), (2, 35.5), (10, 12.0), (150, 80.0)])
 def test_gammagamma_density_and_expected_spend_match_integration(x, m):
     p, q, gamma = GG.values()
-    model = GammaGamma().set_params_values(**GG)
+    model = GammaGamma().use_estimates(**GG)
     customer = pd.DataFrame({"frequency": [x], "monetary_value": [m]})
 
     def mean_density(nu):  # the mean of x Gamma(p, nu) values is Gamma(p x, nu x)
@@ -263,7 +263,7 @@ def test_gammagamma_density_and_expected_spend_match_integration(x, m):
 
 
 def test_gammagamma_new_customer_gets_population_mean():
-    model = GammaGamma().set_params_values(**GG)
+    model = GammaGamma().use_estimates(**GG)
     spend = model.expected_spend(pd.DataFrame({"frequency": [0], "monetary_value": [0.0]}))
     assert spend.iloc[0] == pytest.approx(6.25 * 15.44 / 2.74, rel=1e-12) == model.mean_spend()
 
@@ -282,7 +282,7 @@ def _bgbb_individual(p, theta, x, t_x, n):
 @pytest.mark.parametrize(("x", "t_x", "n"), [(0, 0, 6), (1, 1, 6), (3, 5, 6), (6, 6, 6), (2, 3, 10)])
 def test_bgbb_likelihood_alive_and_expected_match_integration(x, t_x, n):
     alpha, beta, gamma, delta = BGBB.values()
-    model = BetaGeoBetaBinom().set_params_values(**BGBB)
+    model = BetaGeoBetaBinom().use_estimates(**BGBB)
     customer = pd.DataFrame({"frequency": [x], "recency": [t_x], "periods": [n]})
     horizon = 5
 
@@ -299,7 +299,7 @@ def test_bgbb_likelihood_alive_and_expected_match_integration(x, t_x, n):
 
 
 def test_bgbb_purchase_distribution_sums_to_one_with_the_right_mean():
-    model = BetaGeoBetaBinom().set_params_values(**BGBB)
+    model = BetaGeoBetaBinom().use_estimates(**BGBB)
     for t in (1, 6, 11):
         pmf = model.probability_of_purchases(np.arange(t + 1), t)
         assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
@@ -312,7 +312,7 @@ def test_bgbb_pmf_matches_the_donations_at_published_estimates():
 
     donations = datasets.load_donations()
     observed = donations.groupby("frequency")["donors"].sum().reindex(range(7), fill_value=0).to_numpy()
-    model = BetaGeoBetaBinom().set_params_values(**BGBB)
+    model = BetaGeoBetaBinom().use_estimates(**BGBB)
     expected = 11104 * model.probability_of_purchases(np.arange(7), 6)
     assert expected.sum() == pytest.approx(11104)
     np.testing.assert_allclose(expected, observed, rtol=0.08)
@@ -324,7 +324,7 @@ def test_bgbb_pmf_matches_the_donations_at_published_estimates():
 
 def test_sbg_survival_and_churn_follow_the_recursion():
     alpha, beta = 0.704, 1.182
-    model = ShiftedBetaGeo().set_params_values(alpha=alpha, beta=beta)
+    model = ShiftedBetaGeo().use_estimates(alpha=alpha, beta=beta)
     churn = [alpha / (alpha + beta)]
     for t in range(2, 31):
         churn.append((beta + t - 2) / (alpha + beta + t - 1) * churn[-1])
@@ -340,7 +340,7 @@ def test_sbg_survival_and_churn_follow_the_recursion():
 @pytest.mark.parametrize("renewals", [0, 1, 4, 10])
 @pytest.mark.parametrize("discount_rate", [0.05, 0.10, 0.5])
 def test_sbg_derl_equals_direct_discounted_sum(renewals, discount_rate):
-    model = ShiftedBetaGeo().set_params_values(alpha=0.704, beta=1.182)
+    model = ShiftedBetaGeo().use_estimates(alpha=0.704, beta=1.182)
     n = renewals + 1
     t = np.arange(n, n + 20000)
     direct = np.sum(model.survival_function(t) / model.survival_function(n - 1) * np.exp(-(t - n) * np.log1p(discount_rate)))
@@ -348,12 +348,12 @@ def test_sbg_derl_equals_direct_discounted_sum(renewals, discount_rate):
 
 
 def test_sbg_discounted_and_mean_lifetime():
-    model = ShiftedBetaGeo().set_params_values(alpha=0.704, beta=1.182)
+    model = ShiftedBetaGeo().use_estimates(alpha=0.704, beta=1.182)
     t = np.arange(0, 20000)
     assert model.discounted_expected_lifetime(0.1) == pytest.approx(np.sum(model.survival_function(t) * np.exp(-t * np.log(1.1))), rel=1e-9)
     assert model.expected_remaining_lifetime() == np.inf  # alpha <= 1: no finite mean
     assert model.expected_remaining_lifetime(age=0, horizon=10) == pytest.approx(model.survival_function(np.arange(10)).sum())
-    heavy = ShiftedBetaGeo().set_params_values(alpha=3.0, beta=5.0)
+    heavy = ShiftedBetaGeo().use_estimates(alpha=3.0, beta=5.0)
     for age in (0, 4):
         steps = np.arange(age, age + 200000)
         direct = np.sum(heavy.survival_function(steps)) / heavy.survival_function(age)
@@ -366,7 +366,7 @@ def test_bgnbd_conditional_expectation_of_frequent_buyers(params, x, T):
     """Given alive, p ~ Beta(a, b+x) and lambda ~ Gamma(r+x, alpha+T) a posteriori, so
     E[Y(t) | alive] = E_p[(1 - (1 + p t / (alpha+T))^-(r+x)) / p]: a 1-D integral, no 2F1 needed."""
     r, alpha, a, b = params.values()
-    model = BetaGeo().set_params_values(**params)
+    model = BetaGeo().use_estimates(**params)
     t = 52.0
     u = t / (alpha + T)
 

@@ -59,12 +59,12 @@ def _check_finite_predictions(model, grid: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("params", BGNBD_PARAMS)
 def test_bgnbd_extreme_grid_is_finite(params):
-    _check_finite_predictions(BetaGeo().set_params_values(**params), GRID)
+    _check_finite_predictions(BetaGeo().use_estimates(**params), GRID)
 
 
 @pytest.mark.parametrize("params", PARETO_PARAMS)
 def test_paretonbd_extreme_grid_is_finite(params):
-    _check_finite_predictions(ParetoNBD().set_params_values(**params), GRID)
+    _check_finite_predictions(ParetoNBD().use_estimates(**params), GRID)
 
 
 def test_bgbb_extreme_grid_is_finite():
@@ -73,7 +73,7 @@ def test_bgbb_extreme_grid_is_finite():
     grid = pd.DataFrame(rows, columns=["frequency", "recency", "periods"])
     for params in ({"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783},
                    {"alpha": 0.01, "beta": 30.0, "gamma": 20.0, "delta": 0.05}):
-        model = BetaGeoBetaBinom().set_params_values(**params)
+        model = BetaGeoBetaBinom().use_estimates(**params)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert np.isfinite(model.log_likelihood(grid))
@@ -84,7 +84,7 @@ def test_bgbb_extreme_grid_is_finite():
 
 
 def test_gammagamma_extreme_spend_is_finite():
-    model = GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44)
+    model = GammaGamma().use_estimates(p=6.25, q=3.74, gamma=15.44)
     grid = pd.DataFrame({"frequency": [0, 1, 1000, 1000, 1], "monetary_value": [0.0, 1e-6, 1e6, 0.01, 1e9]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -96,7 +96,7 @@ def test_all_zero_frequencies_predict_finite_values_but_cannot_be_fitted():
     """Nobody bought again: predictions are finite; a fit has no maximum and says so clearly."""
     zeros = pd.DataFrame({"frequency": [0] * 50, "recency": [0.0] * 50, "T": np.linspace(0, 3650, 50)})
     for model_class, params in ((BetaGeo, BGNBD_PARAMS[0]), (ParetoNBD, PARETO_PARAMS[0])):
-        model = model_class().set_params_values(**params)
+        model = model_class().use_estimates(**params)
         _check_finite_predictions(model, zeros)
         with pytest.raises(ValueError, match="column 'frequency': all 50 rows are 0"):
             model_class().fit(zeros)
@@ -135,7 +135,7 @@ def customers(draw):
 @given(customer=customers(), r=positive, alpha=positive, a=positive, b=positive,
        t1=st.floats(min_value=0.0, max_value=500.0), dt=st.floats(min_value=0.01, max_value=500.0))
 def test_bgnbd_properties(customer, r, alpha, a, b, t1, dt):
-    model = BetaGeo().set_params_values(r=r, alpha=alpha, a=a, b=b)
+    model = BetaGeo().use_estimates(r=r, alpha=alpha, a=a, b=b)
     alive = model.probability_alive(customer).iloc[0]
     assert 0.0 <= alive <= 1.0
     early, late = model.expected_purchases(customer, t1).iloc[0], model.expected_purchases(customer, t1 + dt).iloc[0]
@@ -149,7 +149,7 @@ def test_bgnbd_properties(customer, r, alpha, a, b, t1, dt):
 @given(customer=customers(), r=positive, alpha=positive, s=positive, beta=positive,
        t1=st.floats(min_value=0.0, max_value=500.0), dt=st.floats(min_value=0.01, max_value=500.0))
 def test_paretonbd_properties(customer, r, alpha, s, beta, t1, dt):
-    model = ParetoNBD().set_params_values(r=r, alpha=alpha, s=s, beta=beta)
+    model = ParetoNBD().use_estimates(r=r, alpha=alpha, s=s, beta=beta)
     alive = model.probability_alive(customer).iloc[0]
     assert 0.0 <= alive <= 1.0
     early, late = model.expected_purchases(customer, t1).iloc[0], model.expected_purchases(customer, t1 + dt).iloc[0]
@@ -164,7 +164,7 @@ def test_bgbb_properties(alpha, beta, gamma, delta, n, data):
     t_x = data.draw(st.integers(min_value=0, max_value=n))
     x = 0 if t_x == 0 else data.draw(st.integers(min_value=1, max_value=t_x))
     customer = pd.DataFrame({"frequency": [x], "recency": [t_x], "periods": [n]})
-    model = BetaGeoBetaBinom().set_params_values(alpha=alpha, beta=beta, gamma=gamma, delta=delta)
+    model = BetaGeoBetaBinom().use_estimates(alpha=alpha, beta=beta, gamma=gamma, delta=delta)
     alive = model.probability_alive(customer).iloc[0]
     assert 0.0 <= alive <= 1.0 + 1e-12
     values = np.array([model.expected_purchases(customer, k).iloc[0] for k in range(0, 12)])
@@ -174,7 +174,7 @@ def test_bgbb_properties(alpha, beta, gamma, delta, n, data):
 @settings(max_examples=100, deadline=None)
 @given(alpha=positive, beta=positive, t=st.integers(min_value=1, max_value=200))
 def test_sbg_properties(alpha, beta, t):
-    model = ShiftedBetaGeo().set_params_values(alpha=alpha, beta=beta)
+    model = ShiftedBetaGeo().use_estimates(alpha=alpha, beta=beta)
     survival = model.survival_function(np.arange(0, t + 1))
     assert survival[0] == 1.0
     assert np.all(np.diff(survival) <= 0) and np.all(survival >= 0)
@@ -205,7 +205,7 @@ def test_invalid_customer_tables_raise_clear_errors(model_class, change, message
     bad = VALID.assign(**change)
     with pytest.raises(ValueError, match=message):
         model_class().fit(bad)
-    fitted = model_class().set_params_values(**dict(zip(model_class.parameter_names, [1.0] * 4)))
+    fitted = model_class().use_estimates(**dict(zip(model_class.parameter_names, [1.0] * 4)))
     with pytest.raises(ValueError, match=message):
         fitted.probability_alive(bad)
 

@@ -59,10 +59,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize
-from sklearn.base import BaseEstimator
 
 from crmlab import lang
 from crmlab._table_checks import NotFittedError
+from crmlab.estimators import Estimator
 
 __all__ = [
     "ConvergenceWarning",
@@ -591,23 +591,19 @@ def maximize_log_likelihood(
 # the estimator shell
 # ---------------------------------------------------------------------------------------------
 
-class ParametricModel(BaseEstimator):
+class ParametricModel(Estimator):
     """Base of the CLV models: settings, fitted attributes, summary and parameter access.
 
     Subclasses set ``parameter_names``, ``model_name``, ``default_initial_params`` and
     implement ``fit`` with :func:`maximize_log_likelihood` and :meth:`_store_fit`. A scikit-learn
-    estimator: ``get_params``, ``set_params`` (the settings, not the model's parameters; see
-    :meth:`set_params_values`) and ``sklearn.base.clone`` work.
+    estimator (:class:`crmlab.estimators.Estimator`): ``get_params``, ``set_params`` (the settings,
+    not the model's parameters: :meth:`use_estimates` sets those) and ``sklearn.base.clone`` work.
 
     >>> from sklearn.base import clone
     >>> from crmlab.models import BetaGeo
     >>> clone(BetaGeo(max_iter=50)).get_params()["max_iter"]
     50
     """
-
-    #: the model's own ``__repr__`` in notebooks, not scikit-learn's HTML diagram
-    _repr_html_ = None
-    _repr_mimebundle_ = None
 
     parameter_names: tuple[str, ...] = ()
     model_name: str = "model"
@@ -704,13 +700,15 @@ class ParametricModel(BaseEstimator):
         self.aic_ = 2 * len(names) - 2 * self.log_likelihood_
         flag_degenerate(self, self._degeneracy())
 
-    def set_params_values(self, **values: float) -> "ParametricModel":
-        """Use given parameter values (e.g. published ones) without fitting; returns self.
+    def use_estimates(self, **values: float) -> "ParametricModel":
+        """Use given parameter values (e.g. published estimates) as the fitted ``params_``, without fitting; returns self.
+
+        (Not to be confused with scikit-learn's ``set_params``, which changes the settings.)
 
         Examples
         --------
         >>> from crmlab.models import BetaGeo
-        >>> BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426).params_["a"]
+        >>> BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426).params_["a"]
         np.float64(0.793)
         """
         if set(values) != set(self.parameter_names):
@@ -722,10 +720,25 @@ class ParametricModel(BaseEstimator):
         self.degenerate_ = None
         return self
 
+    def set_params_values(self, **values: float) -> "ParametricModel":
+        """Deprecated name of :meth:`use_estimates` (kept for one release; it is easily mistaken for ``set_params``).
+
+        >>> import warnings
+        >>> from crmlab.models import ShiftedBetaGeo
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     model = ShiftedBetaGeo().set_params_values(alpha=0.704, beta=1.182)
+        >>> model.params_.tolist(), caught[0].category.__name__
+        ([0.704, 1.182], 'DeprecationWarning')
+        """
+        warnings.warn("set_params_values(...) is deprecated and will be removed in the next release: "
+                      "use use_estimates(...)", DeprecationWarning, stacklevel=2)
+        return self.use_estimates(**values)
+
     def _fitted_params(self) -> np.ndarray:
         if not hasattr(self, "params_"):
             raise NotFittedError(f"{self.model_name} is not fitted yet: call fit(data) first "
-                                 "(or set_params_values(...))")
+                                 "(or use_estimates(...))")
         return self.params_.to_numpy(dtype=np.float64)
 
     def summary(self) -> pd.DataFrame:

@@ -23,7 +23,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from crmlab.models import BetaGeoBetaBinom
->>> model = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+>>> model = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 >>> donors = pd.DataFrame({"frequency": [6, 3], "recency": [6, 3], "periods": [6, 6]})
 >>> model.probability_alive(donors).round(3).tolist()
 [0.93, 0.095]
@@ -238,7 +238,7 @@ class BetaGeoBetaBinom(ParametricModel):
 
         Examples
         --------
-        >>> model = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> model = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> round(float(model.expected_purchases_new_customer(6)), 3)
         2.22
         """
@@ -276,7 +276,7 @@ class BetaGeoBetaBinom(ParametricModel):
 
         Examples
         --------
-        >>> model = BetaGeoBetaBinom().set_params_values(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> model = BetaGeoBetaBinom().use_estimates(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> round(float(model.probability_of_purchases(np.arange(7), 6).sum()), 10)
         1.0
         """

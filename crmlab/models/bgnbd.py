@@ -25,7 +25,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from crmlab.models import BetaGeo
->>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+>>> model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
 >>> customers = pd.DataFrame({"frequency": [0, 2], "recency": [0.0, 30.43], "T": [38.86, 38.86]})
 >>> model.probability_alive(customers).round(3).tolist()
 [1.0, 0.727]
@@ -182,7 +182,7 @@ class BetaGeo(ParametricModel):
 
         Examples
         --------
-        >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> round(float(model.expected_purchases_new_customer(39.0)), 3)
         1.197
         """
@@ -208,7 +208,7 @@ class BetaGeo(ParametricModel):
         Examples
         --------
         >>> import pandas as pd
-        >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> customers = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
         >>> model.expected_purchases(customers, 39.0).round(2).tolist()
         [1.23]
@@ -257,7 +257,7 @@ class BetaGeo(ParametricModel):
 
         Examples
         --------
-        >>> model = BetaGeo().set_params_values(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> model = BetaGeo().use_estimates(r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> round(float(model.probability_of_purchases(0, 39.0)), 3)
         0.574
         """

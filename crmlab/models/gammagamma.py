@@ -22,7 +22,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from crmlab.models import GammaGamma
->>> model = GammaGamma().set_params_values(p=6.25, q=3.74, gamma=15.44)
+>>> model = GammaGamma().use_estimates(p=6.25, q=3.74, gamma=15.44)
 >>> customers = pd.DataFrame({"frequency": [0, 1, 10], "monetary_value": [0.0, 20.0, 20.0]})
 >>> model.expected_spend(customers).round(2).tolist()
 [35.22, 24.64, 20.64]

@@ -49,7 +49,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from crmlab.models import ParetoNBD
->>> model = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+>>> model = ParetoNBD().use_estimates(r=0.553, alpha=10.578, s=0.606, beta=11.669)
 >>> customers = pd.DataFrame({"frequency": [0, 2], "recency": [0.0, 30.43], "T": [38.86, 38.86]})
 >>> model.probability_alive(customers).round(3).tolist()
 [0.295, 0.869]
@@ -557,7 +557,7 @@ class ParetoNBD(ParametricModel):
 
         Examples
         --------
-        >>> model = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+        >>> model = ParetoNBD().use_estimates(r=0.553, alpha=10.578, s=0.606, beta=11.669)
         >>> round(float(model.expected_purchases_new_customer(39.0)), 3)
         1.213
         """
@@ -606,7 +606,7 @@ class ParetoNBD(ParametricModel):
         Examples
         --------
         >>> import numpy as np
-        >>> model = ParetoNBD().set_params_values(r=0.553, alpha=10.578, s=0.606, beta=11.669)
+        >>> model = ParetoNBD().use_estimates(r=0.553, alpha=10.578, s=0.606, beta=11.669)
         >>> round(float(model.probability_of_purchases(0, 39.0)), 3)
         0.594
         >>> pmf = model.probability_of_purchases(np.arange(500), 39.0)

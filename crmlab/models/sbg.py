@@ -269,7 +269,7 @@ class ShiftedBetaGeo(ParametricModel):
 
         Examples
         --------
-        >>> model = ShiftedBetaGeo().set_params_values(alpha=0.704, beta=1.182)
+        >>> model = ShiftedBetaGeo().use_estimates(alpha=0.704, beta=1.182)
         >>> round(model.discounted_expected_residual_lifetime(0.10, renewals=0), 2)
         2.96
         """
