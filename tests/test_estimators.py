@@ -172,3 +172,26 @@ def test_column_lists_must_be_lists_not_strings():
         CustomerSegmentation("age", 2).fit(_customers())
     with pytest.raises(ValueError, match="predictor"):
         ResponseModel("y", "x").fit(_campaign())
+
+
+def test_log_likelihood_of_the_fitted_data_is_log_likelihood_for_every_clv_model():
+    """One shared ``log_likelihood(data, weights=None)`` (models/base): at the fit it gives ``log_likelihood_``,
+    pattern tables weighted as in ``fit``; the cohort model takes survivors, as its fit does."""
+    from crmlab import datasets
+    from crmlab.rfm import summarize
+
+    log = datasets.load_cdnow("sample")
+    log = log[log["date"] <= "1997-09-30"]
+    table = summarize(log, "customer_id", "date", "dollar_value", observation_end="1997-09-30", time_unit="W")
+    for model in (BetaGeo().fit(table), ParetoNBD().fit(table), GammaGamma().fit(table)):
+        assert model.log_likelihood(table) == pytest.approx(model.log_likelihood_, rel=1e-9), type(model).__name__
+    donations = datasets.load_donations()
+    bgbb = BetaGeoBetaBinom().fit(donations, weights="donors")
+    assert bgbb.log_likelihood(donations, weights="donors") == pytest.approx(bgbb.log_likelihood_, rel=1e-9)
+    assert bgbb.log_likelihood(donations) == pytest.approx(bgbb.log_likelihood_, rel=1e-9)  # attrs["weights"]
+    survivors = [1000, 631, 468, 382, 326, 289, 262, 241]
+    sbg = ShiftedBetaGeo().fit(survivors)
+    assert sbg.log_likelihood(survivors) == pytest.approx(sbg.log_likelihood_, rel=1e-12)
+    assert sbg.log_likelihood(np.array(survivors) / 10, cohort_size=1000) == pytest.approx(sbg.log_likelihood_, rel=1e-12)
+    with pytest.raises(NotFittedError):
+        BetaGeo().log_likelihood(table)

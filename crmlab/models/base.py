@@ -735,6 +735,22 @@ class ParametricModel(Estimator):
                       "use use_estimates(...)", DeprecationWarning, stacklevel=2)
         return self.use_estimates(**values)
 
+    def _row_log_likelihood(self, params: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """Log-likelihood of each row of the model's validated columns (each model implements it)."""
+        raise NotImplementedError(f"{self.model_name} does not evaluate a customer table's log-likelihood")
+
+    def log_likelihood(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None = None) -> float:
+        """Full log-likelihood of ``data`` at the current parameters.
+
+        ``weights`` (the customers each row stands for) is found as in ``fit``
+        (:func:`resolve_weights`), so at the fitted parameters the value is ``log_likelihood_``.
+        """
+        params = self._fitted_params()
+        columns = self._data(data)
+        ll = self._row_log_likelihood(params, columns)
+        w = resolve_weights(data, weights, model=self.model_name)
+        return float(ll.sum() if w is None else w @ ll)
+
     def _fitted_params(self) -> np.ndarray:
         if not hasattr(self, "params_"):
             raise NotFittedError(f"{self.model_name} is not fitted yet: call fit(data) first "

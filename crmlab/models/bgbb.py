@@ -190,13 +190,8 @@ class BetaGeoBetaBinom(ParametricModel):
                     f"{dropout:.3g} per opportunity)")
         return _edge_of_search_range(self.params_)
 
-    def log_likelihood(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None = None) -> float:
-        """Full (weighted) log-likelihood of ``data`` at the current parameters."""
-        columns = self._data(data)
-        w = self._weights(data, weights)
-        ll, _ = _log_likelihood(self._fitted_params(), _terms(columns["frequency"], columns["recency"],
-                                                              columns["periods"]), False)
-        return float(ll.sum() if w is None else w @ ll)
+    def _row_log_likelihood(self, params: np.ndarray, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        return _log_likelihood(params, _terms(columns["frequency"], columns["recency"], columns["periods"]), False)[0]
 
     # -- predictions ---------------------------------------------------------------------------
     def _individual(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -143,11 +143,8 @@ class BetaGeo(ParametricModel):
         self._fit_purchase_patterns(data, weights, _log_likelihood)
         return self
 
-    def log_likelihood(self, data: pd.DataFrame) -> float:
-        """Full log-likelihood of ``data`` at the current parameters."""
-        columns = self._data(data)
-        ll, _ = _log_likelihood(self._fitted_params(), columns["frequency"], columns["recency"], columns["T"], False)
-        return float(ll.sum())
+    def _row_log_likelihood(self, params: np.ndarray, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        return _log_likelihood(params, columns["frequency"], columns["recency"], columns["T"], False)[0]
 
     def _degeneracy(self) -> str | None:
         """No dropout (a -> 0 or a/(a+b) -> 0), identical purchase rates (r -> infinity), or the search range's edge."""

@@ -181,13 +181,13 @@ class GammaGamma(ParametricModel):
                     f"(q = {q:.3g}, gamma = {gamma:.3g}): every customer gets the same expected spend")
         return _edge_of_search_range(self.params_)
 
-    def log_likelihood(self, data: pd.DataFrame) -> float:
-        """Full log-likelihood of the repeat buyers in ``data`` at the current parameters."""
-        columns = self._data(data)
+    def _row_log_likelihood(self, params: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """The spend log-likelihood of each repeat buyer; 0 for the others (the model leaves them out)."""
         repeat = columns["frequency"] > 0
-        ll, _ = _log_likelihood(self._fitted_params(), _SpendPatterns(columns["frequency"][repeat],
-                                                                      columns["monetary_value"][repeat]), False)
-        return float(ll.sum())
+        ll = np.zeros(repeat.size)
+        ll[repeat] = _log_likelihood(params, _SpendPatterns(columns["frequency"][repeat],
+                                                            columns["monetary_value"][repeat]), False)[0]
+        return ll
 
     def mean_spend(self) -> float:
         r"""Population mean spend per transaction, :math:`E[Z] = p\gamma/(q-1)` (infinite when q <= 1)."""

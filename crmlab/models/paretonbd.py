@@ -506,11 +506,8 @@ class ParetoNBD(ParametricModel):
         self._fit_purchase_patterns(data, weights, log_likelihood_of)
         return self
 
-    def log_likelihood(self, data: pd.DataFrame) -> float:
-        """Full log-likelihood of ``data`` at the current parameters."""
-        columns = self._data(data)
-        ll, _ = _log_likelihood(self._fitted_params(), columns["frequency"], columns["recency"], columns["T"])
-        return float(ll.sum())
+    def _row_log_likelihood(self, params: np.ndarray, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        return _log_likelihood(params, columns["frequency"], columns["recency"], columns["T"])[0]
 
     def _degeneracy(self) -> str | None:
         """No dropout (s -> 0 or beta -> infinity), identical purchase rates (r -> infinity), or the search range's edge."""

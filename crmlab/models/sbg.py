@@ -75,6 +75,14 @@ def _log_likelihood(params: np.ndarray, t: np.ndarray, is_survivor: np.ndarray,
     return ll, np.column_stack([d_alpha, d_beta])
 
 
+def _cohort_patterns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Churn periods 1..n and the survivors at n (``t``, ``is_survivor``) with their customer counts."""
+    n = values.size - 1
+    t = np.concatenate([np.arange(1, n + 1, dtype=np.float64), [float(n)]])
+    is_survivor = np.concatenate([np.zeros(n, dtype=bool), [True]])
+    return t, is_survivor, np.concatenate([-np.diff(values), [values[-1]]])
+
+
 def _periods(t: float | Sequence[float] | np.ndarray, name: str = "t") -> np.ndarray:
     values = np.asarray(t, dtype=np.float64)
     if not np.all(np.isfinite(values)) or np.any(values < 0):
@@ -174,9 +182,7 @@ class ShiftedBetaGeo(ParametricModel):
                 "alpha / (alpha + beta) equal to that share fits as well). Observe at least 2 periods (3 or more to "
                 "separate heterogeneity reliably).")
         self._retention = values[1:] / values[:-1]
-        t = np.concatenate([np.arange(1, n + 1, dtype=np.float64), [float(n)]])
-        is_survivor = np.concatenate([np.zeros(n, dtype=bool), [True]])
-        counts = np.concatenate([lost, [values[-1]]])
+        t, is_survivor, counts = _cohort_patterns(values)
 
         def log_likelihood(params: np.ndarray, want_gradient: bool):
             return _log_likelihood(params, t, is_survivor, want_gradient)
@@ -186,6 +192,18 @@ class ShiftedBetaGeo(ParametricModel):
         self._store_fit(result, values[0], len(counts))
         self.n_periods_ = n
         return self
+
+    def log_likelihood(self, survivors: Sequence[float] | np.ndarray | pd.Series,  # type: ignore[override]
+                       cohort_size: float | None = None) -> float:
+        """Full log-likelihood of a cohort's ``survivors`` (as in :meth:`fit`) at the current parameters.
+
+        >>> model = ShiftedBetaGeo().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> bool(abs(model.log_likelihood([1000, 631, 468, 382, 326, 289, 262, 241]) - model.log_likelihood_) < 1e-9)
+        True
+        """
+        params = self._fitted_params()
+        t, is_survivor, counts = _cohort_patterns(self._survivors(survivors, cohort_size))
+        return float(counts @ _log_likelihood(params, t, is_survivor, False)[0])
 
     def _degeneracy(self) -> str | None:
         """Too few periods to separate heterogeneity (alpha, beta -> infinity), no churn, or the search range's edge."""
