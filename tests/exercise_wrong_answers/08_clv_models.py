@@ -12,7 +12,7 @@ WRONG = {
         "p_alive_zero = p_alive(0, 0.0, 38.86)",
         # recency read as the time since the last purchase (T - t_x) instead of the time of the last purchase
         "def p_alive(frequency, recency, T):\n"
-        "    model = BetaGeo().set_params_values(**BGNBD)\n"
+        "    model = BetaGeo().use_estimates(**BGNBD)\n"
         '    customer = pd.DataFrame({"frequency": [frequency], "recency": [float(T - recency) if frequency else 0.0], "T": [float(T)]})\n'
         "    return float(model.probability_alive(customer).iloc[0])\n\n\n"
         "p_alive_zero = p_alive(0, 0.0, 38.86)",
@@ -20,7 +20,7 @@ WRONG = {
     "q2": [
         # wrong period: the horizon given in days to parameters estimated in weeks
         "def expected_new(t_weeks):\n"
-        "    return float(BetaGeo().set_params_values(**BGNBD).expected_purchases_new_customer(7.0 * t_weeks))\n\n\n"
+        "    return float(BetaGeo().use_estimates(**BGNBD).expected_purchases_new_customer(7.0 * t_weeks))\n\n\n"
         "expected_52 = expected_new(52)",
         # Poisson rate without dropout: r / alpha per week times t
         'def expected_new(t_weeks):\n    return float(BGNBD["r"] / BGNBD["alpha"] * t_weeks)\n\n\nexpected_52 = expected_new(52)',
