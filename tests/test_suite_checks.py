@@ -114,3 +114,23 @@ def test_the_committed_headlines_cover_every_lecture_with_numbers():
     lectures = {p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
     assert set(expected) == lectures
     assert not [lecture for lecture in lectures if not expected[lecture]], "a lecture without headline numbers"
+
+
+def test_nbval_skips_exactly_the_notebooks_papermill_runs_with_their_defaults():
+    """The Makefile's ``NBVAL_COVERED`` globs leave out of nbval only lectures and their Chinese editions,
+    which ``tests/test_notebooks.py`` executes with the defaults and compares with the committed notebook."""
+    import fnmatch
+    import re
+
+    makefile = (NOTEBOOKS.parent / "Makefile").read_text(encoding="utf-8")
+    line = next(line for line in makefile.splitlines() if line.startswith("NBVAL_COVERED"))
+    globs = re.findall(r"--ignore-glob='([^']+)'", line)
+    assert globs and "$(NBVAL_COVERED)" in makefile
+    lectures = {p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    skipped = [p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+               and any(fnmatch.fnmatch(str(p.relative_to(NOTEBOOKS.parent)), g) for g in globs)]
+    assert skipped, "the globs match no notebook"
+    for path in skipped:
+        assert path.name in lectures and path.parent in (NOTEBOOKS, NOTEBOOKS / "zh"), (
+            f"{path} is left out of nbval but no papermill run executes it with its defaults")
+    assert (NOTEBOOKS / "research" / "scale_duckdb_spark.ipynb") not in skipped
