@@ -11,8 +11,9 @@ grades the solution with the built autograder and refuses to build unless it sco
   question passes every public test (public tests check form, not value);
 - the autograder zip carries a crmlab wheel and pinned requirements.
 
-For set 02, a class of notebooks (solution, blank, each wrong answer, one that raises) is graded with
-``otter run`` into a scores table, and the solution and a wrong answer are graded again in a fresh
+For set 02, a class of notebooks (solution, blank, one that raises, and the first wrong answer of each
+question: every wrong answer is already graded in-process with the same autograder tests) is graded
+with ``otter run`` into a scores table, and the solution and a wrong answer are graded again in a fresh
 virtualenv made from the zip's own ``requirements.txt`` (cached in ``~/.cache/crmlab``).
 """
 from __future__ import annotations
@@ -246,11 +247,12 @@ def test_batch_grading_a_class_gives_the_expected_scores_table(built, tmp_path: 
     _submission(student, solutions, submissions / "raises.ipynb", raise_in="q1")
     expected = {"solution": points, "blank": {q: 0 for q in points},
                 "raises": {q: (0 if q == "q1" else p) for q, p in points.items()}}
+    # one wrong answer per question: otter run's scoring of a failed hidden test, once per question (each
+    # wrong answer's grade is checked in-process by test_hidden_tests_grade_and_wrong_answers_lose_the_points)
     for question, codes in _wrong_answers(CLASS_SET).items():
-        for k, code in enumerate(codes):
-            name = f"wrong_{question}_{k}"
-            _submission(student, {**solutions, question: code}, submissions / f"{name}.ipynb")
-            expected[name] = {q: (0 if q == question else p) for q, p in points.items()}
+        name = f"wrong_{question}_0"
+        _submission(student, {**solutions, question: codes[0]}, submissions / f"{name}.ipynb")
+        expected[name] = {q: (0 if q == question else p) for q, p in points.items()}
     table = eb.grade_class(eb.autograder_zip(target), sorted(submissions.glob("*.ipynb")), tmp_path / "grades")
     assert (tmp_path / "grades" / "scores.csv").exists()
     assert sorted(table.index) == sorted(expected)
