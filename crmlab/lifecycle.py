@@ -654,7 +654,7 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
 
 
 def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observation_end: object | None = None,
-                 rates: bool = False) -> pd.DataFrame:
+                 rates: bool = False, **engine_options: object) -> pd.DataFrame:
     """Acquisition-month cohorts × months since the first purchase: who buys again when.
 
     A customer's cohort is the calendar month of their first purchase. Cell (cohort, k) counts the
@@ -666,7 +666,10 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     Parameters
     ----------
     log
-        Transaction log (validated: errors name the column and the bad rows).
+        Transaction log (validated: errors name the column and the bad rows): a pandas DataFrame,
+        or a path or glob of Parquet/CSV files, a DuckDB relation, a Polars DataFrame/LazyFrame or a
+        PySpark DataFrame, counted in that engine (:func:`crmlab.summaries.cohort_counts`; the
+        table is small, so it comes back as pandas; ``connection=`` a DuckDB connection for a path).
     customer_col, date_col
         Column names.
     observation_end
@@ -686,6 +689,14 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     >>> cohort_table(log, "c", "d").to_numpy().tolist()
     [[2.0, 1.0, 0.0], [1.0, 1.0, nan]]
     """
+    if not isinstance(log, pd.DataFrame):
+        from .summaries import cohort_counts
+
+        counts, end_month = cohort_counts(log, customer_col, date_col, observation_end, **engine_options)
+        return _cohort_frame(counts["cohort"].to_numpy(), counts["age"].to_numpy(),
+                             counts["customers"].to_numpy(dtype=float), end_month, rates)
+    if engine_options:
+        raise TypeError(f"{sorted(engine_options)}: options for engine logs, not for a pandas DataFrame")
     arrays = transactions._validate_arrays(log, customer_col, date_col, None, observation_end)
     codes, uniques = arrays.customer_codes, arrays.customer_ids
     month = arrays.date.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
@@ -695,7 +706,6 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     end = (_as_day(observation_end, "observation_end") if observation_end is not None
            else pd.Timestamp(arrays.date.max()))
     end_month = np.datetime64(end.to_datetime64(), "M").astype(np.int64)
-    cohorts = np.arange(first.min(), end_month + 1)
     width = int(end_month - first.min()) + 1
     # one count per customer and month: distinct (customer, age) pairs
     keys = codes.astype(np.int64) * width + age
@@ -707,8 +717,16 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
         ordered = np.sort(keys)
         pairs = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
     customer, pair_age = np.divmod(pairs, width)
-    cell = (first[customer] - cohorts[0]) * width + pair_age
-    counts = np.bincount(cell, minlength=len(cohorts) * width).astype(float).reshape(len(cohorts), width)
+    return _cohort_frame(first[customer], pair_age, np.ones(len(pairs)), int(end_month), rates)
+
+
+def _cohort_frame(cohort: np.ndarray, age: np.ndarray, customers: np.ndarray, end_month: int,
+                  rates: bool) -> pd.DataFrame:
+    """The cohort table from customers per (cohort month, age), months counted since 1970-01."""
+    cohorts = np.arange(int(cohort.min()), end_month + 1)
+    width = int(end_month - cohorts[0]) + 1
+    cell = (cohort - cohorts[0]) * width + age
+    counts = np.bincount(cell, weights=customers, minlength=len(cohorts) * width).reshape(len(cohorts), width)
     observed = (cohorts[:, None] + np.arange(width)[None, :]) <= end_month
     counts[~observed] = np.nan
     sizes = counts[:, 0]
