@@ -463,7 +463,7 @@ def _as_day(value: object, name: str) -> pd.Timestamp:
 
 
 def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
-                       at: object, window_days: int = 90) -> pd.DataFrame:
+                       at: object, window_days: int = 90, **engine_options: object) -> pd.DataFrame:
     """What the stage rule looks at, per customer who bought on or before ``at``.
 
     Parameters
@@ -471,6 +471,11 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     log
         Transaction log (validated with :func:`crmlab.transactions.validate`: a missing column,
         id, unparsable date or negative amount raises an error naming the column and the rows).
+        Also a path or glob of Parquet/CSV files, a DuckDB relation, a Polars DataFrame/LazyFrame
+        or a PySpark DataFrame: the features are then computed in that engine
+        (:func:`crmlab.summaries.features_at`) and come back as pandas, or as the engine's frame
+        with ``output="native"`` (the default for Spark: one row per customer, a column
+        ``customer``, purchase days as the engine's dates); ``connection=`` a DuckDB connection.
     customer_col, date_col, amount_col
         Column names; without an amount the spend columns are 0 (trend rules never fire).
     at
@@ -497,8 +502,120 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     """
     if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
         raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")
+    if not isinstance(log, pd.DataFrame):
+        return _engine_stages(log, customer_col, date_col, amount_col, at, None, int(window_days), engine_options)
+    _no_engine_options(engine_options)
     daily = _daily(log, customer_col, date_col, amount_col)
     return _features_from_daily(daily, _as_day(at, "at"), int(window_days))
+
+
+def _no_engine_options(options: Mapping[str, object]) -> None:
+    if options:
+        raise TypeError(f"{sorted(options)}: options for engine logs, not for a pandas DataFrame")
+
+
+def _engine_daily(log: object, customer_col: str, date_col: str, amount_col: str | None,
+                  options: Mapping[str, object]):
+    """(purchase days in the log's engine, the engine, the output kind) for a log that is no pandas frame."""
+    from . import summaries
+
+    options = dict(options)
+    output, connection = options.pop("output", None), options.pop("connection", None)
+    if options:
+        raise TypeError(f"unknown option(s) {sorted(options)}: use output= or connection=")
+    daily, engine = summaries.purchase_days(log, customer_col, date_col, amount_col, connection=connection)
+    if output is None:
+        output = "native" if engine == "spark" else "pandas"
+    if output not in ("pandas", "native"):
+        raise ValueError(f"output={output!r}: use 'pandas' or 'native'")
+    return daily, engine, output
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    return int((day - pd.Timestamp("1970-01-01")).days)
+
+
+def _engine_stages(log: object, customer_col: str, date_col: str, amount_col: str | None, at: object,
+                   rules: StageRules | None, window_days: int, options: Mapping[str, object]):
+    """:func:`lifecycle_features` (``rules=None``) or :func:`assign_stages` in the log's engine."""
+    from . import summaries
+
+    daily, engine, output = _engine_daily(log, customer_col, date_col, amount_col, options)
+    at_day = _as_day(at, "at")
+    if not summaries.has_purchase_by(daily, _day_number(at_day)):
+        raise ValueError(f"no purchase on or before {at_day.date()}: no customer has a stage yet")
+    features = summaries.features_at(daily, _day_number(at_day), window_days)
+    if rules is not None:
+        features = _classify_lazy(features, rules, engine)
+    if output == "native":
+        return summaries.native_with_dates(features, engine)
+    table = summaries.features_to_pandas(features)
+    if rules is not None:
+        table["stage"] = pd.Categorical(table["stage"], categories=list(OBSERVABLE_STAGES))
+    table.attrs["at"] = at_day
+    table.attrs["window_days"] = window_days
+    return table
+
+
+def _trend_table(window_days: int) -> pd.DataFrame:
+    """The trend tests' p-values for every (days_recent, days_previous) a window can hold."""
+    recent, previous = np.meshgrid(np.arange(window_days + 1), np.arange(window_days + 1), indexing="ij")
+    recent, previous = recent.ravel().astype(np.int64), previous.ravel().astype(np.int64)
+    more, fewer = trend_tests(recent, previous)
+    return pd.DataFrame({"days_recent": recent, "days_previous": previous, "__crm_p_more": more,
+                         "__crm_p_fewer": fewer})
+
+
+def _classify_lazy(features, rules: StageRules, engine: str):
+    """:func:`classify_stages` on a lazy narwhals feature table: the same rule, as engine expressions; the
+    trend tests' p-values joined from a table of every count pair (no collection)."""
+    import narwhals as nw
+
+    from . import summaries
+
+    if rules.trend_alpha is not None:
+        pvalues = summaries._lazy(summaries._from_pandas(_trend_table(rules.window_days), engine,
+                                                         features.to_native()), engine)
+        features = features.join(pvalues, on=["days_recent", "days_previous"], how="left")
+        more, fewer = nw.col("__crm_p_more"), nw.col("__crm_p_fewer")
+    else:
+        more = fewer = None
+    conditions = _stage_conditions(nw.col, rules, more, fewer, nw.lit(False), lambda e: e.fill_null(False))
+    stage = nw.lit(_STAGE_DEFAULT)
+    for condition, name in reversed(list(zip(conditions, _STAGE_ORDER))):
+        stage = nw.when(condition).then(nw.lit(name)).otherwise(stage)
+    features = features.with_columns(stage.alias("stage"))
+    if rules.trend_alpha is not None:
+        features = features.drop("__crm_p_more", "__crm_p_fewer")
+    return features
+
+
+#: The stages of the rule's tests, in order (the first that holds wins); otherwise maturity.
+_STAGE_ORDER: tuple[str, ...] = ("termination", "recovery", "development", "decline", "growth")
+_STAGE_DEFAULT = "maturity"
+
+
+def _stage_conditions(col, rules: StageRules, more, fewer, false, known):
+    """The five tests of :class:`StageRules` in order, written once for numpy arrays and engine expressions.
+
+    ``col(name)`` gives a feature column, ``more``/``fewer`` the trend tests' p-values, ``false`` an
+    all-False value and ``known(x)`` turns a missing comparison (no typical gap yet) into False.
+    """
+    recency, tenure, spend_recent = col("recency_days"), col("tenure_days"), col("spend_recent")
+    late = known(recency > rules.decline_factor * col("typical_gap_days"))
+    spend_down = spend_recent < rules.decline_ratio * col("spend_previous")
+    spend_up = (spend_recent > 0) & (spend_recent >= rules.growth_ratio * col("spend_previous"))
+    if rules.trend_alpha is not None:
+        spend_down = spend_down & (fewer < rules.trend_alpha)
+        spend_up = spend_up & (more < rules.trend_alpha)
+    young = tenure <= rules.growth_days if rules.growth_days is not None else false
+    return [
+        recency > rules.lost_days,
+        col("comeback_gap_days") > rules.lost_days,
+        tenure <= rules.new_days,
+        (col("purchase_days") <= 1) | late | spend_down,
+        young | spend_up,
+    ]
 
 
 def trend_tests(days_recent: ArrayLike, days_previous: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -559,44 +676,39 @@ def classify_stages(features: pd.DataFrame, rules: StageRules | None = None) -> 
     if window is not None and window != rules.window_days:
         raise ValueError(f"the features use a {window}-day window but the rules {rules.window_days} days: "
                          "recompute the features with window_days=rules.window_days")
-    tenure = numeric_column(features, "tenure_days", non_negative=True)
-    recency = numeric_column(features, "recency_days", non_negative=True)
-    days = numeric_column(features, "purchase_days", non_negative=True)
-    gap = features["typical_gap_days"].to_numpy(dtype=float)
-    recent = numeric_column(features, "spend_recent")
-    previous = numeric_column(features, "spend_previous")
-    comeback = numeric_column(features, "comeback_gap_days", non_negative=True)
-    with np.errstate(invalid="ignore"):
-        late = np.where(np.isnan(gap), False, recency > rules.decline_factor * gap)
-    spend_down = recent < rules.decline_ratio * previous
-    spend_up = (recent > 0) & (recent >= rules.growth_ratio * previous)
+    values = {
+        "tenure_days": numeric_column(features, "tenure_days", non_negative=True),
+        "recency_days": numeric_column(features, "recency_days", non_negative=True),
+        "purchase_days": numeric_column(features, "purchase_days", non_negative=True),
+        "typical_gap_days": features["typical_gap_days"].to_numpy(dtype=float),
+        "spend_recent": numeric_column(features, "spend_recent"),
+        "spend_previous": numeric_column(features, "spend_previous"),
+        "comeback_gap_days": numeric_column(features, "comeback_gap_days", non_negative=True),
+    }
+    more = fewer = None
     if rules.trend_alpha is not None:
         if "days_recent" not in features.columns or "days_previous" not in features.columns:
             raise KeyError("trend_alpha needs the feature columns 'days_recent' and 'days_previous' "
                            "(lifecycle_features makes them); or use StageRules(trend_alpha=None)")
         more, fewer = trend_tests(numeric_column(features, "days_recent", non_negative=True),
                                   numeric_column(features, "days_previous", non_negative=True))
-        spend_down = spend_down & (fewer < rules.trend_alpha)
-        spend_up = spend_up & (more < rules.trend_alpha)
-    young = tenure <= rules.growth_days if rules.growth_days is not None else np.zeros(len(tenure), dtype=bool)
-    conditions = [
-        recency > rules.lost_days,
-        comeback > rules.lost_days,
-        tenure <= rules.new_days,
-        (days <= 1) | late | spend_down,
-        young | spend_up,
-    ]
+    with np.errstate(invalid="ignore"):  # a comparison with no typical gap (NaN) is False
+        conditions = _stage_conditions(values.__getitem__, rules, more, fewer,
+                                       np.zeros(len(features), dtype=bool), lambda x: x)
     codes = np.select(conditions, np.arange(len(conditions)), default=len(conditions))
-    order = np.array(["termination", "recovery", "development", "decline", "growth", "maturity"])
+    order = np.array([*_STAGE_ORDER, _STAGE_DEFAULT])
     stages = pd.Categorical(order[codes], categories=list(OBSERVABLE_STAGES))
     return pd.Series(stages, index=features.index, name="stage")
 
 
 def assign_stages(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
-                  at: object, rules: StageRules | None = None) -> pd.DataFrame:
+                  at: object, rules: StageRules | None = None, **engine_options: object) -> pd.DataFrame:
     """Every customer who bought on or before ``at``, with the features and the stage at ``at``.
 
-    See :class:`StageRules` for the rule and :func:`lifecycle_features` for the features.
+    See :class:`StageRules` for the rule and :func:`lifecycle_features` for the features. A log in
+    an engine (path, DuckDB, Polars, Spark) is staged in that engine, the rule written as engine
+    expressions; the result is pandas, or with ``output="native"`` (the default for Spark) the
+    engine's frame with the stage as text.
 
     Examples
     --------
@@ -606,15 +718,20 @@ def assign_stages(log: pd.DataFrame, customer_col: str, date_col: str, amount_co
     {'x': 'termination', 'y': 'development'}
     """
     rules = rules or StageRules()
-    features = lifecycle_features(log, customer_col, date_col, amount_col, at, rules.window_days)
+    if not isinstance(log, pd.DataFrame):
+        return _engine_stages(log, customer_col, date_col, amount_col, at, rules, rules.window_days, engine_options)
+    features = lifecycle_features(log, customer_col, date_col, amount_col, at, rules.window_days, **engine_options)
     features["stage"] = classify_stages(features, rules)
     return features
 
 
 def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
                            dates: Sequence[object] | pd.DatetimeIndex, rules: StageRules | None = None,
-                           lang: str | None = None) -> pd.DataFrame:
+                           lang: str | None = None, **engine_options: object) -> pd.DataFrame:
     """Customers per stage at each of ``dates`` (e.g. month ends): the lifecycle of the customer base.
+
+    A log in an engine (path, DuckDB, Polars, Spark) is staged and counted there (GROUP BY stage);
+    the table is small and comes back as pandas (``connection=`` a DuckDB connection for a path).
 
     Returns
     -------
@@ -630,13 +747,21 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
     """
     lang = require_lang_or_none(lang)
     rules = rules or StageRules()
-    daily = _daily(log, customer_col, date_col, amount_col)
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        daily = _daily(log, customer_col, date_col, amount_col)
+    else:
+        if "output" in engine_options:
+            raise TypeError("stage_counts_over_time returns a small pandas table: it takes no output=")
+        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
     stamps = [_as_day(d, "dates") for d in dates]
     if not stamps:
         raise ValueError("give at least one date")
     rows = []
     for at in stamps:
-        if (daily["day"] <= at).any():
+        if not isinstance(log, pd.DataFrame):
+            rows.append(_engine_stage_counts(daily, engine, at, rules))
+        elif (daily["day"] <= at).any():
             stages = classify_stages(_features_from_daily(daily, at, rules.window_days), rules)
             rows.append(stages.value_counts().reindex(list(OBSERVABLE_STAGES), fill_value=0))
         else:
@@ -651,6 +776,21 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
 
 # ---------------------------------------------------------------------------
 # cohorts
+
+
+def _engine_stage_counts(daily, engine: str, at: pd.Timestamp, rules: StageRules) -> pd.Series:
+    """Customers per stage at ``at``, staged and counted in the engine of ``daily``."""
+    import narwhals as nw
+
+    from . import summaries
+
+    counts = pd.Series(0, index=list(OBSERVABLE_STAGES), dtype=np.int64)
+    if not summaries.has_purchase_by(daily, _day_number(at)):
+        return counts
+    staged = _classify_lazy(summaries.features_at(daily, _day_number(at), rules.window_days), rules, engine)
+    found = staged.group_by("stage").agg(nw.len().alias("customers")).collect().to_pandas()
+    counts.update(found.set_index("stage")["customers"].astype(np.int64))
+    return counts
 
 
 def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observation_end: object | None = None,
