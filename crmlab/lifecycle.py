@@ -793,6 +793,26 @@ def _engine_stage_counts(daily, engine: str, at: pd.Timestamp, rules: StageRules
     return counts
 
 
+def _engine_migration_counts(daily, engine: str, start: pd.Timestamp, at: pd.Timestamp, rule: StageRules) -> np.ndarray:
+    """Customers by (stage at ``start``, stage at ``at``), staged and counted in the engine of ``daily``
+    (everyone staged at ``start`` has a stage at the later ``at``)."""
+    import narwhals as nw
+
+    from . import summaries
+
+    if not summaries.has_purchase_by(daily, _day_number(start)):
+        raise ValueError(f"no purchase on or before {start.date()}: no customer has a stage yet")
+    stages = [_classify_lazy(summaries.features_at(daily, _day_number(day), rule.window_days), rule, engine)
+              .select(nw.col("customer"), nw.col("stage").alias(name)) for day, name in ((start, "__before"), (at, "__after"))]
+    found = (stages[0].join(stages[1], on="customer", how="inner").group_by("__before", "__after")
+             .agg(nw.len().alias("customers")).collect().to_pandas())
+    position = {stage: k for k, stage in enumerate(OBSERVABLE_STAGES)}
+    counts = np.zeros((len(OBSERVABLE_STAGES), len(OBSERVABLE_STAGES)))
+    for before, after, n in found[["__before", "__after", "customers"]].itertuples(index=False):
+        counts[position[before], position[after]] += n
+    return counts
+
+
 def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observation_end: object | None = None,
                  rates: bool = False, **engine_options: object) -> pd.DataFrame:
     """Acquisition-month cohorts × months since the first purchase: who buys again when.
@@ -964,7 +984,12 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
     [0.5, 0.5]
     """
     counts = stage_migration(before, after, lang=None).loc[list(OBSERVABLE_STAGES), list(OBSERVABLE_STAGES)]
-    values = np.array(counts.to_numpy(dtype=float))
+    return _transition_from_counts(counts.to_numpy(dtype=float))
+
+
+def _transition_from_counts(counts: np.ndarray) -> pd.DataFrame:
+    """:func:`transition_matrix` from the counts of customers by (stage before, stage after)."""
+    values = np.array(counts, dtype=float)
     totals = values.sum(axis=1)
     empty = totals == 0
     values[empty] = np.eye(len(OBSERVABLE_STAGES))[empty]
@@ -976,7 +1001,7 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
 
 
 def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None, at: object,
-                    months: int, rules: Mapping[str, StageRules]) -> pd.DataFrame:
+                    months: int, rules: Mapping[str, StageRules], **engine_options: object) -> pd.DataFrame:
     """How stable each stage rule is: the share of each stage still in it ``months`` later.
 
     A stage means something only if customers stay in it for a while: a rule under which most
@@ -984,7 +1009,8 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     rule, the stages are assigned at ``at`` − ``months`` and at ``at`` and the diagonal of the
     :func:`transition_matrix` is returned, with the two moves out of maturity that the noise of
     short windows creates (``maturity_to_growth``, ``maturity_to_decline``) and the number of
-    mature customers at the start (``mature_at_start``).
+    mature customers at the start (``mature_at_start``). A log in an engine (path, DuckDB, Polars,
+    Spark) is staged there and only the counts of (stage before, stage after) come back.
 
     Examples
     --------
@@ -998,17 +1024,29 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     if not (isinstance(months, (int, np.integer)) and months > 0):
         raise ValueError(f"months must be a whole number > 0, got {months!r}")
     start = at_day - pd.DateOffset(months=int(months))
-    daily = _daily(log, customer_col, date_col, amount_col)
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        daily = _daily(log, customer_col, date_col, amount_col)
+    else:
+        if "output" in engine_options:
+            raise TypeError("stage_stability returns a small pandas table: it takes no output=")
+        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
     rows = {}
     for name, rule in rules.items():
-        before = classify_stages(_features_from_daily(daily, start, rule.window_days), rule)
-        after = classify_stages(_features_from_daily(daily, at_day, rule.window_days), rule)
-        matrix = transition_matrix(before, after)
+        if isinstance(log, pd.DataFrame):
+            before = classify_stages(_features_from_daily(daily, start, rule.window_days), rule)
+            after = classify_stages(_features_from_daily(daily, at_day, rule.window_days), rule)
+            matrix = transition_matrix(before, after)
+            mature_at_start = int((before == "maturity").sum())
+        else:
+            counts = _engine_migration_counts(daily, engine, start, at_day, rule)
+            matrix = _transition_from_counts(counts)
+            mature_at_start = int(counts[OBSERVABLE_STAGES.index("maturity")].sum())
         row = {stage: float(matrix.loc[stage, stage]) if stage not in matrix.attrs.get("empty_rows", []) else np.nan
                for stage in OBSERVABLE_STAGES}
         row["maturity_to_growth"] = float(matrix.loc["maturity", "growth"])
         row["maturity_to_decline"] = float(matrix.loc["maturity", "decline"])
-        row["mature_at_start"] = int((before == "maturity").sum())
+        row["mature_at_start"] = mature_at_start
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "rule"

@@ -225,3 +225,21 @@ def test_no_purchase_by_the_date_is_the_pandas_error(other_log, engine):
     expected, got = _error(lambda: call(other_log)), _error(lambda: call(to_engine(other_log, engine)))
     assert type(got) is type(expected) and str(got) == str(expected)
     assert "no purchase on or before 2020-01-01" in str(got)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+def test_stage_stability_equals_pandas(engine):
+    from crmlab import simulate
+
+    base = simulate.customer_base(1500, seed=42)
+    log, end = base.transactions, base.params.observation_end
+    rules = {"spend_only": LEAN, "default": lc.StageRules()}
+    expected = lc.stage_stability(log, "customer_id", "date", "amount", end, 3, rules)
+    got = lc.stage_stability(to_engine(log, engine), "customer_id", "date", "amount", end, 3, rules)
+    pd.testing.assert_frame_equal(got, expected)
+    assert expected.loc["default", "mature_at_start"] > 100
+    with pytest.raises(ValueError, match="no purchase on or before") as info:
+        lc.stage_stability(to_engine(log, engine), "customer_id", "date", "amount", "2000-01-01", 3, rules)
+    with pytest.raises(ValueError) as pandas_info:
+        lc.stage_stability(log, "customer_id", "date", "amount", "2000-01-01", 3, rules)
+    assert str(info.value) == str(pandas_info.value)
