@@ -542,14 +542,14 @@ def _engine_stages(log: object, customer_col: str, date_col: str, amount_col: st
 
     daily, engine, output = _engine_daily(log, customer_col, date_col, amount_col, options)
     at_day = _as_day(at, "at")
-    if not summaries.has_purchase_by(daily, _day_number(at_day)):
+    if not summaries._has_purchase_by(daily, _day_number(at_day)):
         raise ValueError(f"no purchase on or before {at_day.date()}: no customer has a stage yet")
     features = summaries.features_at(daily, _day_number(at_day), window_days)
     if rules is not None:
         features = _classify_lazy(features, rules, engine)
     if output == "native":
-        return summaries.native_with_dates(features, engine)
-    table = summaries.features_to_pandas(features)
+        return summaries._native_with_dates(features, engine)
+    table = summaries._features_to_pandas(features)
     if rules is not None:
         table["stage"] = pd.Categorical(table["stage"], categories=list(OBSERVABLE_STAGES))
     table.attrs["at"] = at_day
@@ -785,7 +785,7 @@ def _engine_stage_counts(daily, engine: str, at: pd.Timestamp, rules: StageRules
     from . import summaries
 
     counts = pd.Series(0, index=list(OBSERVABLE_STAGES), dtype=np.int64)
-    if not summaries.has_purchase_by(daily, _day_number(at)):
+    if not summaries._has_purchase_by(daily, _day_number(at)):
         return counts
     staged = _classify_lazy(summaries.features_at(daily, _day_number(at), rules.window_days), rules, engine)
     found = staged.group_by("stage").agg(nw.len().alias("customers")).collect().to_pandas()
@@ -800,7 +800,7 @@ def _engine_migration_counts(daily, engine: str, start: pd.Timestamp, at: pd.Tim
 
     from . import summaries
 
-    if not summaries.has_purchase_by(daily, _day_number(start)):
+    if not summaries._has_purchase_by(daily, _day_number(start)):
         raise ValueError(f"no purchase on or before {start.date()}: no customer has a stage yet")
     stages = [_classify_lazy(summaries.features_at(daily, _day_number(day), rule.window_days), rule, engine)
               .select(nw.col("customer"), nw.col("stage").alias(name)) for day, name in ((start, "__before"), (at, "__after"))]

@@ -19,6 +19,12 @@ What comes back: a pandas customer table (index: customer id, sorted) for pandas
 DuckDB and Polars, or the engine's own frame with ``output="native"``; for Spark a Spark
 DataFrame (a billion-line log's customer table is itself big).
 
+The cohort and lifecycle readers of :mod:`crmlab.lifecycle` (``cohort_table``, ``lifecycle_features``,
+``assign_stages``, ``stage_counts_over_time``, ``stage_stability``) take the same logs and run here
+too: :func:`cohort_counts` counts customers per (acquisition month, age) by GROUP BY,
+:func:`purchase_days` and :func:`features_at` compute the stage features per customer (per-customer
+results come back as pandas, or as a Spark DataFrame for Spark; per-cohort and per-stage tables as pandas).
+
 :func:`pattern_table` counts the customers of each distinct (frequency, recency, T)
 pattern by GROUP BY in the engine: the BTYD models fit on it with
 ``fit(patterns, weights="count")`` exactly as on the full customer table. :func:`score`
@@ -61,6 +67,9 @@ __all__ = [
     "score",
     "duckdb_connection",
     "engine_of",
+    "cohort_counts",
+    "purchase_days",
+    "features_at",
 ]
 
 TIME_UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -857,6 +866,14 @@ def purchase_days(log: Any, customer_col: str, date_col: str, amount_col: str | 
     Columns ``customer`` (the id), ``day`` (days since 1970-01-01), ``amount`` (the day's spend, 0.0
     without an amount column) and ``gap_days`` (days since the customer's previous purchase day, null
     for the first): the table :func:`crmlab.lifecycle.lifecycle_features` reads.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> log = pl.DataFrame({"c": [1, 1, 1], "d": ["2024-01-01", "2024-01-01", "2024-01-11"], "a": [2.0, 3.0, 4.0]})
+    >>> daily, engine = purchase_days(log, "c", "d", "a")
+    >>> engine, daily.sort("day").collect().rows()
+    ('polars', [(1, 19723, 5.0, None), (1, 19733, 4.0, 10.0)])
     """
     engine = engine_of(log)
     rows, _, _, _, _ = _validated(log, engine, customer_col, date_col, amount_col, None, None, None, "error",
@@ -874,7 +891,16 @@ def purchase_days(log: Any, customer_col: str, date_col: str, amount_col: str | 
 
 def features_at(daily: nw.LazyFrame, at_day: int, window_days: int) -> nw.LazyFrame:
     """The columns of :data:`crmlab.lifecycle.FEATURE_COLUMNS` per customer at day number ``at_day``
-    (lazy, in the engine of ``daily``; first and last purchase as day numbers)."""
+    (lazy, in the engine of ``daily``; first and last purchase as day numbers).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> log = pl.DataFrame({"c": [1, 1, 1], "d": ["2024-01-01", "2024-01-11", "2024-03-01"], "a": [2.0, 3.0, 4.0]})
+    >>> daily, _ = purchase_days(log, "c", "d", "a")
+    >>> features_at(daily, 19733, window_days=30).select("tenure_days", "purchase_days", "spend_recent").collect().rows()
+    [(10, 2, 5.0)]
+    """
     upto = daily.filter(nw.col("day") <= at_day)
     day, amount, gap = nw.col("day"), nw.col("amount"), nw.col("gap_days")
     recent = day > at_day - window_days
@@ -904,12 +930,12 @@ def features_at(daily: nw.LazyFrame, at_day: int, window_days: int) -> nw.LazyFr
     )
 
 
-def has_purchase_by(daily: nw.LazyFrame, at_day: int) -> bool:
+def _has_purchase_by(daily: nw.LazyFrame, at_day: int) -> bool:
     """Whether any purchase day is on or before ``at_day`` (reads one row)."""
     return len(daily.filter(nw.col("day") <= at_day).select(nw.col("day")).head(1).collect()) > 0
 
 
-def features_to_pandas(features: nw.LazyFrame) -> pd.DataFrame:
+def _features_to_pandas(features: nw.LazyFrame) -> pd.DataFrame:
     """A lazy feature table as the pandas path's: index ``customer`` (sorted), dates as ``datetime64[ns]``."""
     table = features.sort("customer").collect().to_pandas().set_index("customer")
     for column in ("first_purchase", "last_purchase"):
@@ -921,6 +947,6 @@ def features_to_pandas(features: nw.LazyFrame) -> pd.DataFrame:
     return table
 
 
-def native_with_dates(frame: nw.LazyFrame, engine: Engine) -> Any:
+def _native_with_dates(frame: nw.LazyFrame, engine: Engine) -> Any:
     """The engine's frame of a lazy feature table, first and last purchase as the engine's dates."""
     return _as_date_columns(frame.to_native(), engine, ["first_purchase", "last_purchase"])
