@@ -789,7 +789,7 @@ def _engine_stage_counts(daily, engine: str, at: pd.Timestamp, rules: StageRules
         return counts
     staged = _classify_lazy(summaries.features_at(daily, _day_number(at), rules.window_days), rules, engine)
     found = staged.group_by("stage").agg(nw.len().alias("customers")).collect().to_pandas()
-    counts.update(found.set_index("stage")["customers"].astype(np.int64))
+    counts.loc[found["stage"].tolist()] = found["customers"].to_numpy(dtype=np.int64)
     return counts
 
 
