@@ -179,3 +179,16 @@ def test_spark_lifecycle_raises_the_pandas_error(spark, case):
         with pytest.raises(TransactionLogError) as got:
             call(_spark_frame(spark, log))
         assert strip(str(got.value)) == strip(str(expected.value))
+
+
+def test_spark_stage_stability_equals_pandas(spark):
+    from crmlab import lifecycle as lc
+    from crmlab import simulate
+
+    base = simulate.customer_base(400, seed=42)
+    log, end = base.transactions, base.params.observation_end
+    rules = {"spend_only": lc.StageRules(growth_days=None, trend_alpha=None), "default": lc.StageRules()}
+    expected = lc.stage_stability(log, "customer_id", "date", "amount", end, 3, rules)
+    got = lc.stage_stability(_spark_frame(spark, log), "customer_id", "date", "amount", end, 3, rules)
+    pd.testing.assert_frame_equal(got, expected)
+    assert expected.loc["default", "mature_at_start"] > 20
