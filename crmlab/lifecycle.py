@@ -463,7 +463,7 @@ def _as_day(value: object, name: str) -> pd.Timestamp:
 
 
 def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
-                       at: object, window_days: int = 90) -> pd.DataFrame:
+                       at: object, window_days: int = 90, **engine_options: object) -> pd.DataFrame:
     """What the stage rule looks at, per customer who bought on or before ``at``.
 
     Parameters
@@ -471,6 +471,11 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     log
         Transaction log (validated with :func:`crmlab.transactions.validate`: a missing column,
         id, unparsable date or negative amount raises an error naming the column and the rows).
+        Also a path or glob of Parquet/CSV files, a DuckDB relation, a Polars DataFrame/LazyFrame
+        or a PySpark DataFrame: the features are then computed in that engine
+        (:func:`crmlab.summaries.features_at`) and come back as pandas, or as the engine's frame
+        with ``output="native"`` (the default for Spark: one row per customer, a column
+        ``customer``, purchase days as the engine's dates); ``connection=`` a DuckDB connection.
     customer_col, date_col, amount_col
         Column names; without an amount the spend columns are 0 (trend rules never fire).
     at
@@ -497,8 +502,120 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     """
     if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
         raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")
+    if not isinstance(log, pd.DataFrame):
+        return _engine_stages(log, customer_col, date_col, amount_col, at, None, int(window_days), engine_options)
+    _no_engine_options(engine_options)
     daily = _daily(log, customer_col, date_col, amount_col)
     return _features_from_daily(daily, _as_day(at, "at"), int(window_days))
+
+
+def _no_engine_options(options: Mapping[str, object]) -> None:
+    if options:
+        raise TypeError(f"{sorted(options)}: options for engine logs, not for a pandas DataFrame")
+
+
+def _engine_daily(log: object, customer_col: str, date_col: str, amount_col: str | None,
+                  options: Mapping[str, object]):
+    """(purchase days in the log's engine, the engine, the output kind) for a log that is no pandas frame."""
+    from . import summaries
+
+    options = dict(options)
+    output, connection = options.pop("output", None), options.pop("connection", None)
+    if options:
+        raise TypeError(f"unknown option(s) {sorted(options)}: use output= or connection=")
+    daily, engine = summaries.purchase_days(log, customer_col, date_col, amount_col, connection=connection)
+    if output is None:
+        output = "native" if engine == "spark" else "pandas"
+    if output not in ("pandas", "native"):
+        raise ValueError(f"output={output!r}: use 'pandas' or 'native'")
+    return daily, engine, output
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    return int((day - pd.Timestamp("1970-01-01")).days)
+
+
+def _engine_stages(log: object, customer_col: str, date_col: str, amount_col: str | None, at: object,
+                   rules: StageRules | None, window_days: int, options: Mapping[str, object]):
+    """:func:`lifecycle_features` (``rules=None``) or :func:`assign_stages` in the log's engine."""
+    from . import summaries
+
+    daily, engine, output = _engine_daily(log, customer_col, date_col, amount_col, options)
+    at_day = _as_day(at, "at")
+    if not summaries._has_purchase_by(daily, _day_number(at_day)):
+        raise ValueError(f"no purchase on or before {at_day.date()}: no customer has a stage yet")
+    features = summaries.features_at(daily, _day_number(at_day), window_days)
+    if rules is not None:
+        features = _classify_lazy(features, rules, engine)
+    if output == "native":
+        return summaries._native_with_dates(features, engine)
+    table = summaries._features_to_pandas(features)
+    if rules is not None:
+        table["stage"] = pd.Categorical(table["stage"], categories=list(OBSERVABLE_STAGES))
+    table.attrs["at"] = at_day
+    table.attrs["window_days"] = window_days
+    return table
+
+
+def _trend_table(window_days: int) -> pd.DataFrame:
+    """The trend tests' p-values for every (days_recent, days_previous) a window can hold."""
+    recent, previous = np.meshgrid(np.arange(window_days + 1), np.arange(window_days + 1), indexing="ij")
+    recent, previous = recent.ravel().astype(np.int64), previous.ravel().astype(np.int64)
+    more, fewer = trend_tests(recent, previous)
+    return pd.DataFrame({"days_recent": recent, "days_previous": previous, "__crm_p_more": more,
+                         "__crm_p_fewer": fewer})
+
+
+def _classify_lazy(features, rules: StageRules, engine: str):
+    """:func:`classify_stages` on a lazy narwhals feature table: the same rule, as engine expressions; the
+    trend tests' p-values joined from a table of every count pair (no collection)."""
+    import narwhals as nw
+
+    from . import summaries
+
+    if rules.trend_alpha is not None:
+        pvalues = summaries._lazy(summaries._from_pandas(_trend_table(rules.window_days), engine,
+                                                         features.to_native()), engine)
+        features = features.join(pvalues, on=["days_recent", "days_previous"], how="left")
+        more, fewer = nw.col("__crm_p_more"), nw.col("__crm_p_fewer")
+    else:
+        more = fewer = None
+    conditions = _stage_conditions(nw.col, rules, more, fewer, nw.lit(False), lambda e: e.fill_null(False))
+    stage = nw.lit(_STAGE_DEFAULT)
+    for condition, name in reversed(list(zip(conditions, _STAGE_ORDER))):
+        stage = nw.when(condition).then(nw.lit(name)).otherwise(stage)
+    features = features.with_columns(stage.alias("stage"))
+    if rules.trend_alpha is not None:
+        features = features.drop("__crm_p_more", "__crm_p_fewer")
+    return features
+
+
+#: The stages of the rule's tests, in order (the first that holds wins); otherwise maturity.
+_STAGE_ORDER: tuple[str, ...] = ("termination", "recovery", "development", "decline", "growth")
+_STAGE_DEFAULT = "maturity"
+
+
+def _stage_conditions(col, rules: StageRules, more, fewer, false, known):
+    """The five tests of :class:`StageRules` in order, written once for numpy arrays and engine expressions.
+
+    ``col(name)`` gives a feature column, ``more``/``fewer`` the trend tests' p-values, ``false`` an
+    all-False value and ``known(x)`` turns a missing comparison (no typical gap yet) into False.
+    """
+    recency, tenure, spend_recent = col("recency_days"), col("tenure_days"), col("spend_recent")
+    late = known(recency > rules.decline_factor * col("typical_gap_days"))
+    spend_down = spend_recent < rules.decline_ratio * col("spend_previous")
+    spend_up = (spend_recent > 0) & (spend_recent >= rules.growth_ratio * col("spend_previous"))
+    if rules.trend_alpha is not None:
+        spend_down = spend_down & (fewer < rules.trend_alpha)
+        spend_up = spend_up & (more < rules.trend_alpha)
+    young = tenure <= rules.growth_days if rules.growth_days is not None else false
+    return [
+        recency > rules.lost_days,
+        col("comeback_gap_days") > rules.lost_days,
+        tenure <= rules.new_days,
+        (col("purchase_days") <= 1) | late | spend_down,
+        young | spend_up,
+    ]
 
 
 def trend_tests(days_recent: ArrayLike, days_previous: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -559,44 +676,39 @@ def classify_stages(features: pd.DataFrame, rules: StageRules | None = None) -> 
     if window is not None and window != rules.window_days:
         raise ValueError(f"the features use a {window}-day window but the rules {rules.window_days} days: "
                          "recompute the features with window_days=rules.window_days")
-    tenure = numeric_column(features, "tenure_days", non_negative=True)
-    recency = numeric_column(features, "recency_days", non_negative=True)
-    days = numeric_column(features, "purchase_days", non_negative=True)
-    gap = features["typical_gap_days"].to_numpy(dtype=float)
-    recent = numeric_column(features, "spend_recent")
-    previous = numeric_column(features, "spend_previous")
-    comeback = numeric_column(features, "comeback_gap_days", non_negative=True)
-    with np.errstate(invalid="ignore"):
-        late = np.where(np.isnan(gap), False, recency > rules.decline_factor * gap)
-    spend_down = recent < rules.decline_ratio * previous
-    spend_up = (recent > 0) & (recent >= rules.growth_ratio * previous)
+    values = {
+        "tenure_days": numeric_column(features, "tenure_days", non_negative=True),
+        "recency_days": numeric_column(features, "recency_days", non_negative=True),
+        "purchase_days": numeric_column(features, "purchase_days", non_negative=True),
+        "typical_gap_days": features["typical_gap_days"].to_numpy(dtype=float),
+        "spend_recent": numeric_column(features, "spend_recent"),
+        "spend_previous": numeric_column(features, "spend_previous"),
+        "comeback_gap_days": numeric_column(features, "comeback_gap_days", non_negative=True),
+    }
+    more = fewer = None
     if rules.trend_alpha is not None:
         if "days_recent" not in features.columns or "days_previous" not in features.columns:
             raise KeyError("trend_alpha needs the feature columns 'days_recent' and 'days_previous' "
                            "(lifecycle_features makes them); or use StageRules(trend_alpha=None)")
         more, fewer = trend_tests(numeric_column(features, "days_recent", non_negative=True),
                                   numeric_column(features, "days_previous", non_negative=True))
-        spend_down = spend_down & (fewer < rules.trend_alpha)
-        spend_up = spend_up & (more < rules.trend_alpha)
-    young = tenure <= rules.growth_days if rules.growth_days is not None else np.zeros(len(tenure), dtype=bool)
-    conditions = [
-        recency > rules.lost_days,
-        comeback > rules.lost_days,
-        tenure <= rules.new_days,
-        (days <= 1) | late | spend_down,
-        young | spend_up,
-    ]
+    with np.errstate(invalid="ignore"):  # a comparison with no typical gap (NaN) is False
+        conditions = _stage_conditions(values.__getitem__, rules, more, fewer,
+                                       np.zeros(len(features), dtype=bool), lambda x: x)
     codes = np.select(conditions, np.arange(len(conditions)), default=len(conditions))
-    order = np.array(["termination", "recovery", "development", "decline", "growth", "maturity"])
+    order = np.array([*_STAGE_ORDER, _STAGE_DEFAULT])
     stages = pd.Categorical(order[codes], categories=list(OBSERVABLE_STAGES))
     return pd.Series(stages, index=features.index, name="stage")
 
 
 def assign_stages(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
-                  at: object, rules: StageRules | None = None) -> pd.DataFrame:
+                  at: object, rules: StageRules | None = None, **engine_options: object) -> pd.DataFrame:
     """Every customer who bought on or before ``at``, with the features and the stage at ``at``.
 
-    See :class:`StageRules` for the rule and :func:`lifecycle_features` for the features.
+    See :class:`StageRules` for the rule and :func:`lifecycle_features` for the features. A log in
+    an engine (path, DuckDB, Polars, Spark) is staged in that engine, the rule written as engine
+    expressions; the result is pandas, or with ``output="native"`` (the default for Spark) the
+    engine's frame with the stage as text.
 
     Examples
     --------
@@ -606,15 +718,20 @@ def assign_stages(log: pd.DataFrame, customer_col: str, date_col: str, amount_co
     {'x': 'termination', 'y': 'development'}
     """
     rules = rules or StageRules()
-    features = lifecycle_features(log, customer_col, date_col, amount_col, at, rules.window_days)
+    if not isinstance(log, pd.DataFrame):
+        return _engine_stages(log, customer_col, date_col, amount_col, at, rules, rules.window_days, engine_options)
+    features = lifecycle_features(log, customer_col, date_col, amount_col, at, rules.window_days, **engine_options)
     features["stage"] = classify_stages(features, rules)
     return features
 
 
 def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
                            dates: Sequence[object] | pd.DatetimeIndex, rules: StageRules | None = None,
-                           lang: str | None = None) -> pd.DataFrame:
+                           lang: str | None = None, **engine_options: object) -> pd.DataFrame:
     """Customers per stage at each of ``dates`` (e.g. month ends): the lifecycle of the customer base.
+
+    A log in an engine (path, DuckDB, Polars, Spark) is staged and counted there (GROUP BY stage);
+    the table is small and comes back as pandas (``connection=`` a DuckDB connection for a path).
 
     Returns
     -------
@@ -630,13 +747,21 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
     """
     lang = require_lang_or_none(lang)
     rules = rules or StageRules()
-    daily = _daily(log, customer_col, date_col, amount_col)
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        daily = _daily(log, customer_col, date_col, amount_col)
+    else:
+        if "output" in engine_options:
+            raise TypeError("stage_counts_over_time returns a small pandas table: it takes no output=")
+        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
     stamps = [_as_day(d, "dates") for d in dates]
     if not stamps:
         raise ValueError("give at least one date")
     rows = []
     for at in stamps:
-        if (daily["day"] <= at).any():
+        if not isinstance(log, pd.DataFrame):
+            rows.append(_engine_stage_counts(daily, engine, at, rules))
+        elif (daily["day"] <= at).any():
             stages = classify_stages(_features_from_daily(daily, at, rules.window_days), rules)
             rows.append(stages.value_counts().reindex(list(OBSERVABLE_STAGES), fill_value=0))
         else:
@@ -653,8 +778,43 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
 # cohorts
 
 
+def _engine_stage_counts(daily, engine: str, at: pd.Timestamp, rules: StageRules) -> pd.Series:
+    """Customers per stage at ``at``, staged and counted in the engine of ``daily``."""
+    import narwhals as nw
+
+    from . import summaries
+
+    counts = pd.Series(0, index=list(OBSERVABLE_STAGES), dtype=np.int64)
+    if not summaries._has_purchase_by(daily, _day_number(at)):
+        return counts
+    staged = _classify_lazy(summaries.features_at(daily, _day_number(at), rules.window_days), rules, engine)
+    found = staged.group_by("stage").agg(nw.len().alias("customers")).collect().to_pandas()
+    counts.loc[found["stage"].tolist()] = found["customers"].to_numpy(dtype=np.int64)
+    return counts
+
+
+def _engine_migration_counts(daily, engine: str, start: pd.Timestamp, at: pd.Timestamp, rule: StageRules) -> np.ndarray:
+    """Customers by (stage at ``start``, stage at ``at``), staged and counted in the engine of ``daily``
+    (everyone staged at ``start`` has a stage at the later ``at``)."""
+    import narwhals as nw
+
+    from . import summaries
+
+    if not summaries._has_purchase_by(daily, _day_number(start)):
+        raise ValueError(f"no purchase on or before {start.date()}: no customer has a stage yet")
+    stages = [_classify_lazy(summaries.features_at(daily, _day_number(day), rule.window_days), rule, engine)
+              .select(nw.col("customer"), nw.col("stage").alias(name)) for day, name in ((start, "__before"), (at, "__after"))]
+    found = (stages[0].join(stages[1], on="customer", how="inner").group_by("__before", "__after")
+             .agg(nw.len().alias("customers")).collect().to_pandas())
+    position = {stage: k for k, stage in enumerate(OBSERVABLE_STAGES)}
+    counts = np.zeros((len(OBSERVABLE_STAGES), len(OBSERVABLE_STAGES)))
+    for before, after, n in found[["__before", "__after", "customers"]].itertuples(index=False):
+        counts[position[before], position[after]] += n
+    return counts
+
+
 def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observation_end: object | None = None,
-                 rates: bool = False) -> pd.DataFrame:
+                 rates: bool = False, **engine_options: object) -> pd.DataFrame:
     """Acquisition-month cohorts × months since the first purchase: who buys again when.
 
     A customer's cohort is the calendar month of their first purchase. Cell (cohort, k) counts the
@@ -666,7 +826,10 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     Parameters
     ----------
     log
-        Transaction log (validated: errors name the column and the bad rows).
+        Transaction log (validated: errors name the column and the bad rows): a pandas DataFrame,
+        or a path or glob of Parquet/CSV files, a DuckDB relation, a Polars DataFrame/LazyFrame or a
+        PySpark DataFrame, counted in that engine (:func:`crmlab.summaries.cohort_counts`; the
+        table is small, so it comes back as pandas; ``connection=`` a DuckDB connection for a path).
     customer_col, date_col
         Column names.
     observation_end
@@ -686,6 +849,14 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     >>> cohort_table(log, "c", "d").to_numpy().tolist()
     [[2.0, 1.0, 0.0], [1.0, 1.0, nan]]
     """
+    if not isinstance(log, pd.DataFrame):
+        from .summaries import cohort_counts
+
+        counts, end_month = cohort_counts(log, customer_col, date_col, observation_end, **engine_options)
+        return _cohort_frame(counts["cohort"].to_numpy(), counts["age"].to_numpy(),
+                             counts["customers"].to_numpy(dtype=float), end_month, rates)
+    if engine_options:
+        raise TypeError(f"{sorted(engine_options)}: options for engine logs, not for a pandas DataFrame")
     arrays = transactions._validate_arrays(log, customer_col, date_col, None, observation_end)
     codes, uniques = arrays.customer_codes, arrays.customer_ids
     month = arrays.date.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
@@ -695,7 +866,6 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
     end = (_as_day(observation_end, "observation_end") if observation_end is not None
            else pd.Timestamp(arrays.date.max()))
     end_month = np.datetime64(end.to_datetime64(), "M").astype(np.int64)
-    cohorts = np.arange(first.min(), end_month + 1)
     width = int(end_month - first.min()) + 1
     # one count per customer and month: distinct (customer, age) pairs
     keys = codes.astype(np.int64) * width + age
@@ -707,8 +877,16 @@ def cohort_table(log: pd.DataFrame, customer_col: str, date_col: str, observatio
         ordered = np.sort(keys)
         pairs = ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
     customer, pair_age = np.divmod(pairs, width)
-    cell = (first[customer] - cohorts[0]) * width + pair_age
-    counts = np.bincount(cell, minlength=len(cohorts) * width).astype(float).reshape(len(cohorts), width)
+    return _cohort_frame(first[customer], pair_age, np.ones(len(pairs)), int(end_month), rates)
+
+
+def _cohort_frame(cohort: np.ndarray, age: np.ndarray, customers: np.ndarray, end_month: int,
+                  rates: bool) -> pd.DataFrame:
+    """The cohort table from customers per (cohort month, age), months counted since 1970-01."""
+    cohorts = np.arange(int(cohort.min()), end_month + 1)
+    width = int(end_month - cohorts[0]) + 1
+    cell = (cohort - cohorts[0]) * width + age
+    counts = np.bincount(cell, weights=customers, minlength=len(cohorts) * width).reshape(len(cohorts), width)
     observed = (cohorts[:, None] + np.arange(width)[None, :]) <= end_month
     counts[~observed] = np.nan
     sizes = counts[:, 0]
@@ -806,7 +984,12 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
     [0.5, 0.5]
     """
     counts = stage_migration(before, after, lang=None).loc[list(OBSERVABLE_STAGES), list(OBSERVABLE_STAGES)]
-    values = np.array(counts.to_numpy(dtype=float))
+    return _transition_from_counts(counts.to_numpy(dtype=float))
+
+
+def _transition_from_counts(counts: np.ndarray) -> pd.DataFrame:
+    """:func:`transition_matrix` from the counts of customers by (stage before, stage after)."""
+    values = np.array(counts, dtype=float)
     totals = values.sum(axis=1)
     empty = totals == 0
     values[empty] = np.eye(len(OBSERVABLE_STAGES))[empty]
@@ -818,7 +1001,7 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
 
 
 def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None, at: object,
-                    months: int, rules: Mapping[str, StageRules]) -> pd.DataFrame:
+                    months: int, rules: Mapping[str, StageRules], **engine_options: object) -> pd.DataFrame:
     """How stable each stage rule is: the share of each stage still in it ``months`` later.
 
     A stage means something only if customers stay in it for a while: a rule under which most
@@ -826,7 +1009,8 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     rule, the stages are assigned at ``at`` − ``months`` and at ``at`` and the diagonal of the
     :func:`transition_matrix` is returned, with the two moves out of maturity that the noise of
     short windows creates (``maturity_to_growth``, ``maturity_to_decline``) and the number of
-    mature customers at the start (``mature_at_start``).
+    mature customers at the start (``mature_at_start``). A log in an engine (path, DuckDB, Polars,
+    Spark) is staged there and only the counts of (stage before, stage after) come back.
 
     Examples
     --------
@@ -840,17 +1024,29 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     if not (isinstance(months, (int, np.integer)) and months > 0):
         raise ValueError(f"months must be a whole number > 0, got {months!r}")
     start = at_day - pd.DateOffset(months=int(months))
-    daily = _daily(log, customer_col, date_col, amount_col)
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        daily = _daily(log, customer_col, date_col, amount_col)
+    else:
+        if "output" in engine_options:
+            raise TypeError("stage_stability returns a small pandas table: it takes no output=")
+        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
     rows = {}
     for name, rule in rules.items():
-        before = classify_stages(_features_from_daily(daily, start, rule.window_days), rule)
-        after = classify_stages(_features_from_daily(daily, at_day, rule.window_days), rule)
-        matrix = transition_matrix(before, after)
+        if isinstance(log, pd.DataFrame):
+            before = classify_stages(_features_from_daily(daily, start, rule.window_days), rule)
+            after = classify_stages(_features_from_daily(daily, at_day, rule.window_days), rule)
+            matrix = transition_matrix(before, after)
+            mature_at_start = int((before == "maturity").sum())
+        else:
+            counts = _engine_migration_counts(daily, engine, start, at_day, rule)
+            matrix = _transition_from_counts(counts)
+            mature_at_start = int(counts[OBSERVABLE_STAGES.index("maturity")].sum())
         row = {stage: float(matrix.loc[stage, stage]) if stage not in matrix.attrs.get("empty_rows", []) else np.nan
                for stage in OBSERVABLE_STAGES}
         row["maturity_to_growth"] = float(matrix.loc["maturity", "growth"])
         row["maturity_to_decline"] = float(matrix.loc["maturity", "decline"])
-        row["mature_at_start"] = int((before == "maturity").sum())
+        row["mature_at_start"] = mature_at_start
         rows[name] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "rule"

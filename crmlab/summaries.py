@@ -19,6 +19,12 @@ What comes back: a pandas customer table (index: customer id, sorted) for pandas
 DuckDB and Polars, or the engine's own frame with ``output="native"``; for Spark a Spark
 DataFrame (a billion-line log's customer table is itself big).
 
+The cohort and lifecycle readers of :mod:`crmlab.lifecycle` (``cohort_table``, ``lifecycle_features``,
+``assign_stages``, ``stage_counts_over_time``, ``stage_stability``) take the same logs and run here
+too: :func:`cohort_counts` counts customers per (acquisition month, age) by GROUP BY,
+:func:`purchase_days` and :func:`features_at` compute the stage features per customer (per-customer
+results come back as pandas, or as a Spark DataFrame for Spark; per-cohort and per-stage tables as pandas).
+
 :func:`pattern_table` counts the customers of each distinct (frequency, recency, T)
 pattern by GROUP BY in the engine: the BTYD models fit on it with
 ``fit(patterns, weights="count")`` exactly as on the full customer table. :func:`score`
@@ -61,6 +67,9 @@ __all__ = [
     "score",
     "duckdb_connection",
     "engine_of",
+    "cohort_counts",
+    "purchase_days",
+    "features_at",
 ]
 
 TIME_UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0}
@@ -769,3 +778,175 @@ def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horiz
     if output is None or output == "native":
         return result.to_native()
     return result.collect().to_pandas()
+
+
+# ---------------------------------------------------------------------------------------------
+# cohorts and lifecycle features (crmlab.lifecycle's log readers), written once in narwhals
+# ---------------------------------------------------------------------------------------------
+
+def _month_number(frame: nw.LazyFrame, day_col: str, out: str) -> nw.LazyFrame:
+    """Add ``out``: months since 1970-01 of the day number in ``day_col`` (days since 1970-01-01).
+
+    Integer arithmetic every engine runs (H. Hinnant's ``civil_from_days``, valid from 0000-03-01):
+    narwhals has no cast from a day number to a date.
+    """
+    t = [f"__crm_m{i}" for i in range(4)]
+    z = nw.col(day_col) + 719468
+    frame = frame.with_columns((z // 146097).alias(t[0]))  # era of 400 years
+    frame = frame.with_columns((z - nw.col(t[0]) * 146097).alias(t[1]))  # day of the era
+    doe = nw.col(t[1])
+    frame = frame.with_columns(((doe - doe // 1460 + doe // 36524 - doe // 146096) // 365).alias(t[2]))  # year of era
+    yoe = nw.col(t[2])
+    frame = frame.with_columns((doe - (365 * yoe + yoe // 4 - yoe // 100)).alias(t[3]))  # day of the year from March
+    month_from_march = (5 * nw.col(t[3]) + 2) // 153
+    months = (yoe + nw.col(t[0]) * 400) * 12 + month_from_march + (2 - 1970 * 12)
+    return frame.with_columns(months.cast(nw.Int64).alias(out)).drop(*t)
+
+
+def cohort_counts(log: Any, customer_col: str, date_col: str, observation_end: DateLike | None = None, *,
+                  connection: Any = None) -> tuple[pd.DataFrame, int]:
+    """Customers per (acquisition month, months since it) with a purchase, by GROUP BY in the log's engine.
+
+    The engine half of :func:`crmlab.lifecycle.cohort_table` for a path, DuckDB relation, Polars or Spark
+    frame: the log is checked as on the pandas path (same errors), each customer's distinct purchase months
+    are counted per (first month, age) in the engine, and only those counts come back.
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        Columns ``cohort`` and ``age`` (months since 1970-01 and months since the cohort's) and
+        ``customers``; and the last observed month (months since 1970-01).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> log = pl.DataFrame({"c": [1, 1, 2], "d": ["2024-01-05", "2024-02-01", "2024-02-20"]})
+    >>> counts, end_month = cohort_counts(log, "c", "d")
+    >>> counts.to_numpy().tolist(), end_month
+    ([[648, 0, 1], [648, 1, 1], [649, 0, 1]], 649)
+    """
+    engine = engine_of(log)
+    if engine == "pandas":
+        raise TypeError("cohort_counts is for engine frames; crmlab.lifecycle.cohort_table takes a pandas log")
+    rows, end_day, _, _, _ = _validated(log, engine, customer_col, date_col, None, observation_end, None, None,
+                                        "error", connection)
+    end_month = int(np.datetime64(int(end_day), "D").astype("datetime64[M]").astype(np.int64))
+    pairs = _month_number(rows.select(nw.col(customer_col), nw.col(_DN)), _DN, "__crm_month")
+    pairs = pairs.select(nw.col(customer_col), nw.col("__crm_month")).unique()
+    pairs = pairs.with_columns(nw.col("__crm_month").min().over(customer_col).alias("cohort"))
+    counts = (pairs.with_columns((nw.col("__crm_month") - nw.col("cohort")).alias("age"))
+              .group_by("cohort", "age").agg(nw.len().alias("customers")))
+    table = counts.collect().to_pandas().astype(np.int64).sort_values(["cohort", "age"]).reset_index(drop=True)
+    return table, end_month
+
+
+def _as_date_columns(native: Any, engine: Engine, columns: Sequence[str]) -> Any:
+    """Day numbers (days since 1970-01-01) to the engine's date type (narwhals cannot cast them)."""
+    if engine == "duckdb":
+        q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
+        replaced = ", ".join(f"DATE '1970-01-01' + CAST({q(c)} AS INTEGER) AS {q(c)}" for c in columns)
+        return native.query("crm_days", f"SELECT * REPLACE ({replaced}) FROM crm_days")
+    if engine == "polars":
+        import polars as pl
+
+        return native.with_columns([pl.col(c).cast(pl.Int32).cast(pl.Date) for c in columns])
+    if engine == "spark":
+        from pyspark.sql import functions as F
+
+        for c in columns:
+            native = native.withColumn(c, F.date_from_unix_date(F.col(c).cast("int")))
+        return native
+    raise AssertionError(engine)
+
+
+def purchase_days(log: Any, customer_col: str, date_col: str, amount_col: str | None, *,
+                  connection: Any = None) -> tuple[nw.LazyFrame, Engine]:
+    """The validated log as one row per customer and purchase day, in its engine (lazy).
+
+    Columns ``customer`` (the id), ``day`` (days since 1970-01-01), ``amount`` (the day's spend, 0.0
+    without an amount column) and ``gap_days`` (days since the customer's previous purchase day, null
+    for the first): the table :func:`crmlab.lifecycle.lifecycle_features` reads.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> log = pl.DataFrame({"c": [1, 1, 1], "d": ["2024-01-01", "2024-01-01", "2024-01-11"], "a": [2.0, 3.0, 4.0]})
+    >>> daily, engine = purchase_days(log, "c", "d", "a")
+    >>> engine, daily.sort("day").collect().rows()
+    ('polars', [(1, 19723, 5.0, None), (1, 19733, 4.0, 10.0)])
+    """
+    engine = engine_of(log)
+    rows, _, _, _, _ = _validated(log, engine, customer_col, date_col, amount_col, None, None, None, "error",
+                                  connection)
+    if amount_col is not None:
+        daily = rows.group_by(customer_col, _DN).agg(nw.col(_AMOUNT).sum().cast(nw.Float64).alias("amount"))
+    else:
+        daily = rows.group_by(customer_col, _DN).agg(nw.len().alias("__crm_lines"))
+        daily = daily.with_columns(nw.lit(0.0).cast(nw.Float64).alias("amount")).drop("__crm_lines")
+    daily = daily.select(nw.col(customer_col).alias("customer"), nw.col(_DN).cast(nw.Int64).alias("day"),
+                         nw.col("amount"))
+    previous = nw.col("day").shift(1).over("customer", order_by="day")
+    return daily.with_columns((nw.col("day") - previous).cast(nw.Float64).alias("gap_days")), engine
+
+
+def features_at(daily: nw.LazyFrame, at_day: int, window_days: int) -> nw.LazyFrame:
+    """The columns of :data:`crmlab.lifecycle.FEATURE_COLUMNS` per customer at day number ``at_day``
+    (lazy, in the engine of ``daily``; first and last purchase as day numbers).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> log = pl.DataFrame({"c": [1, 1, 1], "d": ["2024-01-01", "2024-01-11", "2024-03-01"], "a": [2.0, 3.0, 4.0]})
+    >>> daily, _ = purchase_days(log, "c", "d", "a")
+    >>> features_at(daily, 19733, window_days=30).select("tenure_days", "purchase_days", "spend_recent").collect().rows()
+    [(10, 2, 5.0)]
+    """
+    upto = daily.filter(nw.col("day") <= at_day)
+    day, amount, gap = nw.col("day"), nw.col("amount"), nw.col("gap_days")
+    recent = day > at_day - window_days
+    previous = (day > at_day - 2 * window_days) & ~recent
+    per = upto.group_by("customer").agg(
+        day.min().alias("first_purchase"),
+        day.max().alias("last_purchase"),
+        nw.len().alias("purchase_days"),
+        gap.median().alias("typical_gap_days"),
+        nw.when(recent).then(amount).otherwise(nw.lit(0.0)).sum().alias("spend_recent"),
+        nw.when(previous).then(amount).otherwise(nw.lit(0.0)).sum().alias("spend_previous"),
+        nw.when(recent).then(gap).otherwise(nw.lit(None)).max().alias("comeback_gap_days"),
+        recent.cast(nw.Int64).sum().alias("days_recent"),
+        previous.cast(nw.Int64).sum().alias("days_previous"),
+    )
+    return per.select(
+        nw.col("customer"), nw.col("first_purchase"), nw.col("last_purchase"),
+        (nw.lit(at_day) - nw.col("first_purchase")).cast(nw.Int64).alias("tenure_days"),
+        (nw.lit(at_day) - nw.col("last_purchase")).cast(nw.Int64).alias("recency_days"),
+        nw.col("purchase_days").cast(nw.Int64),
+        nw.col("typical_gap_days").cast(nw.Float64),
+        nw.col("spend_recent").cast(nw.Float64),
+        nw.col("spend_previous").cast(nw.Float64),
+        nw.col("comeback_gap_days").cast(nw.Float64).fill_null(0.0),
+        nw.col("days_recent").cast(nw.Int64),
+        nw.col("days_previous").cast(nw.Int64),
+    )
+
+
+def _has_purchase_by(daily: nw.LazyFrame, at_day: int) -> bool:
+    """Whether any purchase day is on or before ``at_day`` (reads one row)."""
+    return len(daily.filter(nw.col("day") <= at_day).select(nw.col("day")).head(1).collect()) > 0
+
+
+def _features_to_pandas(features: nw.LazyFrame) -> pd.DataFrame:
+    """A lazy feature table as the pandas path's: index ``customer`` (sorted), dates as ``datetime64[ns]``."""
+    table = features.sort("customer").collect().to_pandas().set_index("customer")
+    for column in ("first_purchase", "last_purchase"):
+        table[column] = pd.to_datetime(table[column].to_numpy(dtype=np.int64), unit="D").astype("datetime64[ns]")
+    for column in ("typical_gap_days", "spend_recent", "spend_previous", "comeback_gap_days"):
+        table[column] = table[column].astype(np.float64)
+    for column in ("tenure_days", "recency_days", "purchase_days", "days_recent", "days_previous"):
+        table[column] = table[column].astype(np.int64)
+    return table
+
+
+def _native_with_dates(frame: nw.LazyFrame, engine: Engine) -> Any:
+    """The engine's frame of a lazy feature table, first and last purchase as the engine's dates."""
+    return _as_date_columns(frame.to_native(), engine, ["first_purchase", "last_purchase"])

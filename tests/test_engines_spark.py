@@ -120,3 +120,75 @@ def test_spark_raises_the_pandas_error(spark, case):
         summarize(_spark_frame(spark, log), customer, "date", "amount", **options)
     strip = lambda text: re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text)  # noqa: E731
     assert strip(str(got.value)) == strip(str(expected.value))
+
+
+# ---------------------------------------------------------------------------------------------
+# crmlab.lifecycle's log readers on Spark: per-customer results stay Spark DataFrames, small tables pandas
+# ---------------------------------------------------------------------------------------------
+
+def test_spark_cohorts_stages_and_counts_equal_pandas(spark, cdnow_sample):
+    from crmlab import lifecycle as lc
+
+    key = "sample_id" if "sample_id" in cdnow_sample else "customer_id"
+    log = _spark_frame(spark, cdnow_sample)
+    cohorts = lc.cohort_table(log, key, "date", observation_end="1998-06-30", rates=True)
+    pd.testing.assert_frame_equal(cohorts, lc.cohort_table(cdnow_sample, key, "date", observation_end="1998-06-30",
+                                                           rates=True), check_exact=True)
+    for rules in (lc.StageRules(), lc.StageRules(growth_days=None, trend_alpha=None)):
+        expected = lc.assign_stages(cdnow_sample, key, "date", "dollar_value", "1998-03-31", rules)
+        staged = lc.assign_stages(log, key, "date", "dollar_value", "1998-03-31", rules)
+        assert engine_of(staged) == "spark"  # one row per customer: not collected
+        got = _to_pandas(staged, "customer")
+        assert got.index.tolist() == expected.index.tolist()
+        assert got["stage"].tolist() == expected["stage"].astype(str).tolist()
+        for column in lc.FEATURE_COLUMNS:
+            if column.endswith("_purchase"):
+                assert (pd.to_datetime(got[column]) == expected[column]).all(), column
+            elif column.startswith("spend"):
+                np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, atol=1e-12, err_msg=column)
+            else:
+                np.testing.assert_array_equal(got[column].to_numpy(dtype=float),
+                                              expected[column].to_numpy(dtype=float), err_msg=column)
+    assert set(expected["stage"]) >= {"termination", "decline", "maturity"}
+    dates = ["1996-12-31", "1997-06-30", "1998-06-30"]
+    counts = lc.stage_counts_over_time(log, key, "date", "dollar_value", dates)
+    pd.testing.assert_frame_equal(counts, lc.stage_counts_over_time(cdnow_sample, key, "date", "dollar_value", dates))
+    pandas_features = lc.lifecycle_features(log, key, "date", None, "1997-09-30", output="pandas")
+    assert isinstance(pandas_features, pd.DataFrame) and (pandas_features["spend_recent"] == 0).all()
+
+
+@pytest.mark.parametrize("case", ["missing_column", "bad_dates", "negative_amount"])
+def test_spark_lifecycle_raises_the_pandas_error(spark, case):
+    from crmlab import lifecycle as lc
+
+    log = pd.DataFrame({"customer": ["a", "a", "b", "c"],
+                        "date": ["2024-01-01", "2024-01-08", "2024-01-03", "2024-02-01"],
+                        "amount": [10.0, 5.0, 7.5, 4.0]})
+    customer = "client" if case == "missing_column" else "customer"
+    if case == "bad_dates":
+        log["date"] = ["2024-01-01", "soon", "2024-01-03", "2024-13-01"]
+    elif case == "negative_amount":
+        log["amount"] = [10.0, -5.0, 7.5, 4.0]
+    strip = lambda text: re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text)  # noqa: E731
+    calls = [lambda data: lc.assign_stages(data, customer, "date", "amount", "2024-03-01")]
+    if case != "negative_amount":
+        calls.append(lambda data: lc.cohort_table(data, customer, "date"))
+    for call in calls:
+        with pytest.raises(TransactionLogError) as expected:
+            call(log)
+        with pytest.raises(TransactionLogError) as got:
+            call(_spark_frame(spark, log))
+        assert strip(str(got.value)) == strip(str(expected.value))
+
+
+def test_spark_stage_stability_equals_pandas(spark):
+    from crmlab import lifecycle as lc
+    from crmlab import simulate
+
+    base = simulate.customer_base(400, seed=42)
+    log, end = base.transactions, base.params.observation_end
+    rules = {"spend_only": lc.StageRules(growth_days=None, trend_alpha=None), "default": lc.StageRules()}
+    expected = lc.stage_stability(log, "customer_id", "date", "amount", end, 3, rules)
+    got = lc.stage_stability(_spark_frame(spark, log), "customer_id", "date", "amount", end, 3, rules)
+    pd.testing.assert_frame_equal(got, expected)
+    assert expected.loc["default", "mature_at_start"] > 20
