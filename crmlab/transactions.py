@@ -41,6 +41,7 @@ __all__ = [
     "TransactionLogError",
     "LogColumns",
     "ValidatedArrays",
+    "validate_arrays",
     "DEFAULT_NON_PRODUCT_CODES",
     "CLEANING_RULES",
     "validate",
@@ -388,7 +389,7 @@ def _to_day_timestamp(value: DateLike, name: str, timezone: str | None) -> pd.Ti
 # validate
 
 
-def _validate_arrays(
+def validate_arrays(
     log: pd.DataFrame,
     customer_col: str | LogColumns,
     date_col: str | None = None,
@@ -401,7 +402,8 @@ def _validate_arrays(
     allow_duplicates: bool = True,
     after_observation_end: Literal["error", "drop"] = "error",
 ) -> ValidatedArrays:
-    """The work of :func:`validate`, returning arrays (used by fast code such as ``rfm.summarize``)."""
+    """The work of :func:`validate`, returning :class:`ValidatedArrays` (for fast code such as
+    ``rfm.summarize``): same arguments, same checks and errors."""
     columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
     customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
     date_format, timezone = columns.date_format, columns.timezone
@@ -490,6 +492,10 @@ def _validate_arrays(
     return ValidatedArrays(customer, codes, customer_ids, date_values, amount, tuple(notes), dropped)
 
 
+#: Former private name, still imported by a few modules.
+_validate_arrays = validate_arrays
+
+
 def validate(
     log: pd.DataFrame,
     customer_col: str | LogColumns,
@@ -561,7 +567,7 @@ def validate(
     """
     columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
     customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
-    arrays = _validate_arrays(
+    arrays = validate_arrays(
         log,
         columns,
         observation_end=observation_end,
