@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, missing_columns
 from .lang import check_lang, label, localize, register
+from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, date_column, missing_columns
 
 __all__ = [
     "CUSTOMER_TYPES",
@@ -338,18 +338,7 @@ def _require(frame: pd.DataFrame, columns: Iterable[str | None], what: str = "ta
 
 
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    raw = frame[column]
-    text = raw.dtype == object or isinstance(raw.dtype, pd.StringDtype)
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed" if text else None)
-    bad = int((parsed.isna() & raw.notna()).sum())
-    if bad:
-        raise ValidationError(f"column {column!r} has {bad} row(s) that are not dates",
-                              column=column, rows=bad, total=len(raw))
-    missing = int(raw.isna().sum())
-    if missing:
-        raise ValidationError(f"column {column!r} has {missing} row(s) without a date",
-                              column=column, rows=missing, total=len(raw))
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    return date_column(frame, column)
 
 
 def _numbers(frame: pd.DataFrame, column: str, *, non_negative: bool = True) -> pd.Series:

@@ -286,7 +286,7 @@ def _parse_dates(
     elif pd.api.types.is_datetime64_dtype(dtype):
         parsed = values
     elif pd.api.types.is_bool_dtype(dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not dates ({_rows(len(values))})",
+        raise TransactionLogError(f"column {column!r} holds booleans, not dates",  # as crmlab.summaries says
                                   column=column, rows=len(values), total=len(values))
     elif pd.api.types.is_numeric_dtype(dtype):
         # integers like 19970101 (CDNOW); anything else is ambiguous (epoch seconds? days?)
@@ -365,7 +365,7 @@ def _parse_dates(
 def _parse_numbers(values: pd.Series, column: str) -> np.ndarray:
     """Numeric column to float64; raise naming the column if any entry is text."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not numbers ({_rows(len(values))})",
+        raise TransactionLogError(f"column {column!r} holds booleans, not numbers",  # as crmlab.summaries says
                                   column=column, rows=len(values), total=len(values))
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)

@@ -10,7 +10,7 @@ the helpers here, so bad input fails the same way everywhere:
   ``crmlab.transactions.TransactionLogError``, ``crmlab.reader.DataFileError`` and
   ``crmlab.params.ParameterError`` belong to the family.
 * **One date coercer**, :func:`as_date`, for every date given as a parameter
-  (``observation_end``, ``as_of``, ``start``, ...).
+  (``observation_end``, ``as_of``, ``start``, ...), and its column form :func:`date_column`.
 * **One column-list rule**, :func:`column_list` / :func:`require_columns`: columns are named by
   the caller (a name, a list, or a ``{parameter: column}`` map), ``None`` means "not used", and a
   missing one is named with the table's columns.
@@ -34,7 +34,7 @@ region | the customer table lacks column(s) ['region']; it has ['customer', 'spe
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Union
 
@@ -48,6 +48,7 @@ __all__ = [
     "DateLike",
     "rows_text",
     "as_date",
+    "date_column",
     "column_list",
     "missing_columns",
     "require_table",
@@ -150,6 +151,44 @@ def as_date(value: object, name: str, *, timezone: str | None = None, calendar_d
     if calendar_day and stamp != stamp.normalize():
         raise ValidationError(f"`{name}` = {value!r} has a time of day; give a calendar date", parameter=name)
     return stamp
+
+
+def date_column(table: pd.DataFrame, column: str, *, allow_missing: bool = False) -> pd.Series:
+    """A table's date column parsed to time-zone-free ``datetime64``, or an error counting the bad rows.
+
+    The same reading as :func:`as_date`, for a column: text in any format pandas reads, dates with
+    a zone keep their wall-clock time. Missing dates are refused unless ``allow_missing``
+    (then they stay ``NaT``). Transaction logs have a stricter reader with date formats and a
+    time-zone rule: :func:`crmlab.transactions.validate`.
+
+    >>> date_column(pd.DataFrame({"day": ["2024-01-02", "2024-01-03 10:00"]}), "day").dt.day.tolist()
+    [2, 3]
+    >>> date_column(pd.DataFrame({"day": ["2024-01-02", "soon", "later"]}), "day")
+    Traceback (most recent call last):
+    ...
+    crmlab.validation.ValidationError: column 'day' has 2 row(s) that are not dates
+    """
+    raw = table[column]
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        parsed = raw
+    else:
+        text = raw.dtype == object or isinstance(raw.dtype, pd.StringDtype)
+        try:
+            parsed = pd.to_datetime(raw, errors="coerce", format="mixed" if text else None)
+        except (TypeError, ValueError):      # mixed UTC offsets: compare in UTC, keep the instants
+            parsed = pd.to_datetime(raw, errors="coerce", format="mixed" if text else None, utc=True)
+        bad = int((parsed.isna() & raw.notna()).sum())
+        if bad:
+            raise ValidationError(f"column {column!r} has {bad} row(s) that are not dates",
+                                  column=column, rows=bad, total=len(raw))
+    if not allow_missing:
+        missing = int(parsed.isna().sum())
+        if missing:
+            raise ValidationError(f"column {column!r} has {missing} row(s) without a date",
+                                  column=column, rows=missing, total=len(raw))
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
 
 
 # ---------------------------------------------------------------------------
