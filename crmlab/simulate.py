@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import special
 
 from .lang import check_lang, label, register, translate_columns
-from .validation import ValidationError, WrongTypeError, as_date
+from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, missing_columns
 
 __all__ = [
     "CustomerBase",
@@ -751,9 +751,10 @@ def true_expected_purchases(customers: pd.DataFrame, horizon_weeks: float) -> pd
     """
     horizon_weeks = _positive("horizon_weeks", horizon_weeks)
     needed = ["true_purchase_rate", "true_dropout_prob", "true_alive_at_end"]
-    missing = [c for c in needed if c not in customers.columns]
+    missing = missing_columns(customers, needed)
     if missing:
-        raise KeyError(f"columns {missing} are not in the customers table; pass `customer_base(...).customers`")
+        raise MissingColumnError(f"columns {missing} are not in the customers table; pass `customer_base(...).customers`",
+                                 column=missing[0] if len(missing) == 1 else missing)
     rate = customers["true_purchase_rate"].to_numpy(dtype=float)
     prob = customers["true_dropout_prob"].to_numpy(dtype=float)
     alive = customers["true_alive_at_end"].to_numpy(dtype=bool)

@@ -454,7 +454,8 @@ def validate_arrays(
         if duplicated.any():
             raise TransactionLogError(
                 f"the transaction log has {_rows(int(duplicated.sum()))} repeating an earlier line exactly "
-                "(all columns); remove them with crmlab.transactions.clean (rule 'duplicate_line')",
+                f"(all columns: {', '.join(map(repr, map(str, log.columns)))}); remove them with "
+                "crmlab.transactions.clean (rule 'duplicate_line')",
                 column=list(map(str, log.columns)), rows=int(duplicated.sum()), total=len(log),
             )
     dropped = 0

@@ -54,6 +54,7 @@ __all__ = [
     "require_table",
     "require_columns",
     "require_complete",
+    "require_unique_ids",
     "numeric_column",
     "LogColumns",
 ]
@@ -195,18 +196,30 @@ def date_column(table: pd.DataFrame, column: str, *, allow_missing: bool = False
 # columns
 
 
-def column_list(columns: str | Iterable[str | None] | Mapping[str, str | None] | None) -> list[str]:
+def column_list(columns: str | Iterable[str | None] | Mapping[str, str | None] | None, *,
+                parameter: str | None = None) -> list[str]:
     """The column-list rule: the names a caller gave, in order, without ``None`` and repeats.
 
     A caller may name one column (``"spend"``), several (``["recency", "frequency"]``) or map
     parameters to columns (``{"customer_col": "client"}``: the columns are the values); ``None``
-    means "this column is not used".
+    means "this column is not used". With ``parameter`` the value is a lecture parameter such as
+    ``feature_cols``: text is a comma-separated list (``"age, income"``, what ``papermill -p``
+    passes), and anything but text or a list of texts raises a :class:`ValidationError` naming it.
 
     >>> column_list({"customer_col": "client", "amount_col": None, "date_col": "day"})
     ['client', 'day']
     >>> column_list("spend"), column_list(["a", None, "b", "a"])
     (['spend'], ['a', 'b'])
+    >>> column_list("age, yearly_income ,", parameter="feature_cols")
+    ['age', 'yearly_income']
     """
+    if parameter is not None:
+        if isinstance(columns, str):
+            columns = columns.split(",")
+        if not isinstance(columns, list | tuple) or not all(isinstance(c, str) for c in columns):
+            raise ValidationError(f"parameter `{parameter}` = {columns!r}: give column names as 'a,b,c' or a list",
+                                  parameter=parameter)
+        return list(dict.fromkeys(c.strip() for c in columns if c.strip()))
     if columns is None:
         return []
     if isinstance(columns, str):
@@ -266,6 +279,31 @@ def require_complete(table: pd.DataFrame, columns: str | Iterable[str | None] | 
         first = next(iter(bad))
         raise ValidationError(f"the {what}: {text}; fill or drop those rows first",
                               column=first if len(bad) == 1 else list(bad), rows=bad[first], total=len(table))
+
+
+def require_unique_ids(table: pd.DataFrame, column: str, what: str = "customer table") -> None:
+    """Raise unless ``column`` of ``table`` names every row once: no missing and no repeated id.
+
+    A :class:`MissingColumnError` when the column is absent, else a :class:`ValidationError`
+    counting the rows without an id or repeating an earlier one.
+
+    >>> require_unique_ids(pd.DataFrame({"id": ["a", "b", "a", "a"]}), "id", "customers.csv")
+    Traceback (most recent call last):
+    ...
+    crmlab.validation.ValidationError: column 'id' of customers.csv has 2 rows repeating an earlier id (e.g. 'a'); give one row per customer
+    """
+    require_columns(table, [column], what)
+    ids = table[column]
+    blank = ids.isna() | ids.astype("string").str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+    if blank.any():
+        raise ValidationError(f"column {column!r} of {what} has {rows_text(int(blank.sum()))} without an id; "
+                              "fill or drop those rows", column=column, rows=int(blank.sum()), total=len(ids))
+    repeated = ids.duplicated()
+    if repeated.any():
+        example = ids[repeated].iloc[0]
+        raise ValidationError(f"column {column!r} of {what} has {rows_text(int(repeated.sum()))} repeating an earlier "
+                              f"id (e.g. {example!r}); give one row per customer", column=column,
+                              rows=int(repeated.sum()), total=len(ids))
 
 
 def numeric_column(table: pd.DataFrame, column: str, *, non_negative: bool = False) -> np.ndarray:
