@@ -41,7 +41,7 @@ import pandas as pd
 
 from crmlab.lang import check_lang, label, register, translate_columns, translate_values
 from crmlab.transactions import DateLike, TransactionLogError, validate_arrays
-from crmlab.validation import LogColumns, as_date
+from crmlab.validation import LogColumns, MissingColumnError, ValidationError, as_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -510,12 +510,14 @@ def rfm_scores(
     """
     missing = [c for c in (recency_col, frequency_col, monetary_col) if c not in summary.columns]
     if missing:
-        raise ValueError(f"the customer table has no column(s) {missing}; its columns are {list(summary.columns)}")
+        raise MissingColumnError(f"the customer table has no column(s) {missing}; its columns are {list(summary.columns)}",
+                                 column=missing[0] if len(missing) == 1 else missing)
     if len(summary) == 0:
         raise ValueError("the customer table is empty (0 rows): there is nobody to score")
     for column in (recency_col, frequency_col, monetary_col):
         if summary[column].isna().any():
-            raise ValueError(f"column {column!r} has {int(summary[column].isna().sum()):,} missing values")
+            raise ValidationError(f"column {column!r} has {int(summary[column].isna().sum()):,} missing values",
+                                  column=column, rows=int(summary[column].isna().sum()), total=len(summary))
     scores = pd.DataFrame(index=summary.index)
     scores["recency_score"] = quantile_scores(summary[recency_col], bins, higher_is_better=False).to_numpy()
     scores["frequency_score"] = quantile_scores(summary[frequency_col], bins).to_numpy()
@@ -562,12 +564,13 @@ def rfm_segments(scores: pd.DataFrame, grid: pd.DataFrame | None = None) -> pd.S
     needed = ["recency_score", "frequency_score", "monetary_score"]
     missing = [c for c in needed if c not in scores.columns]
     if missing:
-        raise ValueError(f"the score table has no column(s) {missing}: make it with rfm_scores")
+        raise MissingColumnError(f"the score table has no column(s) {missing}: make it with rfm_scores",
+                                 column=missing[0] if len(missing) == 1 else missing)
     for column in needed:
         values = scores[column]
         outside = ~values.isin(range(1, 6))
         if outside.any():
-            raise ValueError(
+            raise ValidationError(
                 f"column {column!r} has {int(outside.sum()):,} scores outside 1..5 "
                 f"(e.g. {values[outside].iloc[0]!r}); named segments need rfm_scores(..., bins=5)"
             )
@@ -858,7 +861,8 @@ def score_summary(
     column = {"recency": recency_col, "frequency": frequency_col, "monetary": monetary_col}[dimension]
     for needed in (column, monetary_col):
         if needed not in summary.columns:
-            raise ValueError(f"the customer table has no column {needed!r}; its columns are {list(summary.columns)}")
+            raise MissingColumnError(f"the customer table has no column {needed!r}; its columns are "
+                                     f"{list(summary.columns)}", column=needed)
     scores = quantile_scores(summary[column], bins, higher_is_better=dimension != "recency")
     values = summary[column].to_numpy(dtype=float)
     spend = summary[monetary_col].to_numpy(dtype=float)
@@ -920,7 +924,8 @@ def plot_segment_shares(profile: pd.DataFrame, lang: str = "en", ax: "Axes | Non
     check_lang(lang)
     for needed in ("customer_share", "revenue_share"):
         if needed not in profile.columns:
-            raise ValueError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)")
+            raise MissingColumnError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)",
+                                     column=needed)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5.5))
     names = translate_values(list(profile.index), lang)
