@@ -5,6 +5,7 @@ Modules are named after the concepts they teach:
 Plumbing
     ``lang`` (English/Chinese vocabulary), ``plotting`` (theme with a bundled CJK font),
     ``params`` (checking a lecture's parameters), ``output`` (tables, figures, ``summary.json``),
+    ``validation`` (one family of input errors naming the column and the bad rows, the date and column rules),
     ``course`` (running lectures, building exercises), ``course_map`` (the lectures),
     ``exercise_build`` (building and grading the exercise sets), ``instructor_kit`` (objectives ↔ questions),
     ``live`` (widget figures that redraw only their data).

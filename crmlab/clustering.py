@@ -53,6 +53,7 @@ from threadpoolctl import threadpool_limits
 from . import plotting
 from ._table_checks import require_columns, require_complete, require_fitted, require_lang_or_none, require_table
 from .estimators import Estimator
+from .validation import ValidationError, WrongTypeError
 from .lang import check_lang, label, register, translate_columns
 
 __all__ = [
@@ -84,24 +85,27 @@ def _split_columns(customers: pd.DataFrame, columns: Sequence[str],
             raise TypeError(f"{name} must be a list of column names, got the string {given!r}")
     columns = list(columns)
     if not columns:
-        raise ValueError("choose at least one column to segment on")
+        raise ValidationError("choose at least one column to segment on", parameter="columns")
     if len(set(columns)) != len(columns):
-        raise ValueError(f"columns {columns} name a column twice")
+        raise ValidationError(f"columns {columns} name a column twice", parameter="columns")
     require_table(customers)
     require_columns(customers, columns)
     require_complete(customers, columns)
     unknown_log = [c for c in log_columns if c not in columns]
     if unknown_log:
-        raise ValueError(f"log_columns {unknown_log} are not among the chosen columns {columns}")
+        raise ValidationError(f"log_columns {unknown_log} are not among the chosen columns {columns}",
+                              column=unknown_log, parameter="log_columns")
     categorical = [c for c in columns if _is_categorical(customers[c])]
     numeric = [c for c in columns if c not in categorical]
     bad_log = [c for c in log_columns if c in categorical]
     if bad_log:
-        raise ValueError(f"log_columns {bad_log} are categories, not numbers")
+        raise WrongTypeError(f"log_columns {bad_log} are categories, not numbers", column=bad_log,
+                             parameter="log_columns")
     for column in log_columns:
         negative = int((customers[column] < 0).sum())
         if negative:
-            raise ValueError(f"column {column!r} has {negative} negative value(s); log1p needs values >= 0")
+            raise ValidationError(f"column {column!r} has {negative} negative value(s); log1p needs values >= 0",
+                                  column=column, rows=negative, total=len(customers))
     return numeric, categorical
 
 
@@ -439,7 +443,7 @@ def mixed_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: 
     """
     lang = require_lang_or_none(lang)
     if not isinstance(probabilities, pd.DataFrame) or probabilities.shape[1] < 2:
-        raise TypeError("probabilities must be a DataFrame with one column per segment (at least 2), "
+        raise WrongTypeError("probabilities must be a DataFrame with one column per segment (at least 2), "
                         "e.g. from CustomerSegmentation(..., method='gaussian_mixture').predict_proba")
     if not 0 < float(threshold) <= 1:
         raise ValueError(f"threshold={threshold} must be in (0, 1]")

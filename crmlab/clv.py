@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import lang
+from crmlab.validation import MissingColumnError, ValidationError
 
 __all__ = [
     "contribution",
@@ -594,7 +595,8 @@ def segment_lifetimes(
     churned = numeric_column(pd.DataFrame({churn_col: flags}), churn_col)
     bad = int((~np.isin(churned, [0.0, 1.0])).sum())
     if bad:
-        raise ValueError(f"column {churn_col!r} must be 0/1 (1 = left); {bad} row(s) are something else")
+        raise ValidationError(f"column {churn_col!r} must be 0/1 (1 = left); {bad} row(s) are something else",
+                              column=churn_col, rows=bad, total=len(churned))
     frame = pd.DataFrame({
         "segment": table[segment_col].to_numpy(),
         "churned": churned,
@@ -765,7 +767,8 @@ def plot_tornado(table: pd.DataFrame, lang: str = "en", ax=None):
     needed = ["base_value", "low_input", "high_input", "clv_low", "clv_high", "clv_base"]
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise KeyError(f"the sensitivity table lacks column(s) {missing}; make it with crmlab.clv.sensitivity")
+        raise MissingColumnError(f"the sensitivity table lacks column(s) {missing}; make it with crmlab.clv.sensitivity",
+                                 column=missing[0] if len(missing) == 1 else missing)
     rows = table.iloc[::-1]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.6 * len(rows) + 1.6))

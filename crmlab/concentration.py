@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .lang import check_lang, label
+from .validation import MissingColumnError, ValidationError
 
 __all__ = ["customer_values", "top_share", "lorenz_curve", "gini", "concentration_table", "plot_lorenz",
            "online_retail_values"]
@@ -59,14 +60,16 @@ def customer_values(log: pd.DataFrame, customer_col: str, amount_col: str) -> pd
     """
     for column in (customer_col, amount_col):
         if column not in log.columns:
-            raise KeyError(f"column {column!r} is not in the table; it has {list(log.columns)}")
+            raise MissingColumnError(f"column {column!r} is not in the table; it has {list(log.columns)}", column=column)
     missing = int(log[customer_col].isna().sum())
     if missing:
-        raise ValueError(f"column {customer_col!r} has {missing} row(s) without a customer id")
+        raise ValidationError(f"column {customer_col!r} has {missing} row(s) without a customer id",
+                              column=customer_col, rows=missing, total=len(log))
     amounts = pd.to_numeric(log[amount_col], errors="coerce")
     bad = int(amounts.isna().sum())
     if bad:
-        raise ValueError(f"column {amount_col!r} has {bad} row(s) that are missing or not numbers")
+        raise ValidationError(f"column {amount_col!r} has {bad} row(s) that are missing or not numbers",
+                              column=amount_col, rows=bad, total=len(log))
     totals = amounts.groupby(log[customer_col], sort=False).sum()
     return totals.sort_values(ascending=False)
 

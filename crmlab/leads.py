@@ -46,6 +46,7 @@ from ._table_checks import numeric_column, require_columns, require_complete, re
 from .estimators import Estimator
 from .lang import Vocabulary, check_lang, label, register
 from .logistic import fit_logistic
+from .validation import ValidationError, date_column
 
 __all__ = [
     "SOURCES",
@@ -396,26 +397,13 @@ def _binary(table: pd.DataFrame, column: str) -> np.ndarray:
     numbers = numeric_column(table, column)
     bad = int((~np.isin(numbers, (0.0, 1.0))).sum())
     if bad:
-        raise ValueError(f"column {column!r} must hold 0/1 or True/False; {bad} row(s) hold other values")
+        raise ValidationError(f"column {column!r} must hold 0/1 or True/False; {bad} row(s) hold other values",
+                              column=column, rows=bad, total=len(values))
     return numbers.astype(int)
 
 
 def _dates(table: pd.DataFrame, column: str, *, allow_missing: bool = False) -> pd.Series:
-    raw = table[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = raw
-    else:
-        parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
-        bad = int((parsed.isna() & raw.notna()).sum())
-        if bad:
-            raise ValueError(f"column {column!r} has {bad} row(s) that are not dates")
-    if not allow_missing:
-        missing = int(parsed.isna().sum())
-        if missing:
-            raise ValueError(f"column {column!r} has {missing} row(s) without a date")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed
+    return date_column(table, column, allow_missing=allow_missing)
 
 
 def validate_leads(
@@ -450,7 +438,7 @@ def validate_leads(
     >>> validate_leads(bad)
     Traceback (most recent call last):
     ...
-    ValueError: column 'created_at' has 1 row(s) that are not dates
+    crmlab.validation.ValidationError: column 'created_at' has 1 row(s) that are not dates
     """
     require_table(leads, "lead log")
     named = [c for c in (lead_col, source_col, created_col, cost_col, converted_col, first_call_col) if c is not None]
@@ -460,7 +448,8 @@ def validate_leads(
         require_complete(leads, [lead_col], "lead log")
         duplicated = int(leads[lead_col].duplicated().sum())
         if duplicated:
-            raise ValueError(f"column {lead_col!r} has {duplicated} duplicated lead id(s); one row per lead")
+            raise ValidationError(f"column {lead_col!r} has {duplicated} duplicated lead id(s); one row per lead",
+                                  column=lead_col, rows=duplicated, total=len(leads))
         out[lead_col] = leads[lead_col]
     if source_col is not None:
         require_complete(leads, [source_col], "lead log")
@@ -478,7 +467,8 @@ def validate_leads(
         if created_col is not None:
             early = int((calls < out[created_col]).sum())
             if early:
-                raise ValueError(f"column {first_call_col!r} has {early} row(s) before the lead was created")
+                raise ValidationError(f"column {first_call_col!r} has {early} row(s) before the lead was created",
+                                      column=first_call_col, rows=early, total=len(leads))
         out[first_call_col] = calls
     return out
 
@@ -765,7 +755,8 @@ def handover(
     prob = np.ones(len(leads)) if prob_col is None else numeric_column(leads, prob_col)
     outside = int(((prob < 0) | (prob > 1)).sum())
     if outside:
-        raise ValueError(f"column {prob_col!r} has {outside} value(s) outside 0-1")
+        raise ValidationError(f"column {prob_col!r} has {outside} value(s) outside 0-1",
+                              column=prob_col, rows=outside, total=len(leads))
 
     n = len(leads)
     origin = created.min().normalize()

@@ -37,6 +37,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .validation import ValidationError
 from .lang import Vocabulary, check_lang, label, register
 from .transactions import validate
 
@@ -358,7 +359,8 @@ def classify_delivery(products: pd.DataFrame, value_col: str = "value", standard
         values = numeric_column(products, column)
         outside = int(((values < 0) | (values > 1)).sum())
         if outside:
-            raise ValueError(f"column {column!r} has {outside} value(s) outside 0-1")
+            raise ValidationError(f"column {column!r} has {outside} value(s) outside 0-1",
+                                  column=column, rows=outside, total=len(values))
         arrays[column] = values
     gap = arrays[value_col] - arrays[standardisation_col]
     models = np.where(gap > band, "professional_service", np.where(gap < -band, "process_service", "general_service"))
@@ -571,7 +573,8 @@ def growth_rates(activity: pd.DataFrame) -> pd.DataFrame:
         zero = np.flatnonzero(values[column][:-1] == 0)
         if zero.size:
             month = pd.Timestamp(activity["month"].iloc[zero[0]]).strftime("%Y-%m")
-            raise ValueError(f"column {column!r} is 0 in {zero.size} month(s) (first {month}): no growth rate from 0")
+            raise ValidationError(f"column {column!r} is 0 in {zero.size} month(s) (first {month}): no growth rate "
+                                  "from 0", column=column, rows=int(zero.size), total=len(values[column]))
     return pd.DataFrame({
         "month": activity["month"].iloc[1:].to_numpy(),
         "customer_growth_rate": values["active_customers"][1:] / values["active_customers"][:-1] - 1,
@@ -658,12 +661,14 @@ def satisfaction_by_month(
     low, high = scale
     outside = int(((score < low) | (score > high)).sum())
     if outside:
-        raise ValueError(f"column {satisfaction_col!r} has {outside} score(s) outside {low}-{high}")
+        raise ValidationError(f"column {satisfaction_col!r} has {outside} score(s) outside {low}-{high}",
+                              column=satisfaction_col, rows=outside, total=len(score))
     raw = customers[date_col]
     dates = raw if pd.api.types.is_datetime64_any_dtype(raw) else pd.to_datetime(raw, errors="coerce", format="mixed")
     bad = int(dates.isna().sum())
     if bad:
-        raise ValueError(f"column {date_col!r} has {bad} row(s) that are missing or not dates")
+        raise ValidationError(f"column {date_col!r} has {bad} row(s) that are missing or not dates",
+                              column=date_col, rows=bad, total=len(dates))
     month = dates.dt.to_period("M")
     frame = pd.DataFrame({"month": month.to_numpy(), "score": score, "satisfied": (score >= satisfied_min).astype(float)})
     grouped = frame.groupby("month", sort=True)

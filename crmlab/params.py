@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from .lang import LANGUAGES
+from .validation import ValidationError, as_date
 
 __all__ = ["ParameterError", "Rule", "check_parameters", "one_of", "number", "integer", "text",
            "optional", "date", "file_path", "date_format", "encoding", "unknown_parameters", "INJECTED_MARK"]
@@ -47,8 +48,12 @@ __all__ = ["ParameterError", "Rule", "check_parameters", "one_of", "number", "in
 INJECTED_MARK = "# Parameters"
 
 
-class ParameterError(ValueError):
-    """A lecture parameter has a value the lecture cannot use."""
+class ParameterError(ValidationError):
+    """A lecture parameter has a value the lecture cannot use.
+
+    One of the :class:`crmlab.validation.ValidationError` family (so also a ``ValueError``);
+    ``parameter`` names the first parameter the message is about.
+    """
 
 
 @dataclass(frozen=True)
@@ -122,15 +127,7 @@ def date() -> Rule:
     """A date as text (``"1997-09-30"``) or a timestamp; returns a ``pandas.Timestamp``."""
 
     def convert(value: Any) -> pd.Timestamp:
-        if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
-            raise ValueError
-        try:
-            stamp = pd.Timestamp(value)
-        except (TypeError, ValueError):
-            raise ValueError from None
-        if pd.isna(stamp):
-            raise ValueError
-        return stamp
+        return as_date(value, "date")     # a ValidationError (a ValueError) on anything else
 
     return Rule("a date such as '1997-09-30'", convert)
 
@@ -289,6 +286,7 @@ def check_parameters(**values: Any) -> SimpleNamespace:
         The values after conversion (dates become ``Timestamp``, paths ``Path``).
     """
     problems: list[str] = unknown_parameters(declared=values)
+    named: list[str] = []          # the parameters the problems are about
     checked: dict[str, Any] = {}
     for name, given in values.items():
         rule = None
@@ -303,8 +301,10 @@ def check_parameters(**values: Any) -> SimpleNamespace:
             checked[name] = rule.convert(value)
         except FileNotFoundError as missing:
             problems.append(f"parameter `{name}` = {value!r}: no file at {missing.args[0]}")
+            named.append(name)
         except (ValueError, TypeError):
             problems.append(f"parameter `{name}` = {value!r} is not accepted: expected {rule.expects}")
+            named.append(name)
     if problems:
-        raise ParameterError("; ".join(problems))
+        raise ParameterError("; ".join(problems), parameter=named[0] if named else None)
     return SimpleNamespace(**checked)

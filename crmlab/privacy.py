@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._table_checks import require_columns, require_complete, require_table
+from .validation import ValidationError
 from .lang import check_lang, label, register, translate_columns
 
 __all__ = ["PRINCIPLES", "data_protection_principles", "pseudonymise", "pseudonymise_table", "minimise",
@@ -154,7 +155,8 @@ def retention_overdue(table: pd.DataFrame, date_col: str, as_of: str | pd.Timest
     dates = pd.to_datetime(table[date_col], errors="coerce", format="mixed")
     bad = int(dates.isna().sum())
     if bad:
-        raise ValueError(f"column {date_col!r} has {bad} value(s) that are not dates")
+        raise ValidationError(f"column {date_col!r} has {bad} value(s) that are not dates",
+                              column=date_col, rows=bad, total=len(dates))
     if retention_days < 0:
         raise ValueError(f"retention_days must be at least 0, got {retention_days}")
     return table.loc[(pd.Timestamp(as_of) - dates).dt.days > retention_days]

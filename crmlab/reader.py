@@ -42,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlab.validation import ValidationError, rows_text
+
 __all__ = ["DataFileError", "read_table", "require_columns", "check_dates", "file_sha256", "describe",
            "CSV_SUFFIXES", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES"]
 
@@ -54,8 +56,12 @@ DETECTED_ENCODINGS = ("utf-8", "gb18030")
 _SEPARATORS = (",", ";", "\t", "|")
 
 
-class DataFileError(ValueError):
-    """A data file that a lecture cannot read as it is; the message names the parameter to change."""
+class DataFileError(ValidationError):
+    """A data file that a lecture cannot read as it is; the message names the parameter to change.
+
+    One of the :class:`crmlab.validation.ValidationError` family (so also a ``ValueError``):
+    ``parameter``, ``column`` and ``rows`` say what to change where the message does.
+    """
 
 
 def file_sha256(path: str | Path) -> str:
@@ -75,8 +81,7 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _rows(n: int) -> str:
-    return f"{n:,} row" + ("" if n == 1 else "s")
+_rows = rows_text
 
 
 def _decode(raw: bytes, encoding: str | None, name: str, parameter: str) -> tuple[str, str]:
@@ -198,6 +203,7 @@ def require_columns(table: pd.DataFrame, columns: Mapping[str, str | list[str] |
     """
     present = [str(c) for c in table.columns]
     problems = []
+    lacking: list[tuple[str, object]] = []
     wanted = [(parameter, column) for parameter, given in columns.items()
               for column in (given if isinstance(given, list | tuple) else [given])]
     for parameter, column in wanted:
@@ -210,9 +216,12 @@ def require_columns(table: pd.DataFrame, columns: Mapping[str, str | list[str] |
             guess = close[0] if close else None
         hint = f"; did you mean {guess!r}?" if guess is not None else ";"
         problems.append(f"parameter `{parameter}` = {column!r}: {name} has no column {column!r}{hint}")
+        lacking.append((parameter, column))
     if problems:
         shown = ", ".join(map(repr, present[:30])) + (" ..." if len(present) > 30 else "")
-        raise DataFileError("; ".join(problems) + f" Its columns are {shown}")
+        raise DataFileError("; ".join(problems) + f" Its columns are {shown}",
+                            column=lacking[0][1] if len(lacking) == 1 else [c for _, c in lacking],
+                            parameter=lacking[0][0], total=len(table))
 
 
 def read_table(path: str | Path, *, columns: Mapping[str, str | list[str] | None] | None = None,
@@ -346,7 +355,8 @@ def check_dates(table: pd.DataFrame, column: str, *, date_format: str | None = N
         if len(bad):
             raise DataFileError(
                 f"column {column!r} (parameter `{parameter}`) has {_rows(len(bad))} of {len(values):,} that are "
-                f"not dates in the format {date_format or '%Y%m%d'!r} (e.g. {', '.join(map(repr, bad.head(3).tolist()))})")
+                f"not dates in the format {date_format or '%Y%m%d'!r} (e.g. {', '.join(map(repr, bad.head(3).tolist()))})",
+                column=column, parameter=parameter, rows=len(bad), total=len(values))
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         out[present.index] = parsed.to_numpy()
         return out
@@ -364,16 +374,19 @@ def check_dates(table: pd.DataFrame, column: str, *, date_format: str | None = N
                 example = sample[slashed][first > 12].iloc[0]
                 raise DataFileError(
                     f"column {column!r} (parameter `{parameter}`) holds dates such as {example!r} in day/month/year "
-                    f"order ({_rows(int(slashed.sum()))}); pass -p date_format '%d{sep}%m{sep}{year}'")
+                    f"order ({_rows(int(slashed.sum()))}); pass -p date_format '%d{sep}%m{sep}{year}'",
+                    column=column, parameter=parameter, rows=int(slashed.sum()), total=len(values))
             if (second > 12).any():
                 example = sample[slashed][second > 12].iloc[0]
                 raise DataFileError(
                     f"column {column!r} (parameter `{parameter}`) holds dates such as {example!r} in month/day/year "
-                    f"order ({_rows(int(slashed.sum()))}); pass -p date_format '%m{sep}%d{sep}{year}'")
+                    f"order ({_rows(int(slashed.sum()))}); pass -p date_format '%m{sep}%d{sep}{year}'",
+                    column=column, parameter=parameter, rows=int(slashed.sum()), total=len(values))
             raise DataFileError(
                 f"column {column!r} (parameter `{parameter}`) holds dates such as {sample[slashed].iloc[0]!r} that can "
                 f"be day/month or month/day ({_rows(int(slashed.sum()))}); pass -p date_format "
-                f"'%d{sep}%m{sep}{year}' or '%m{sep}%d{sep}{year}'")
+                f"'%d{sep}%m{sep}{year}' or '%m{sep}%d{sep}{year}'",
+                column=column, parameter=parameter, rows=int(slashed.sum()), total=len(values))
         def attempt(**how) -> pd.Series:
             try:
                 return pd.to_datetime(text.where(present, None), errors="coerce", **how)
@@ -392,14 +405,16 @@ def check_dates(table: pd.DataFrame, column: str, *, date_format: str | None = N
         try:
             parsed = pd.to_datetime(text.where(present, None), format=date_format, errors="coerce")
         except ValueError as problem:
-            raise DataFileError(f"parameter `date_format` = {date_format!r} is not a date format ({problem})") from None
+            raise DataFileError(f"parameter `date_format` = {date_format!r} is not a date format ({problem})",
+                                parameter="date_format") from None
     bad = present & parsed.isna()
     if bad.any():
         how = f"does not match date_format {date_format!r}" if date_format else "cannot be read as a date like 2024-03-31"
         raise DataFileError(
             f"column {column!r} (parameter `{parameter}`) has {_rows(int(bad.sum()))} of {len(values):,} whose date "
             f"{how}: {', '.join(map(repr, text[bad].head(3).tolist()))}; fix or remove those "
-            f"rows{'' if date_format else ', or pass -p date_format'}")
+            f"rows{'' if date_format else ', or pass -p date_format'}",
+            column=column, parameter=parameter, rows=int(bad.sum()), total=len(values))
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")

@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import as_timestamp
 from .lang import check_lang, label, localize, register
+from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, date_column, missing_columns
 
 __all__ = [
     "CUSTOMER_TYPES",
@@ -330,41 +330,36 @@ def b2b_b2c_statements(lang: str = "en") -> pd.DataFrame:
 
 def _require(frame: pd.DataFrame, columns: Iterable[str | None], what: str = "table") -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"the {what} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c is not None and c not in frame.columns]
+        raise WrongTypeError(f"the {what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = missing_columns(frame, columns)
     if missing:
-        raise KeyError(f"column(s) {missing} are not in the {what}; it has {list(frame.columns)}")
+        raise MissingColumnError(f"column(s) {missing} are not in the {what}; it has {list(frame.columns)}",
+                                 column=missing[0] if len(missing) == 1 else missing, total=len(frame))
 
 
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    raw = frame[column]
-    text = raw.dtype == object or isinstance(raw.dtype, pd.StringDtype)
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed" if text else None)
-    bad = int((parsed.isna() & raw.notna()).sum())
-    if bad:
-        raise ValueError(f"column {column!r} has {bad} row(s) that are not dates")
-    missing = int(raw.isna().sum())
-    if missing:
-        raise ValueError(f"column {column!r} has {missing} row(s) without a date")
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    return date_column(frame, column)
 
 
 def _numbers(frame: pd.DataFrame, column: str, *, non_negative: bool = True) -> pd.Series:
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = int(values.isna().sum())
     if bad:
-        raise ValueError(f"column {column!r} has {bad} row(s) that are missing or not numbers")
+        raise ValidationError(f"column {column!r} has {bad} row(s) that are missing or not numbers",
+                              column=column, rows=bad, total=len(values))
     if non_negative:
         negative = int((values < 0).sum())
         if negative:
-            raise ValueError(f"column {column!r} has {negative} negative value(s); net out returns first")
+            raise ValidationError(f"column {column!r} has {negative} negative value(s); net out returns first",
+                                  column=column, rows=negative, total=len(values))
     return values.astype(float)
 
 
 def _ids(frame: pd.DataFrame, column: str) -> pd.Series:
     missing = int(frame[column].isna().sum())
     if missing:
-        raise ValueError(f"column {column!r} has {missing} row(s) without a customer id")
+        raise ValidationError(f"column {column!r} has {missing} row(s) without a customer id",
+                              column=column, rows=missing, total=len(frame))
     return frame[column]
 
 
@@ -429,7 +424,7 @@ def behaviour_features(
     ids = _ids(transactions, customer_col)
     dates = _dates(transactions, date_col)
     amounts = _numbers(transactions, amount_col)
-    as_of = dates.max() if as_of is None else as_timestamp(as_of, "as_of")
+    as_of = dates.max() if as_of is None else as_date(as_of, "as_of")
     keep = (dates <= as_of).to_numpy()
     if not keep.any():
         raise ValueError(f"no transaction is dated on or before as_of={as_of.date()}")
@@ -437,10 +432,13 @@ def behaviour_features(
     if discount_col is not None:
         flags = transactions[discount_col]
         if flags.isna().any():
-            raise ValueError(f"column {discount_col!r} has {int(flags.isna().sum())} missing value(s)")
+            raise ValidationError(f"column {discount_col!r} has {int(flags.isna().sum())} missing value(s)",
+                                  column=discount_col, rows=int(flags.isna().sum()), total=len(flags))
         discount = flags.to_numpy(dtype=float)
         if not set(np.unique(discount)) <= {0.0, 1.0}:
-            raise ValueError(f"column {discount_col!r} must be True/False or 0/1")
+            other = int((~np.isin(discount, (0.0, 1.0))).sum())
+            raise ValidationError(f"column {discount_col!r} must be True/False or 0/1 ({other} row(s) are not)",
+                                  column=discount_col, rows=other, total=len(discount))
         discount = discount[keep]
     codes, customers = pd.factorize(ids.to_numpy()[keep], sort=True)
     n = len(customers)
@@ -536,7 +534,8 @@ def classify_relationship(
     if discount_col is not None:
         share = _numbers(features, discount_col)
         if (share > 1).any():
-            raise ValueError(f"column {discount_col!r} has {int((share > 1).sum())} share(s) above 1")
+            raise ValidationError(f"column {discount_col!r} has {int((share > 1).sum())} share(s) above 1",
+                                  column=discount_col, rows=int((share > 1).sum()), total=len(share))
         out["low_discount"] = share <= max_discount_share
     out["long_tenure"] = _numbers(features, tenure_col) >= min_tenure_days
     out["frequent"] = _numbers(features, frequency_col) >= min_purchases_per_year
@@ -682,7 +681,7 @@ def customer_classes(
             raise ValueError(f"{name} must be a whole number of days, at least 1; got {value!r}")
     if new_window_days > lapse_window_days:
         raise ValueError("new_window_days must not be longer than lapse_window_days")
-    as_of = as_timestamp(as_of, "as_of")
+    as_of = as_date(as_of, "as_of")
     ids = _ids(transactions, customer_col)
     dates = _dates(transactions, date_col).dt.normalize()
     known = dates <= as_of.normalize()
@@ -876,7 +875,8 @@ def satisfaction_loyalty(
     satisfaction = _numbers(customers, satisfaction_col, non_negative=False)
     raw = customers[loyalty_col]
     if raw.isna().any():
-        raise ValueError(f"column {loyalty_col!r} has {int(raw.isna().sum())} missing value(s)")
+        raise ValidationError(f"column {loyalty_col!r} has {int(raw.isna().sum())} missing value(s)",
+                              column=loyalty_col, rows=int(raw.isna().sum()), total=len(raw))
     loyalty = _numbers(customers, loyalty_col, non_negative=False)
     if len(customers) < 3:
         raise ValueError("need at least 3 customers to measure a relationship")

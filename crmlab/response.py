@@ -38,6 +38,7 @@ from ._table_checks import numeric_column, require_columns, require_complete, re
 from .estimators import Estimator
 from .lang import check_lang, label, register, terms
 from .logistic import fit_logistic, logistic
+from .validation import ValidationError
 
 if TYPE_CHECKING:
     from .params import Rule
@@ -163,7 +164,8 @@ def binary_response(table: pd.DataFrame, column: str) -> np.ndarray:
     values = table[column]
     missing = int(values.isna().sum())
     if missing:
-        raise ValueError(f"the response column {column!r} has {missing} missing value(s); fill or drop those rows first")
+        raise ValidationError(f"the response column {column!r} has {missing} missing value(s); fill or drop those "
+                              "rows first", column=column, rows=missing, total=len(values))
     if pd.api.types.is_bool_dtype(values):
         return values.to_numpy(dtype=int)
     if pd.api.types.is_numeric_dtype(values):
@@ -174,7 +176,8 @@ def binary_response(table: pd.DataFrame, column: str) -> np.ndarray:
         array = mapped.to_numpy(dtype=float, na_value=np.nan)
     bad = int((~np.isin(array, [0.0, 1.0])).sum())
     if bad:
-        raise ValueError(f"the response column {column!r} must hold 0/1 (or yes/no); {bad} row(s) hold something else")
+        raise ValidationError(f"the response column {column!r} must hold 0/1 (or yes/no); {bad} row(s) hold something "
+                              "else", column=column, rows=bad, total=len(values))
     return array.astype(int)
 
 
@@ -268,7 +271,8 @@ class ResponseModel(Estimator):
                 text = values.astype(str) if not isinstance(values.dtype, pd.CategoricalDtype) else values
                 unknown = int((~text.isin(levels)).sum())
                 if unknown:
-                    raise ValueError(f"column {column!r} has {unknown} row(s) with a level the model was not fitted on")
+                    raise ValidationError(f"column {column!r} has {unknown} row(s) with a level the model was not "
+                                          "fitted on", column=column, rows=unknown, total=len(values))
                 for level in levels[1:]:
                     parts.append(pd.Series((text == level).to_numpy(dtype=float), index=table.index,
                                            name=f"{column}[{level}]"))

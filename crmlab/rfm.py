@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.lang import check_lang, label, register, translate_columns, translate_values
-from crmlab.transactions import DateLike, TransactionLogError, _to_day_timestamp, _validate_arrays
+from crmlab.transactions import DateLike, TransactionLogError, validate_arrays
+from crmlab.validation import LogColumns, MissingColumnError, ValidationError, as_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -133,8 +134,8 @@ def _purchase_days(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray | No
 
 def summarize(
     log: "pd.DataFrame | object",
-    customer_col: str,
-    date_col: str,
+    customer_col: str | LogColumns,
+    date_col: str | None = None,
     amount_col: str | None = None,
     observation_end: DateLike | None = None,
     time_unit: Literal["D", "W"] = "W",
@@ -160,7 +161,9 @@ def summarize(
         :mod:`crmlab.summaries`) a path or glob of Parquet/CSV files (read with DuckDB), a DuckDB
         relation, a Polars DataFrame/LazyFrame or a PySpark DataFrame, summarised in that engine.
     customer_col, date_col
-        Columns with the customer id and the purchase date (or date and time).
+        Columns with the customer id and the purchase date (or date and time); or a
+        :class:`~crmlab.validation.LogColumns` as ``customer_col``, naming the columns,
+        ``date_format`` and ``timezone`` in one object.
     amount_col
         Column with the amount spent; without it there are no money columns.
     observation_end
@@ -220,6 +223,9 @@ def summarize(
     1             1.0          1.0  38.86                1.0             13.14
     2             0.0          0.0  30.43                0.0             13.14
     """
+    columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
+    customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
+    date_format, timezone = columns.date_format, columns.timezone
     if isinstance(log, pd.DataFrame) and not engine_options:
         return _summarize_pandas(log, customer_col, date_col, amount_col, observation_end, time_unit, calibration_end,
                                  freq_multiplier, date_format=date_format, timezone=timezone,
@@ -250,7 +256,7 @@ def _summarize_pandas(
         raise ValueError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}")
     if not freq_multiplier > 0:
         raise ValueError(f"freq_multiplier must be positive, got {freq_multiplier!r}")
-    arrays = _validate_arrays(
+    arrays = validate_arrays(
         log,
         customer_col,
         date_col,
@@ -265,7 +271,7 @@ def _summarize_pandas(
     if observation_end is None:
         end_day = last_day_in_log
     else:
-        end_day = _day_numbers(np.array([_to_day_timestamp(observation_end, "observation_end", timezone)
+        end_day = _day_numbers(np.array([as_date(observation_end, "observation_end", timezone=timezone)
                                          .to_datetime64()]))[0]
     unit_days = TIME_UNIT_DAYS[time_unit] * freq_multiplier
 
@@ -277,7 +283,7 @@ def _summarize_pandas(
         table = _summary_columns(codes, days, amounts, n_customers, end_day, unit_days, suffix="")
         keep = np.ones(n_customers, dtype=bool)
     else:
-        cal_day = _day_numbers(np.array([_to_day_timestamp(calibration_end, "calibration_end", timezone)
+        cal_day = _day_numbers(np.array([as_date(calibration_end, "calibration_end", timezone=timezone)
                                          .to_datetime64()]))[0]
         if cal_day >= end_day:
             raise ValueError(
@@ -504,12 +510,14 @@ def rfm_scores(
     """
     missing = [c for c in (recency_col, frequency_col, monetary_col) if c not in summary.columns]
     if missing:
-        raise ValueError(f"the customer table has no column(s) {missing}; its columns are {list(summary.columns)}")
+        raise MissingColumnError(f"the customer table has no column(s) {missing}; its columns are {list(summary.columns)}",
+                                 column=missing[0] if len(missing) == 1 else missing)
     if len(summary) == 0:
         raise ValueError("the customer table is empty (0 rows): there is nobody to score")
     for column in (recency_col, frequency_col, monetary_col):
         if summary[column].isna().any():
-            raise ValueError(f"column {column!r} has {int(summary[column].isna().sum()):,} missing values")
+            raise ValidationError(f"column {column!r} has {int(summary[column].isna().sum()):,} missing values",
+                                  column=column, rows=int(summary[column].isna().sum()), total=len(summary))
     scores = pd.DataFrame(index=summary.index)
     scores["recency_score"] = quantile_scores(summary[recency_col], bins, higher_is_better=False).to_numpy()
     scores["frequency_score"] = quantile_scores(summary[frequency_col], bins).to_numpy()
@@ -556,12 +564,13 @@ def rfm_segments(scores: pd.DataFrame, grid: pd.DataFrame | None = None) -> pd.S
     needed = ["recency_score", "frequency_score", "monetary_score"]
     missing = [c for c in needed if c not in scores.columns]
     if missing:
-        raise ValueError(f"the score table has no column(s) {missing}: make it with rfm_scores")
+        raise MissingColumnError(f"the score table has no column(s) {missing}: make it with rfm_scores",
+                                 column=missing[0] if len(missing) == 1 else missing)
     for column in needed:
         values = scores[column]
         outside = ~values.isin(range(1, 6))
         if outside.any():
-            raise ValueError(
+            raise ValidationError(
                 f"column {column!r} has {int(outside.sum()):,} scores outside 1..5 "
                 f"(e.g. {values[outside].iloc[0]!r}); named segments need rfm_scores(..., bins=5)"
             )
@@ -852,7 +861,8 @@ def score_summary(
     column = {"recency": recency_col, "frequency": frequency_col, "monetary": monetary_col}[dimension]
     for needed in (column, monetary_col):
         if needed not in summary.columns:
-            raise ValueError(f"the customer table has no column {needed!r}; its columns are {list(summary.columns)}")
+            raise MissingColumnError(f"the customer table has no column {needed!r}; its columns are "
+                                     f"{list(summary.columns)}", column=needed)
     scores = quantile_scores(summary[column], bins, higher_is_better=dimension != "recency")
     values = summary[column].to_numpy(dtype=float)
     spend = summary[monetary_col].to_numpy(dtype=float)
@@ -914,7 +924,8 @@ def plot_segment_shares(profile: pd.DataFrame, lang: str = "en", ax: "Axes | Non
     check_lang(lang)
     for needed in ("customer_share", "revenue_share"):
         if needed not in profile.columns:
-            raise ValueError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)")
+            raise MissingColumnError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)",
+                                     column=needed)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5.5))
     names = translate_values(list(profile.index), lang)

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import special
 
 from .lang import check_lang, label, register, translate_columns
+from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, missing_columns
 
 __all__ = [
     "CustomerBase",
@@ -274,10 +275,10 @@ class CustomerBase:
 # ---------------------------------------------------------------------------
 def _positive(name: str, value: Any, *, above: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number, got {value!r} ({type(value).__name__})")
+        raise WrongTypeError(f"`{name}` must be a real number, got {value!r} ({type(value).__name__})", parameter=name)
     value = float(value)
     if not np.isfinite(value) or value <= above:
-        raise ValueError(f"`{name}` must be a finite number greater than {above:g}, got {value!r}")
+        raise ValidationError(f"`{name}` must be a finite number greater than {above:g}, got {value!r}", parameter=name)
     return value
 
 
@@ -285,32 +286,23 @@ def _switch(name: str, value: Any) -> float:
     """An assumption switch: a finite number of at least 0 (1 = the default world)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or not np.isfinite(value) or value < 0:
-        raise ValueError(f"`{name}` must be a number of at least 0 (1: the default assumption, 0: switched off); "
-                         f"got {value!r}")
+        raise ValidationError(f"`{name}` must be a number of at least 0 (1: the default assumption, 0: switched off); "
+                              f"got {value!r}", parameter=name)
     return float(value)
 
 
 def _whole(name: str, value: Any, *, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be a whole number, got {value!r} ({type(value).__name__})")
+        raise WrongTypeError(f"`{name}` must be a whole number, got {value!r} ({type(value).__name__})", parameter=name)
     value = int(value)
     if value < low:
-        raise ValueError(f"`{name}` must be at least {low}, got {value}")
+        raise ValidationError(f"`{name}` must be at least {low}, got {value}", parameter=name)
     return value
 
 
 def _day(name: str, value: Any) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"`{name}` = {value!r} is not a date: {error}") from None
-    if stamp is pd.NaT or pd.isna(stamp):
-        raise ValueError(f"`{name}` is missing (NaT); give a date such as '2024-01-01'")
-    if stamp.tz is not None:
-        raise ValueError(f"`{name}` = {value!r} has a time zone; give a plain calendar date")
-    if stamp != stamp.normalize():
-        raise ValueError(f"`{name}` = {value!r} has a time of day; give a calendar date")
-    return stamp
+    """A plain calendar date (:func:`crmlab.validation.as_date`), or an error naming ``name``."""
+    return as_date(value, name, calendar_day=True)
 
 
 # ---------------------------------------------------------------------------
@@ -492,10 +484,10 @@ def customer_base(
     acquisition_days = max(1, int(round(7 * acquisition_weeks)))
     last_acquisition_day = start_day + pd.Timedelta(days=acquisition_days - 1)
     if end_day < last_acquisition_day:
-        raise ValueError(
+        raise ValidationError(
             f"`observation_end` = {end_day.date()} is before the last acquisition day "
             f"{last_acquisition_day.date()} (start {start_day.date()} + {acquisition_weeks:g} weeks); "
-            "move it later or shorten `acquisition_weeks`"
+            "move it later or shorten `acquisition_weeks`", parameter="observation_end",
         )
     observation_weeks = ((end_day - start_day).days + 1) / 7.0
     if r / alpha * observation_weeks > _MAX_MEAN_PURCHASES:
@@ -759,9 +751,10 @@ def true_expected_purchases(customers: pd.DataFrame, horizon_weeks: float) -> pd
     """
     horizon_weeks = _positive("horizon_weeks", horizon_weeks)
     needed = ["true_purchase_rate", "true_dropout_prob", "true_alive_at_end"]
-    missing = [c for c in needed if c not in customers.columns]
+    missing = missing_columns(customers, needed)
     if missing:
-        raise KeyError(f"columns {missing} are not in the customers table; pass `customer_base(...).customers`")
+        raise MissingColumnError(f"columns {missing} are not in the customers table; pass `customer_base(...).customers`",
+                                 column=missing[0] if len(missing) == 1 else missing)
     rate = customers["true_purchase_rate"].to_numpy(dtype=float)
     prob = customers["true_dropout_prob"].to_numpy(dtype=float)
     alive = customers["true_alive_at_end"].to_numpy(dtype=bool)

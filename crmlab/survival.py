@@ -36,6 +36,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .validation import ValidationError
 from .lang import check_lang, label, register, translate_values
 
 __all__ = [
@@ -100,7 +101,8 @@ def _durations(durations: Sequence[float] | np.ndarray | pd.Series, events: Sequ
     event = numeric_column(frame, "event")
     bad = int((~np.isin(event, (0.0, 1.0))).sum())
     if bad:
-        raise ValueError(f"column 'event' must be 0 (still a customer) or 1 (left); {bad} row(s) are not")
+        raise ValidationError(f"column 'event' must be 0 (still a customer) or 1 (left); {bad} row(s) are not",
+                              column="event", rows=bad, total=len(event))
     return time, event.astype(bool)
 
 
@@ -194,7 +196,8 @@ def _survival_table(table: pd.DataFrame, duration_col: str, event_col: str, grou
     events = numeric_column(pd.DataFrame({event_col: flags}), event_col)
     bad = int((~np.isin(events, (0.0, 1.0))).sum())
     if bad:
-        raise ValueError(f"column {event_col!r} must be 0 (still a customer) or 1 (left); {bad} row(s) are not")
+        raise ValidationError(f"column {event_col!r} must be 0 (still a customer) or 1 (left); {bad} row(s) are not",
+                              column=event_col, rows=bad, total=len(events))
     out = pd.DataFrame({"duration": durations, "event": events}, index=table.index)
     out["group"] = table[group_col] if group_col is not None else "all"
     return out
@@ -261,8 +264,9 @@ def churn_per_exposure(table: pd.DataFrame, duration_col: str, event_col: str,
         events = float(part["event"].sum())
         exposure = float(part["duration"].sum())
         if events > 0 and exposure <= 0:
-            raise ValueError(f"group {g!r}: {int(events)} customer(s) left but column {duration_col!r} sums to 0 "
-                             "periods of exposure; a leaver must have a tenure of at least one period")
+            raise ValidationError(f"group {g!r}: {int(events)} customer(s) left but column {duration_col!r} sums to 0 "
+                                  "periods of exposure; a leaver must have a tenure of at least one period",
+                                  column=duration_col, rows=int(events), total=len(part))
         rate = events / exposure if exposure > 0 else 0.0
         share = events / len(part)
         rows[g] = {

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from .validation import ValidationError
 from .lang import check_lang, label, register, translate_columns, translate_values
 
 _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
@@ -139,7 +140,8 @@ def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: flo
 def _booleans(customers: pd.DataFrame, column: str) -> np.ndarray:
     missing = int(customers[column].isna().sum())
     if missing:
-        raise ValueError(f"column {column!r} has {missing} missing value(s); fill or drop those rows first")
+        raise ValidationError(f"column {column!r} has {missing} missing value(s); fill or drop those rows first",
+                              column=column, rows=missing, total=len(customers))
     return customers[column].to_numpy(dtype=bool).astype(float)
 
 

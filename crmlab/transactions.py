@@ -23,23 +23,25 @@ Examples
 """
 from __future__ import annotations
 
-import datetime
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from crmlab import lang
 from crmlab.datasets import ONLINE_RETAIL_NON_PRODUCT_CODES
+from crmlab.validation import DateLike, LogColumns, ValidationError, WrongTypeError, as_date, missing_columns, rows_text
 
 __all__ = [
     "DateLike",
     "TransactionLogError",
+    "LogColumns",
     "ValidatedArrays",
+    "validate_arrays",
     "DEFAULT_NON_PRODUCT_CODES",
     "CLEANING_RULES",
     "validate",
@@ -47,8 +49,6 @@ __all__ = [
     "cleaning_table",
 ]
 
-#: What a date parameter such as ``observation_end`` accepts.
-DateLike = Union[str, datetime.date, pd.Timestamp, np.datetime64]
 
 #: Stock codes of Online Retail lines that are not a product sold to the customer:
 #: postage (POST, DOT), carriage (C2), manual adjustments (M), discounts (D),
@@ -96,11 +96,13 @@ lang.register(
 )
 
 
-class TransactionLogError(ValueError):
-    """A transaction log that cannot be used as it is.
+class TransactionLogError(ValidationError):
+    """A transaction log that cannot be used as it is (a :class:`crmlab.validation.ValidationError`,
+    so also a ``ValueError``).
 
     The message names the column and how many rows are wrong, shows a few
-    examples, and says which cleaning rule or parameter fixes it.
+    examples, and says which cleaning rule or parameter fixes it; ``column``, ``rows`` and
+    ``total`` hold them.
     """
 
 
@@ -145,25 +147,27 @@ def _examples(values: Iterable, limit: int = 3) -> str:
     return ", ".join(shown)
 
 
-def _rows(n: int) -> str:
-    return f"{n:,} row" + ("" if n == 1 else "s")
+_rows = rows_text
 
 
 def _check_frame(log: object, columns: Sequence[str | None]) -> None:
     if not isinstance(log, pd.DataFrame):
-        raise TypeError(f"the transaction log must be a pandas DataFrame, got {type(log).__name__}")
-    wanted = [c for c in columns if c is not None]
-    missing = [c for c in wanted if c not in log.columns]
+        raise WrongTypeError(f"the transaction log must be a pandas DataFrame, got {type(log).__name__}")
+    missing = missing_columns(log, columns)
     if missing:
         raise TransactionLogError(
             f"the transaction log has no column(s) {', '.join(map(repr, missing))}; "
-            f"its columns are {', '.join(map(repr, map(str, log.columns)))}"
+            f"its columns are {', '.join(map(repr, map(str, log.columns)))}",
+            column=missing[0] if len(missing) == 1 else missing, total=len(log),
         )
+    wanted = [c for c in columns if c is not None]
     duplicated = sorted({c for c in wanted if list(log.columns).count(c) > 1})
     if duplicated:
-        raise TransactionLogError(f"the transaction log has more than one column named {duplicated}")
+        raise TransactionLogError(f"the transaction log has more than one column named {duplicated}",
+                                  column=duplicated[0] if len(duplicated) == 1 else duplicated)
     if len(log) == 0:
-        raise TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise")
+        raise TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise",
+                                  rows=0, total=0)
 
 
 def _factorize_customers(ids: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -251,7 +255,8 @@ def _time_zone_rule(
         raise TransactionLogError(
             f"column {column!r} mixes dates with a time zone ({_rows(int(present.sum()) - naive_rows)}) "
             f"and without one ({_rows(naive_rows)}, e.g. {_examples(distinct[~aware])}); "
-            "give every date a zone or none"
+            "give every date a zone or none",
+            column=column, rows=naive_rows, total=len(values),
         )
     zones = sorted(set(offsets))
     shown = ", ".join(zones[:4]) + (", ..." if len(zones) > 4 else "")
@@ -281,7 +286,8 @@ def _parse_dates(
     elif pd.api.types.is_datetime64_dtype(dtype):
         parsed = values
     elif pd.api.types.is_bool_dtype(dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not dates")
+        raise TransactionLogError(f"column {column!r} holds booleans, not dates",  # as crmlab.summaries says
+                                  column=column, rows=len(values), total=len(values))
     elif pd.api.types.is_numeric_dtype(dtype):
         # integers like 19970101 (CDNOW); anything else is ambiguous (epoch seconds? days?)
         numbers = values.dropna()
@@ -291,7 +297,8 @@ def _parse_dates(
             bad = numbers[(numbers < 1000_01_01) | (numbers > 9999_12_31) | (numbers != np.floor(numbers))]
             raise TransactionLogError(
                 f"column {column!r} holds numbers that are not yyyymmdd dates in {_rows(len(bad))} "
-                f"(e.g. {_examples(bad)}); convert them to dates first"
+                f"(e.g. {_examples(bad)}); convert them to dates first",
+                column=column, rows=len(bad), total=len(values),
             )
         text = numbers.astype("int64").astype(str)
         parsed_part = pd.to_datetime(text, format=fmt, errors="coerce")
@@ -299,7 +306,8 @@ def _parse_dates(
         if len(bad):
             raise TransactionLogError(
                 f"column {column!r} has {_rows(len(bad))} with dates that cannot be parsed "
-                f"(e.g. {_examples(bad)}); pass date_format"
+                f"(e.g. {_examples(bad)}); pass date_format",
+                column=column, rows=len(bad), total=len(values),
             )
         parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
         parsed[numbers.index] = parsed_part.to_numpy()
@@ -337,7 +345,8 @@ def _parse_dates(
             examples = values[unparsed]
             raise TransactionLogError(
                 f"column {column!r} has {_rows(int(unparsed.sum()))} whose date cannot be parsed "
-                f"(e.g. {_examples(examples)}); fix them or pass date_format"
+                f"(e.g. {_examples(examples)}); fix them or pass date_format",
+                column=column, rows=int(unparsed.sum()), total=len(values),
             )
         if utc:
             parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
@@ -356,7 +365,8 @@ def _parse_dates(
 def _parse_numbers(values: pd.Series, column: str) -> np.ndarray:
     """Numeric column to float64; raise naming the column if any entry is text."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not numbers")
+        raise TransactionLogError(f"column {column!r} holds booleans, not numbers",  # as crmlab.summaries says
+                                  column=column, rows=len(values), total=len(values))
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)
     numbers = pd.to_numeric(values, errors="coerce")
@@ -364,33 +374,25 @@ def _parse_numbers(values: pd.Series, column: str) -> np.ndarray:
     if text.any():
         raise TransactionLogError(
             f"column {column!r} has {_rows(int(text.sum()))} with text that is not a number "
-            f"(e.g. {_examples(values[text])}); fix them before summarising"
+            f"(e.g. {_examples(values[text])}); fix them before summarising",
+            column=column, rows=int(text.sum()), total=len(values),
         )
     return numbers.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _to_day_timestamp(value: DateLike, name: str, timezone: str | None) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ValueError(f"{name}={value!r} is not a date") from None
-    if stamp is pd.NaT:
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    if stamp.tz is not None:
-        if timezone is not None:
-            stamp = stamp.tz_convert(timezone)
-        stamp = stamp.tz_localize(None)
-    return stamp
+    """:func:`crmlab.validation.as_date` (kept for the modules that still import this name)."""
+    return as_date(value, name, timezone=timezone)
 
 
 # ---------------------------------------------------------------------------
 # validate
 
 
-def _validate_arrays(
+def validate_arrays(
     log: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
+    customer_col: str | LogColumns,
+    date_col: str | None = None,
     amount_col: str | None = None,
     observation_end: DateLike | None = None,
     *,
@@ -400,7 +402,11 @@ def _validate_arrays(
     allow_duplicates: bool = True,
     after_observation_end: Literal["error", "drop"] = "error",
 ) -> ValidatedArrays:
-    """The work of :func:`validate`, returning arrays (used by fast code such as ``rfm.summarize``)."""
+    """The work of :func:`validate`, returning :class:`ValidatedArrays` (for fast code such as
+    ``rfm.summarize``): same arguments, same checks and errors."""
+    columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
+    customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
+    date_format, timezone = columns.date_format, columns.timezone
     _check_frame(log, [customer_col, date_col, amount_col])
     if after_observation_end not in ("error", "drop"):
         raise ValueError(f"after_observation_end={after_observation_end!r}: use 'error' or 'drop'")
@@ -409,14 +415,16 @@ def _validate_arrays(
     if missing_id.any():
         raise TransactionLogError(
             f"column {customer_col!r} has no customer id in {_rows(int(missing_id.sum()))} "
-            f"of {len(log):,}; remove them with crmlab.transactions.clean (rule 'missing_customer_id')"
+            f"of {len(log):,}; remove them with crmlab.transactions.clean (rule 'missing_customer_id')",
+            column=customer_col, rows=int(missing_id.sum()), total=len(log),
         )
     dates, notes = _parse_dates(log[date_col], date_col, date_format, timezone)
     missing_date = dates.isna().to_numpy()
     if missing_date.any():
         raise TransactionLogError(
             f"column {date_col!r} has no date in {_rows(int(missing_date.sum()))} of {len(log):,}; "
-            "remove them with crmlab.transactions.clean (rule 'missing_date')"
+            "remove them with crmlab.transactions.clean (rule 'missing_date')",
+            column=date_col, rows=int(missing_date.sum()), total=len(log),
         )
     date_values = dates.to_numpy(dtype="datetime64[ns]")
     amount = None
@@ -426,24 +434,29 @@ def _validate_arrays(
         if missing_amount.any():
             raise TransactionLogError(
                 f"column {amount_col!r} has no amount in {_rows(int(missing_amount.sum()))} of {len(log):,}; "
-                "remove them with crmlab.transactions.clean (rule 'missing_amount')"
+                "remove them with crmlab.transactions.clean (rule 'missing_amount')",
+                column=amount_col, rows=int(missing_amount.sum()), total=len(log),
             )
         infinite = np.isinf(amount)
         if infinite.any():
-            raise TransactionLogError(f"column {amount_col!r} has infinite amounts in {_rows(int(infinite.sum()))}")
+            raise TransactionLogError(f"column {amount_col!r} has infinite amounts in {_rows(int(infinite.sum()))}",
+                                      column=amount_col, rows=int(infinite.sum()), total=len(log))
         negative = amount < 0
         if negative.any() and not allow_negative_amounts:
             raise TransactionLogError(
                 f"column {amount_col!r} has negative amounts (returns or cancellations?) in "
                 f"{_rows(int(negative.sum()))} (e.g. {_examples(amount[negative])}); remove them with "
-                "crmlab.transactions.clean (rule 'negative_amount') or net them against purchases first"
+                "crmlab.transactions.clean (rule 'negative_amount') or net them against purchases first",
+                column=amount_col, rows=int(negative.sum()), total=len(log),
             )
     if not allow_duplicates:
         duplicated = log.duplicated().to_numpy()
         if duplicated.any():
             raise TransactionLogError(
                 f"the transaction log has {_rows(int(duplicated.sum()))} repeating an earlier line exactly "
-                "(all columns); remove them with crmlab.transactions.clean (rule 'duplicate_line')"
+                f"(all columns: {', '.join(map(repr, map(str, log.columns)))}); remove them with "
+                "crmlab.transactions.clean (rule 'duplicate_line')",
+                column=list(map(str, log.columns)), rows=int(duplicated.sum()), total=len(log),
             )
     dropped = 0
     if observation_end is not None:
@@ -456,13 +469,15 @@ def _validate_arrays(
                 raise TransactionLogError(
                     f"column {date_col!r} has {_rows(int(after.sum()))} after the observation end "
                     f"{end.date()} (latest {pd.Timestamp(date_values[after].max()).date()}); pass "
-                    "after_observation_end='drop' to leave them out"
+                    "after_observation_end='drop' to leave them out",
+                    column=date_col, rows=int(after.sum()), total=len(log), parameter="observation_end",
                 )
             keep = ~after
             dropped = int(after.sum())
             if dropped == len(log):
                 raise TransactionLogError(
-                    f"column {date_col!r}: all {len(log):,} rows are after the observation end {end.date()}"
+                    f"column {date_col!r}: all {len(log):,} rows are after the observation end {end.date()}",
+                    column=date_col, rows=len(log), total=len(log), parameter="observation_end",
                 )
             customer = customer[keep]
             date_values = date_values[keep]
@@ -478,10 +493,14 @@ def _validate_arrays(
     return ValidatedArrays(customer, codes, customer_ids, date_values, amount, tuple(notes), dropped)
 
 
+#: Former private name, still imported by a few modules.
+_validate_arrays = validate_arrays
+
+
 def validate(
     log: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
+    customer_col: str | LogColumns,
+    date_col: str | None = None,
     amount_col: str | None = None,
     observation_end: DateLike | None = None,
     *,
@@ -516,7 +535,8 @@ def validate(
     log
         One row per purchase line.
     customer_col, date_col, amount_col
-        Column names; ``amount_col`` is optional.
+        Column names; ``amount_col`` is optional. ``customer_col`` may instead be a
+        :class:`~crmlab.validation.LogColumns` naming all of them (and ``date_format``, ``timezone``).
     observation_end
         Last day of observation (inclusive); None means no check.
     date_format
@@ -539,15 +559,19 @@ def validate(
     Traceback (most recent call last):
     ...
     crmlab.transactions.TransactionLogError: column 'day' has 1 row whose date cannot be parsed (e.g. 'not a date'); fix them or pass date_format
+
+    The columns can travel as one object:
+
+    >>> columns = LogColumns("id", "day", date_format="%d/%m/%Y")
+    >>> validate(pd.DataFrame({"id": [1, 2], "day": ["31/12/2023", "01/01/2024"]}), columns)["day"].tolist()
+    [Timestamp('2023-12-31 00:00:00'), Timestamp('2024-01-01 00:00:00')]
     """
-    arrays = _validate_arrays(
+    columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
+    customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
+    arrays = validate_arrays(
         log,
-        customer_col,
-        date_col,
-        amount_col,
-        observation_end,
-        date_format=date_format,
-        timezone=timezone,
+        columns,
+        observation_end=observation_end,
         allow_negative_amounts=allow_negative_amounts,
         allow_duplicates=allow_duplicates,
         after_observation_end=after_observation_end,
@@ -576,8 +600,8 @@ _RULE_COLUMNS: dict[str, str] = {
 
 def clean(
     log: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
+    customer_col: str | LogColumns,
+    date_col: str | None = None,
     amount_col: str | None = None,
     observation_end: DateLike | None = None,
     *,
@@ -633,7 +657,8 @@ def clean(
     log
         The raw log.
     customer_col, date_col
-        Customer id and date columns.
+        Customer id and date columns (or a :class:`~crmlab.validation.LogColumns` as ``customer_col``,
+        naming the amount column, ``date_format`` and ``timezone`` too).
     amount_col
         The amount column. When it is not in ``log`` but ``quantity_col`` and ``price_col``
         are given, it is computed as quantity × price and added to the cleaned log.
@@ -678,6 +703,9 @@ def clean(
     >>> len(cleaned), report.attrs["rows_in"] - report.attrs["rows_out"]
     (1, 3)
     """
+    columns = LogColumns.from_args(customer_col, date_col, amount_col, date_format=date_format, timezone=timezone)
+    customer_col, date_col, amount_col = columns.customer, columns.date, columns.amount
+    date_format, timezone = columns.date_format, columns.timezone
     computed_amount = (
         amount_col is not None
         and isinstance(log, pd.DataFrame)
@@ -740,7 +768,8 @@ def clean(
             count = int(masks["after_observation_end"].sum())
             raise TransactionLogError(
                 f"column {date_col!r} has {_rows(count)} after the observation end {end.date()}; "
-                "pass after_observation_end='drop' to remove them"
+                "pass after_observation_end='drop' to remove them",
+                column=date_col, rows=count, total=n, parameter="observation_end",
             )
     if invoice_col is not None:
         invoice = log[invoice_col].astype("string").str.strip().str.upper()

@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from scipy import stats
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
+from .validation import ValidationError
 from .lang import check_lang, label, register
 
 __all__ = [
@@ -107,7 +108,8 @@ def treatment_mask(table: pd.DataFrame, arm_col: str, treated: Sequence[str], co
     present = set(arms.unique())
     absent = [arm for arm in [*treated, control] if arm not in present]
     if absent:
-        raise ValueError(f"column {arm_col!r} has no rows for arm(s) {absent}; it holds {sorted(present)}")
+        raise ValidationError(f"column {arm_col!r} has no rows for arm(s) {absent}; it holds {sorted(present)}",
+                              column=arm_col, rows=0, total=len(arms))
     if control in treated:
         raise ValueError(f"the control arm {control!r} cannot also be treated")
     return arms.isin(list(treated)).to_numpy(), (arms == control).to_numpy()
@@ -167,7 +169,9 @@ def uplift_by_segment(table: pd.DataFrame, arm_col: str, outcome_col: str, segme
     require_complete(table, [segment_col], "experiment table")
     values = numeric_column(table, outcome_col, non_negative=True)
     if not _binary(table, outcome_col):
-        raise ValueError(f"column {outcome_col!r} must hold 0/1 outcomes for an uplift by segment")
+        other = int((~np.isin(values, (0.0, 1.0))).sum())
+        raise ValidationError(f"column {outcome_col!r} must hold 0/1 outcomes for an uplift by segment "
+                              f"({other} row(s) do not)", column=outcome_col, rows=other, total=len(values))
     segments = table[segment_col]
     if isinstance(segments.dtype, pd.CategoricalDtype):
         levels = [level for level in segments.cat.categories if (segments == level).any()]
@@ -178,7 +182,8 @@ def uplift_by_segment(table: pd.DataFrame, arm_col: str, outcome_col: str, segme
         in_segment = (segments == level).to_numpy()
         t, c = in_segment & is_treated, in_segment & is_control
         if t.sum() == 0 or c.sum() == 0:
-            raise ValueError(f"segment {level!r} of column {segment_col!r} has no treated or no control rows")
+            raise ValidationError(f"segment {level!r} of column {segment_col!r} has no treated or no control rows",
+                                  column=segment_col, rows=0, total=int(in_segment.sum()))
         r = two_proportion_ztest(int(values[t].sum()), int(t.sum()), int(values[c].sum()), int(c.sum()), confidence)
         rows[level] = {"n_treated": int(t.sum()), "n_control": int(c.sum()), "treated_rate": r["rate_a"],
                        "control_rate": r["rate_b"], "uplift": r["difference"], "ci_low": r["ci_low"],
@@ -208,7 +213,8 @@ def merchandise_bought(table: pd.DataFrame, mens_col: str = "mens", womens_col: 
     for column, values in ((mens_col, mens), (womens_col, womens)):
         bad = int((~np.isin(values, [0.0, 1.0])).sum())
         if bad:
-            raise ValueError(f"column {column!r} must hold 0/1; {bad} row(s) hold something else")
+            raise ValidationError(f"column {column!r} must hold 0/1; {bad} row(s) hold something else",
+                                  column=column, rows=bad, total=len(values))
     neither = int(((mens == 0) & (womens == 0)).sum())
     if neither:
         raise ValueError(f"{neither} row(s) bought neither mens nor womens merchandise")

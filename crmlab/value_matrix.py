@@ -54,6 +54,7 @@ from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
 from .estimators import Estimator
+from .validation import ValidationError
 from . import plotting
 from .lang import check_lang, label, register, translate_columns, translate_values
 
@@ -468,11 +469,13 @@ def matrix_customer_table(table: pd.DataFrame, customer_col: str, volume_col: st
     ids = table[customer_col]
     missing = int(ids.isna().sum())
     if missing:
-        raise ValueError(f"column {customer_col!r} has {missing} row(s) without a customer id")
+        raise ValidationError(f"column {customer_col!r} has {missing} row(s) without a customer id",
+                              column=customer_col, rows=missing, total=len(ids))
     duplicated = int(ids.duplicated().sum())
     if duplicated:
-        raise ValueError(f"column {customer_col!r} has {duplicated} duplicated customer id(s); the matrix "
-                         "needs one row per customer (sum a transaction log per customer first)")
+        raise ValidationError(f"column {customer_col!r} has {duplicated} duplicated customer id(s); the matrix "
+                              "needs one row per customer (sum a transaction log per customer first)",
+                              column=customer_col, rows=duplicated, total=len(ids))
     volume = numeric_column(table, volume_col, non_negative=True)
     satisfaction = numeric_column(table, satisfaction_col)
     rest = table.drop(columns=[customer_col, volume_col, satisfaction_col])
@@ -516,7 +519,8 @@ def class_profile(matrix_class: pd.Series, values: pd.DataFrame, lang: str | Non
     for column in values.columns:
         if pd.api.types.is_bool_dtype(values[column]):
             if values[column].isna().any():
-                raise ValueError(f"column {column!r} has {int(values[column].isna().sum())} missing value(s)")
+                raise ValidationError(f"column {column!r} has {int(values[column].isna().sum())} missing value(s)",
+                                      column=column, rows=int(values[column].isna().sum()), total=len(values))
             columns[column] = values[column].to_numpy(dtype=float)
         else:
             columns[column] = numeric_column(values, column)

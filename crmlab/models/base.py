@@ -63,6 +63,7 @@ from scipy import optimize
 from crmlab import lang
 from crmlab._table_checks import NotFittedError
 from crmlab.estimators import Estimator
+from crmlab.validation import MissingColumnError, ValidationError, WrongTypeError, missing_columns
 
 __all__ = [
     "ConvergenceWarning",
@@ -150,7 +151,8 @@ def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | 
     if isinstance(weights, str):
         if frame is None or weights not in frame.columns:
             columns = [] if frame is None else list(map(str, frame.columns))[:12]
-            raise ValueError(f"{model}: weights={weights!r} is not a column of the table (has {columns})")
+            raise MissingColumnError(f"{model}: weights={weights!r} is not a column of the table (has {columns})",
+                                     column=weights, parameter="weights")
         values = frame[weights].to_numpy(dtype=np.float64, na_value=np.nan)
         name = weights
     else:
@@ -158,11 +160,13 @@ def resolve_weights(data: object, weights: str | Sequence[float] | np.ndarray | 
         name = "weights"
     n_rows = len(data) if hasattr(data, "__len__") else len(values)
     if values.shape != (n_rows,):
-        raise ValueError(f"{model}: weights must have one value per row ({n_rows}), got shape {values.shape}")
+        raise ValidationError(f"{model}: weights must have one value per row ({n_rows}), got shape {values.shape}",
+                              column="weights", parameter="weights", total=n_rows)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         where = f"column {name!r}" if isinstance(weights, str) else "weights"
-        raise ValueError(f"{model}: {where}: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite")
+        raise ValidationError(f"{model}: {where}: {int(bad.sum())} of {len(values)} rows are negative, NaN or infinite",
+                              column=name, rows=int(bad.sum()), total=len(values), parameter="weights")
     return values
 
 
@@ -230,8 +234,10 @@ def validate_customer_table(
 
     Raises
     ------
-    ValueError
-        Naming the column and the number of bad rows: missing columns, empty table,
+    crmlab.validation.ValidationError
+        (a ``ValueError``; :class:`~crmlab.validation.MissingColumnError` for a missing column,
+        :class:`~crmlab.validation.WrongTypeError` for a non-numeric one)
+        naming the column and the number of bad rows: missing columns, empty table,
         non-numeric, NaN or infinite values, negative values, fractional counts,
         recency greater than T, recency without a repeat purchase.
     """
@@ -239,53 +245,61 @@ def validate_customer_table(
     if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
         data = pd.DataFrame(data)
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{model}: expected a pandas DataFrame of customers, got {type(data).__name__}")
+        raise WrongTypeError(f"{model}: expected a pandas DataFrame of customers, got {type(data).__name__}")
     source = {col: names.get(col, col) for col in required}
-    missing = [src for src in source.values() if src not in data.columns]
+    missing = missing_columns(data, source)
     if missing:
-        raise ValueError(
+        raise MissingColumnError(
             f"{model}: missing column(s) {missing}; the customer table needs {list(source.values())} "
-            f"(has {list(map(str, data.columns))[:12]})"
+            f"(has {list(map(str, data.columns))[:12]})",
+            column=missing[0] if len(missing) == 1 else missing, total=len(data),
         )
     total = len(data)
     if total == 0:
-        raise ValueError(f"{model}: the customer table is empty (0 rows)")
+        raise ValidationError(f"{model}: the customer table is empty (0 rows)", rows=0, total=0)
     arrays: dict[str, np.ndarray] = {}
     for col, src in source.items():
         series = data[src]
         if not (pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)):
-            raise ValueError(f"{model}: column {src!r} must be numeric, got dtype {series.dtype}")
+            raise WrongTypeError(f"{model}: column {src!r} must be numeric, got dtype {series.dtype} "
+                                 f"({total:,} rows)", column=src, rows=total, total=total)
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         not_finite = ~np.isfinite(values)
         if not_finite.any():
-            raise ValueError(f"{model}: " + _bad(src, int(not_finite.sum()), total, "are NaN or infinite"))
+            raise ValidationError(f"{model}: " + _bad(src, int(not_finite.sum()), total, "are NaN or infinite"),
+                                  column=src, rows=int(not_finite.sum()), total=total)
         negative = values < 0
         if negative.any():
-            raise ValueError(f"{model}: " + _bad(src, int(negative.sum()), total, "are negative"))
+            raise ValidationError(f"{model}: " + _bad(src, int(negative.sum()), total, "are negative"),
+                                  column=src, rows=int(negative.sum()), total=total)
         if col in positive:
             zero = values <= 0
             if zero.any():
-                raise ValueError(f"{model}: " + _bad(src, int(zero.sum()), total, "are zero; they must be positive"))
+                raise ValidationError(f"{model}: " + _bad(src, int(zero.sum()), total, "are zero; they must be positive"),
+                                      column=src, rows=int(zero.sum()), total=total)
         if col in whole_numbers:
             fractional = values != np.round(values)
             if fractional.any():
-                raise ValueError(f"{model}: " + _bad(src, int(fractional.sum()), total, "are not whole numbers"))
+                raise ValidationError(f"{model}: " + _bad(src, int(fractional.sum()), total, "are not whole numbers"),
+                                      column=src, rows=int(fractional.sum()), total=total)
         arrays[col] = values
     if check_recency and {"recency", "T"} <= set(arrays):
         recency, age = arrays["recency"], arrays["T"]
         too_late = recency > age * (1 + 1e-12)
         if too_late.any():
-            raise ValueError(
+            raise ValidationError(
                 f"{model}: " + _bad(source["recency"], int(too_late.sum()), total,
-                                    f"have recency greater than {source['T']!r}")
+                                    f"have recency greater than {source['T']!r}"),
+                column=source["recency"], rows=int(too_late.sum()), total=total,
             )
         if "frequency" in arrays:
             orphan = (arrays["frequency"] == 0) & (recency > 0)
             if orphan.any():
-                raise ValueError(
+                raise ValidationError(
                     f"{model}: " + _bad(source["recency"], int(orphan.sum()), total,
                                         "have recency > 0 but frequency 0 (recency is the time of the last "
-                                        "repeat purchase, 0 without one)")
+                                        "repeat purchase, 0 without one)"),
+                    column=source["recency"], rows=int(orphan.sum()), total=total,
                 )
     return arrays
 

@@ -39,6 +39,7 @@ from scipy import special
 from crmlab.models.base import DEGENERATE_LARGE, DegenerateFitError, _edge_of_search_range, _one_pattern_message
 from crmlab.models.base import ParametricModel, as_output, compress_rows, maximize_log_likelihood, validate_customer_table
 from crmlab.models.base import resolve_weights
+from crmlab.validation import ValidationError
 
 __all__ = ["BetaGeoBetaBinom"]
 
@@ -126,7 +127,8 @@ class BetaGeoBetaBinom(ParametricModel):
         ]
         for bad, column, what in checks:
             if bad.any():
-                raise ValueError(f"{self.model_name}: column {names[column]!r}: {int(bad.sum())} of {total} rows {what}")
+                raise ValidationError(f"{self.model_name}: column {names[column]!r}: {int(bad.sum())} of {total} rows {what}",
+                                      column=names[column], rows=int(bad.sum()), total=total)
         return columns
 
     def _weights(self, data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None) -> np.ndarray | None:

@@ -39,6 +39,7 @@ from crmlab.models.base import (DEGENERATE_LARGE, DegenerateFitError, Distinct, 
                                 _one_pattern_message, as_output, compress_rows, maximize_log_likelihood,
                                 validate_customer_table)
 from crmlab.models.base import resolve_weights
+from crmlab.validation import ValidationError
 
 __all__ = ["GammaGamma"]
 
@@ -122,8 +123,9 @@ class GammaGamma(ParametricModel):
         bad = (columns["frequency"] > 0) & (columns["monetary_value"] <= 0)
         if bad.any():
             name = (self.columns or {}).get("monetary_value", "monetary_value")
-            raise ValueError(f"{self.model_name}: column {name!r}: {int(bad.sum())} of {len(bad)} rows with "
-                             "frequency > 0 have a mean spend <= 0 (the model needs positive spend)")
+            raise ValidationError(f"{self.model_name}: column {name!r}: {int(bad.sum())} of {len(bad)} rows with "
+                                  "frequency > 0 have a mean spend <= 0 (the model needs positive spend)",
+                                  column=name, rows=int(bad.sum()), total=len(bad))
         return columns
 
     def fit(self, data: pd.DataFrame, weights: Sequence[float] | np.ndarray | None = None) -> "GammaGamma":
