@@ -82,7 +82,7 @@ def _split_columns(customers: pd.DataFrame, columns: Sequence[str],
                    log_columns: Sequence[str]) -> tuple[list[str], list[str]]:
     for name, given in (("columns", columns), ("log_columns", log_columns)):
         if isinstance(given, str):
-            raise TypeError(f"{name} must be a list of column names, got the string {given!r}")
+            raise WrongTypeError(f"{name} must be a list of column names, got the string {given!r}", parameter=name)
     columns = list(columns)
     if not columns:
         raise ValidationError("choose at least one column to segment on", parameter="columns")

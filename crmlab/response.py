@@ -243,9 +243,11 @@ class ResponseModel(Estimator):
     def _check(self, table: pd.DataFrame, with_response: bool) -> None:
         require_table(table, "campaign table")
         if isinstance(self.predictors, str) or not list(self.predictors):
-            raise ValueError("a response model needs a list of at least one predictor column")
+            raise ValidationError("a response model needs a list of at least one predictor column",
+                                  parameter="predictors")
         if self.response_col in self.predictors:
-            raise ValueError(f"the response column {self.response_col!r} cannot also be a predictor")
+            raise ValidationError(f"the response column {self.response_col!r} cannot also be a predictor",
+                                  column=self.response_col)
         columns = list(self.predictors) + ([self.response_col] if with_response else [])
         require_columns(table, columns, "campaign table")
         require_complete(table, list(self.predictors), "campaign table")
