@@ -54,6 +54,7 @@ __all__ = [
     "sbg_fit_flagged",
     "describe_sbg_fit",
     "shown_table",
+    "plot_worksheet",
 ]
 
 register(
@@ -707,6 +708,38 @@ def plot_tracking(table: pd.DataFrame, calibration_end_t: float | None = None, l
     ax.set_ylabel(label("clvplot_cum_repeat", lang))
     ax.set_title(label("clvplot_tracking_title", lang))
     ax.legend(loc="upper left")
+    return ax
+
+
+def plot_worksheet(sheet: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
+    """Bars of each period's discounted value and the line of their running total (the payback curve).
+
+    ``sheet`` is :func:`crmlab.clv.customer_value_worksheet`'s table: period 0 (the acquisition cost)
+    is drawn in red, the later periods in blue; a line at zero shows when the customer has paid back.
+
+    Examples
+    --------
+    >>> from crmlab.clv import customer_value_worksheet
+    >>> sheet = customer_value_worksheet(3, 0.1, acquisition_cost=150, retention_rate=0.8, base_profit=[100.0] * 3)
+    >>> ax = plot_worksheet(sheet)
+    >>> len(ax.patches), ax.get_legend() is not None
+    (4, True)
+    """
+    import matplotlib.pyplot as plt
+
+    from crmlab import clv  # noqa: F401  (registers the worksheet's terms)
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.bar(sheet.index, sheet["discounted_value"], color=["C3"] + ["C0"] * (len(sheet) - 1),
+           label=label("discounted_value", lang))
+    ax.plot(sheet.index, sheet["cumulative_discounted_value"], color="C1", marker="o",
+            label=label("cumulative_discounted_value", lang))
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set_xlabel(label("period", lang))
+    ax.set_ylabel(label("discounted_value", lang))
+    ax.legend(fontsize="small")
     return ax
 
 
