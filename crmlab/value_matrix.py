@@ -70,7 +70,7 @@ __all__ = [
     "level_thresholds",
     "matrix_customer_table",
     "class_profile",
-    "draw_colour_scale",
+    "matrix_colour_scale",
     "SOURCE_CLASS_CELLS",
     "free_riders",
     "describe_class_counts",
@@ -323,7 +323,7 @@ class ValueSatisfactionMatrix:
         axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
         ``vmax`` fixes the top of the colour scale (from 0), so that several matrices, or the
         positions of a slider, share one scale; ``colorbar=False`` leaves the colour bar out
-        (draw it once yourself with :func:`draw_colour_scale`).
+        (draw it once yourself with :func:`matrix_colour_scale`).
 
         Examples
         --------
@@ -364,8 +364,8 @@ class ValueSatisfactionMatrix:
         return ax
 
 
-def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: str = "en",
-                      extend: str = "neither") -> Axes:
+def matrix_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: str = "en",
+                        extend: str = "neither") -> Axes:
     """The colour bar of :meth:`ValueSatisfactionMatrix.plot` with ``vmax`` (scale 0 to ``vmax``), drawn into ``cax``.
 
     Draw it once next to matrices plotted with ``vmax=..., colorbar=False`` (e.g. in a widget);
@@ -374,7 +374,7 @@ def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: 
     Examples
     --------
     >>> fig, (ax, cax) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [20, 1]})
-    >>> tuple(map(float, draw_colour_scale(cax, 500).get_ylim()))
+    >>> tuple(map(float, matrix_colour_scale(cax, 500).get_ylim()))
     (0.0, 500.0)
     """
     check_lang(lang)
@@ -383,6 +383,11 @@ def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: 
     if not (np.isfinite(vmax) and vmax > 0):
         raise ValueError(f"vmax must be a positive number, got {vmax!r}")
     return plotting.draw_colour_scale(cax, MATRIX_CMAP, 0.0, float(vmax), label(measure, lang), extend)
+
+
+#: Former name of :func:`matrix_colour_scale` (it clashed with :func:`crmlab.plotting.draw_colour_scale`,
+#: which takes a colour map and both ends); kept so existing notebooks keep working.
+draw_colour_scale = matrix_colour_scale
 
 
 def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",
