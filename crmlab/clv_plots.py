@@ -55,6 +55,7 @@ __all__ = [
     "describe_sbg_fit",
     "shown_table",
     "plot_worksheet",
+    "plot_holdout_frequencies",
 ]
 
 register(
@@ -742,6 +743,32 @@ def plot_worksheet(sheet: pd.DataFrame, lang: str = "en", ax: "Axes | None" = No
     ax.legend(fontsize="small")
     return ax
 
+
+def plot_holdout_frequencies(table: pd.DataFrame, model_name: str = "BG/BB", lang: str = "en",
+                             ax: "Axes | None" = None) -> "Axes":
+    """Side-by-side bars of the actual and expected number of customers at each frequency.
+
+    ``table`` has ``actual`` and ``expected`` columns indexed by frequency (e.g.
+    :func:`bgbb_donor_holdout`'s table); ``model_name`` labels the expected bars.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"actual": [5.0, 3.0], "expected": [4.5, 3.5]}, index=pd.Index([0, 1], name="frequency"))
+    >>> ax = plot_holdout_frequencies(table)
+    >>> len(ax.patches), [t.get_text() for t in ax.get_legend().get_texts()]
+    (4, ['Actual', 'BG/BB'])
+    """
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.bar(table.index - 0.2, table["actual"], width=0.4, label=label("clvplot_actual", lang), color="C0")
+    ax.bar(table.index + 0.2, table["expected"], width=0.4, label=model_name, color="C1")
+    ax.set_xlabel(label("frequency", lang))
+    ax.set_ylabel(label("customers", lang))
+    ax.legend(loc="upper center")
+    return ax
 
 # ---------------------------------------------------------------------------------------------
 # P(alive) matrix

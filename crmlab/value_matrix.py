@@ -71,6 +71,7 @@ __all__ = [
     "matrix_customer_table",
     "class_profile",
     "matrix_colour_scale",
+    "plot_churn_by_class",
     "SOURCE_CLASS_CELLS",
     "free_riders",
     "describe_class_counts",
@@ -389,6 +390,33 @@ def matrix_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang
 #: which takes a colour map and both ends); kept so existing notebooks keep working.
 draw_colour_scale = matrix_colour_scale
 
+
+
+def plot_churn_by_class(churned: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Bars of the share of each matrix class's customers who left (A green, E red, the rest grey).
+
+    ``churned`` is a share in [0, 1] per class key (``A`` ... ``E``), e.g. the ``churned_by_end``
+    column of :func:`class_profile` with ``lang=None``; each bar is annotated in percent.
+
+    Examples
+    --------
+    >>> ax = plot_churn_by_class(pd.Series({"A": 0.1, "B": 0.2, "E": 0.5}))
+    >>> [t.get_text() for t in ax.texts], tuple(map(float, ax.get_ylim()))
+    (['10%', '20%', '50%'], (0.0, 100.0))
+    """
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    shares = 100 * churned
+    ax.bar([label(f"matrix_class_{c}", lang) for c in shares.index], shares,
+           color=["C2" if c == "A" else "C3" if c == "E" else "C7" for c in shares.index])
+    for x, share in enumerate(shares):
+        ax.text(x, share + 1, f"{share:.0f}%", ha="center")
+    ax.set_xlabel(label("matrix_class", lang))
+    ax.set_ylabel(label("churned_by_end", lang) + " (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(label("churn_by_class_title", lang))
+    return ax
 
 def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",
                              satisfaction_col: str = "satisfaction", *,
