@@ -344,7 +344,7 @@ def value_tier_migration(log: pd.DataFrame, customer_col: str, date_col: str, am
                          after: object, window_days: int = 180, shares: bool = True) -> pd.DataFrame:
     """How customers move between value tiers from ``before`` to ``after`` (rows: tier before; ``new`` row).
 
-    Built on :func:`crmlab.segmentation.segment_migration` with the tiers in the order of
+    Built on :func:`crmlab.migration.segment_migration` with the tiers in the order of
     :data:`VALUE_TIERS`; with ``shares`` each row gives the share of that tier in each tier later.
 
     Examples
@@ -356,7 +356,7 @@ def value_tier_migration(log: pd.DataFrame, customer_col: str, date_col: str, am
     (1, 1)
     """
     from . import transactions
-    from .segmentation import segment_migration
+    from .migration import segment_migration
 
     if not (isinstance(window_days, (int, np.integer)) and window_days > 0):
         raise ValueError(f"window_days must be a whole number of days > 0, got {window_days!r}")

@@ -54,6 +54,8 @@ __all__ = [
     "sbg_fit_flagged",
     "describe_sbg_fit",
     "shown_table",
+    "plot_worksheet",
+    "plot_holdout_frequencies",
 ]
 
 register(
@@ -709,6 +711,64 @@ def plot_tracking(table: pd.DataFrame, calibration_end_t: float | None = None, l
     ax.legend(loc="upper left")
     return ax
 
+
+def plot_worksheet(sheet: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
+    """Bars of each period's discounted value and the line of their running total (the payback curve).
+
+    ``sheet`` is :func:`crmlab.clv.customer_value_worksheet`'s table: period 0 (the acquisition cost)
+    is drawn in red, the later periods in blue; a line at zero shows when the customer has paid back.
+
+    Examples
+    --------
+    >>> from crmlab.clv import customer_value_worksheet
+    >>> sheet = customer_value_worksheet(3, 0.1, acquisition_cost=150, retention_rate=0.8, base_profit=[100.0] * 3)
+    >>> ax = plot_worksheet(sheet)
+    >>> len(ax.patches), ax.get_legend() is not None
+    (4, True)
+    """
+    import matplotlib.pyplot as plt
+
+    from crmlab import clv  # noqa: F401  (registers the worksheet's terms)
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.bar(sheet.index, sheet["discounted_value"], color=["C3"] + ["C0"] * (len(sheet) - 1),
+           label=label("discounted_value", lang))
+    ax.plot(sheet.index, sheet["cumulative_discounted_value"], color="C1", marker="o",
+            label=label("cumulative_discounted_value", lang))
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set_xlabel(label("period", lang))
+    ax.set_ylabel(label("discounted_value", lang))
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_holdout_frequencies(table: pd.DataFrame, model_name: str = "BG/BB", lang: str = "en",
+                             ax: "Axes | None" = None) -> "Axes":
+    """Side-by-side bars of the actual and expected number of customers at each frequency.
+
+    ``table`` has ``actual`` and ``expected`` columns indexed by frequency (e.g.
+    :func:`bgbb_donor_holdout`'s table); ``model_name`` labels the expected bars.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"actual": [5.0, 3.0], "expected": [4.5, 3.5]}, index=pd.Index([0, 1], name="frequency"))
+    >>> ax = plot_holdout_frequencies(table)
+    >>> len(ax.patches), [t.get_text() for t in ax.get_legend().get_texts()]
+    (4, ['Actual', 'BG/BB'])
+    """
+    import matplotlib.pyplot as plt
+
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.bar(table.index - 0.2, table["actual"], width=0.4, label=label("clvplot_actual", lang), color="C0")
+    ax.bar(table.index + 0.2, table["expected"], width=0.4, label=model_name, color="C1")
+    ax.set_xlabel(label("frequency", lang))
+    ax.set_ylabel(label("customers", lang))
+    ax.legend(loc="upper center")
+    return ax
 
 # ---------------------------------------------------------------------------------------------
 # P(alive) matrix

@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike
 from . import transactions
 from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
 from .lang import check_lang, label, register
-from .segmentation import segment_migration
+from .migration import segment_migration
 
 __all__ = [
     "trend_tests",
@@ -52,6 +52,7 @@ __all__ = [
     "StageRules",
     "stage_table",
     "lead_funnel",
+    "plot_lead_funnel",
     "lifecycle_features",
     "classify_stages",
     "assign_stages",
@@ -461,6 +462,29 @@ def _features_from_daily(daily: pd.DataFrame, at: pd.Timestamp, window_days: int
 def _as_day(value: object, name: str) -> pd.Timestamp:
     return as_timestamp(value, name).normalize()
 
+
+
+def plot_lead_funnel(funnel: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Horizontal bars of :func:`lead_funnel` (``lang=None`` table), first stage on top, each bar
+    annotated with its count and the conversion from the stage before.
+
+    Examples
+    --------
+    >>> ax = plot_lead_funnel(lead_funnel([1000, 400, 100, 40, 30], lang=None))
+    >>> [t.get_text().strip() for t in ax.texts][:2]
+    ['30  (75%)', '40  (40%)']
+    """
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    names = [label(f"lead_{s}", lang) for s in LEAD_STAGES]
+    ax.barh(names[::-1], funnel["lead_count"][::-1], color="C0")
+    for y, (count, rate) in enumerate(zip(funnel["lead_count"][::-1], funnel["conversion_from_previous"][::-1])):
+        note = f"{count:,.0f}" + ("" if np.isnan(rate) else f"  ({100 * rate:.0f}%)")
+        ax.text(count, y, " " + note, va="center", fontsize=8)
+    ax.set_xlim(0, funnel["lead_count"].max() * 1.3)
+    ax.set_xlabel(label("lead_count", lang))
+    return ax
 
 def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
                        at: object, window_days: int = 90, **engine_options: object) -> pd.DataFrame:
@@ -946,7 +970,7 @@ def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Data
                     lang: str | None = "en") -> pd.DataFrame:
     """Customers by stage at a first date (rows) and a later date (columns).
 
-    A thin layer over :func:`crmlab.segmentation.segment_migration` that keeps the lifecycle
+    A thin layer over :func:`crmlab.migration.segment_migration` that keeps the lifecycle
     order of the stages and translates them: customers acquired between the dates form the
     row *new*; with stages from :func:`assign_stages` nobody is *gone* (an ended relationship
     is the stage termination).

@@ -165,6 +165,30 @@ class Results:
             _remove_stale_staging(final)
             self._staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-{os.getpid()}-", dir=final.parent))
 
+    #: Parameter names never stored in ``summary.json`` by :meth:`from_parameters` (keys, passwords).
+    PRIVATE_WORDS: tuple[str, ...] = ("secret", "password", "token")
+
+    @classmethod
+    def from_parameters(cls, p: Any, lecture: str, *, exclude: Iterable[str] = (),
+                        bundled: Iterable[str] = ()) -> Results:
+        """The lecture's results, set up from its checked parameters ``p`` (:func:`crmlab.params.check_parameters`).
+
+        ``output_dir`` says where to write; every other parameter is stored in ``summary.json`` as the
+        lecture received it (``p.given``), except ``exclude`` and names that contain a word of
+        :attr:`PRIVATE_WORDS` (a pseudonymisation key must not travel with the results).
+
+        >>> from crmlab.params import check_parameters
+        >>> p = check_parameters(lang="zh", seed=3, output_dir=None, observation_end="2011-09-30", secret_key="k")
+        >>> results = Results.from_parameters(p, "demo")
+        >>> results.lecture, results.parameters
+        ('demo', {'lang': 'zh', 'seed': 3, 'observation_end': '2011-09-30'})
+        """
+        given = dict(getattr(p, "given", None) or vars(p))
+        skip = {"output_dir", *exclude}
+        parameters = {name: value for name, value in given.items() if name not in skip
+                      and not any(word in name.lower() for word in cls.PRIVATE_WORDS)}
+        return cls(getattr(p, "output_dir", None), lecture, parameters=parameters, bundled=bundled)
+
     @property
     def enabled(self) -> bool:
         """True when results are written to disk."""

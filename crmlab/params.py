@@ -41,7 +41,7 @@ import pandas as pd
 from .lang import LANGUAGES
 from .validation import ValidationError, as_date
 
-__all__ = ["ParameterError", "Rule", "check_parameters", "one_of", "number", "integer", "text",
+__all__ = ["ParameterError", "Parameters", "Rule", "check_parameters", "one_of", "number", "integer", "text",
            "optional", "date", "file_path", "date_format", "encoding", "unknown_parameters", "INJECTED_MARK"]
 
 #: First line of the cell that papermill inserts after the ``parameters`` cell.
@@ -54,6 +54,28 @@ class ParameterError(ValidationError):
     One of the :class:`crmlab.validation.ValidationError` family (so also a ``ValueError``);
     ``parameter`` names the first parameter the message is about.
     """
+
+
+class Parameters(SimpleNamespace):
+    """A lecture's checked parameters (``p.lang``, ``p.data_path``, ...), as :func:`check_parameters` returns them.
+
+    ``given`` keeps the values as the lecture received them, before conversion (``"2011-09-30"``,
+    not a ``Timestamp``): :meth:`crmlab.output.Results.from_parameters` stores those in ``summary.json``.
+    It is a slot, so ``vars(p)`` lists the parameters only.
+
+    >>> p = Parameters({"observation_end": "2011-09-30"}, observation_end=pd.Timestamp("2011-09-30"))
+    >>> p.given, sorted(vars(p))
+    ({'observation_end': '2011-09-30'}, ['observation_end'])
+    """
+
+    __slots__ = ("given",)
+
+    def __init__(self, given: dict[str, Any] | None = None, /, **checked: Any):
+        super().__init__(**checked)
+        self.given = dict(given if given is not None else checked)
+
+    def __reduce__(self):
+        return type(self), (self.given,), dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -271,7 +293,7 @@ def unknown_parameters(history: Sequence[str] | None = None,
     return problems
 
 
-def check_parameters(**values: Any) -> SimpleNamespace:
+def check_parameters(**values: Any) -> Parameters:
     """Check a lecture's parameters and return them normalised.
 
     Pass each parameter as ``name=value``, or as ``name=(value, rule)`` to give
@@ -282,17 +304,20 @@ def check_parameters(**values: Any) -> SimpleNamespace:
 
     Returns
     -------
-    types.SimpleNamespace
-        The values after conversion (dates become ``Timestamp``, paths ``Path``).
+    Parameters
+        The values after conversion (dates become ``Timestamp``, paths ``Path``) as attributes;
+        ``given`` holds them as passed (what ``summary.json`` records).
     """
     problems: list[str] = unknown_parameters(declared=values)
     named: list[str] = []          # the parameters the problems are about
     checked: dict[str, Any] = {}
+    as_given: dict[str, Any] = {}
     for name, given in values.items():
         rule = None
         value = given
         if isinstance(given, tuple) and len(given) == 2 and isinstance(given[1], Rule):
             value, rule = given
+        as_given[name] = value
         rule = rule or _rule_for(name)
         if rule is None:
             checked[name] = value
@@ -307,4 +332,4 @@ def check_parameters(**values: Any) -> SimpleNamespace:
             named.append(name)
     if problems:
         raise ParameterError("; ".join(problems), parameter=named[0] if named else None)
-    return SimpleNamespace(**checked)
+    return Parameters(as_given, **checked)

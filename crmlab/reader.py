@@ -36,8 +36,10 @@ import difflib
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +47,7 @@ import pandas as pd
 from crmlab.validation import ValidationError, rows_text
 
 __all__ = ["DataFileError", "read_table", "require_columns", "check_dates", "file_sha256", "describe",
+           "LectureTable", "own_or_bundled",
            "CSV_SUFFIXES", "EXCEL_SUFFIXES", "PARQUET_SUFFIXES"]
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -302,6 +305,74 @@ def read_table(path: str | Path, *, columns: Mapping[str, str | list[str] | None
     table.attrs.clear()
     table.attrs.update(attrs, path=str(path), format=kind, sha256=file_sha256(path))
     return table
+
+
+@dataclass(frozen=True)
+class LectureTable:
+    """A lecture's data, from :func:`own_or_bundled`.
+
+    Attributes
+    ----------
+    table
+        The researcher's table (read and checked) or the bundled one.
+    columns
+        ``{parameter: column}``: the parameters' values, or their defaults where a parameter is None.
+    own
+        True when ``table`` is the researcher's file.
+    """
+
+    table: pd.DataFrame
+    columns: dict[str, Any]
+    own: bool
+
+    def describe(self) -> str:
+        """:func:`describe` of the researcher's file; empty for the bundled data."""
+        return describe(self.table) if self.own else ""
+
+
+def own_or_bundled(p: Any, bundled: Callable[[], pd.DataFrame] | pd.DataFrame,
+                   columns: Mapping[str, Any], *, bundled_columns: Mapping[str, Any] | None = None,
+                   id_columns: Iterable[str] = (), dates: Iterable[str] = (), path: str = "data_path",
+                   unchecked: Iterable[str] = ()) -> LectureTable:
+    """The user's table or the bundled one, with these default columns.
+
+    When the parameter ``path`` of ``p`` (a lecture's checked parameters) is None, the table is
+    ``bundled`` (called when it is a function) and its columns are ``columns`` updated with
+    ``bundled_columns``. Otherwise the file is read with :func:`read_table` (``p.encoding``,
+    ``p.date_format``), each column parameter takes its value in ``p`` or, when that is None, its
+    default in ``columns``, and every named column is checked (except the parameters in
+    ``unchecked``); ``id_columns`` and ``dates`` are parameter names whose columns are ids / dates.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from types import SimpleNamespace
+    >>> bundled = pd.DataFrame({"customer_id": ["a"], "amount": [1.0]})
+    >>> defaults = dict(customer_col="customer_id", amount_col="amount")
+    >>> p = SimpleNamespace(data_path=None, customer_col=None, amount_col=None)
+    >>> data = own_or_bundled(p, bundled, defaults)
+    >>> data.own, data.columns
+    (False, {'customer_col': 'customer_id', 'amount_col': 'amount'})
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "orders.csv").write_text("client,amount\\n007,10\\n")
+    >>> p = SimpleNamespace(data_path=folder / "orders.csv", customer_col="client", amount_col=None, encoding=None)
+    >>> data = own_or_bundled(p, bundled, defaults, id_columns=["customer_col"])
+    >>> data.own, data.columns, data.table["client"].tolist()
+    (True, {'customer_col': 'client', 'amount_col': 'amount'}, ['007'])
+    """
+    location = getattr(p, path)
+    if location is None:
+        table = bundled() if callable(bundled) else bundled
+        return LectureTable(table, {**columns, **(bundled_columns or {})}, own=False)
+    chosen = {name: (value if (value := getattr(p, name, None)) is not None else default)
+              for name, default in columns.items()}
+    skipped = set(unchecked)
+    table = read_table(location, parameter=path, encoding=getattr(p, "encoding", None),
+                       date_format=getattr(p, "date_format", None),
+                       columns={name: column for name, column in chosen.items() if name not in skipped},
+                       id_columns=[chosen[name] for name in id_columns],
+                       dates={name: chosen[name] for name in dates})
+    return LectureTable(table, chosen, own=True)
 
 
 def describe(table: pd.DataFrame) -> str:

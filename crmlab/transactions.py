@@ -721,95 +721,187 @@ def clean(
         raise ValueError(f"after_observation_end={after_observation_end!r}: use 'error' or 'drop'")
     if returns not in ("remove", "net"):
         raise ValueError(f"returns={returns!r}: use 'remove' or 'net'")
-    given = {
-        "amount": amount_col is not None,
-        "invoice_col": invoice_col is not None,
-        "quantity_col": quantity_col is not None,
-        "stock_code_col": stock_code_col is not None,
-    }
+    active = _active_rules(rules, observation_end, amount=amount_col is not None, invoice_col=invoice_col,
+                           quantity_col=quantity_col, stock_code_col=stock_code_col)
+    lines, notes = _parse_lines(log, customer_col, date_col, amount_col, quantity_col, price_col, computed_amount,
+                                date_format, timezone)
+    lines.invoice_col, lines.stock_code_col = invoice_col, stock_code_col
+    lines.cancellation_prefix, lines.non_product_codes = cancellation_prefix, non_product_codes
+    if observation_end is not None:
+        lines.observation_end = _to_day_timestamp(observation_end, "observation_end", timezone)
+    masks = {rule: mask for rule, find in RULE_FUNCTIONS.items() if (mask := find(lines)) is not None}
+    if after_observation_end == "error" and "after_observation_end" in masks and masks["after_observation_end"].any():
+        count = int(masks["after_observation_end"].sum())
+        raise TransactionLogError(
+            f"column {date_col!r} has {_rows(count)} after the observation end {lines.observation_end.date()}; "
+            "pass after_observation_end='drop' to remove them",
+            column=date_col, rows=count, total=len(log), parameter="observation_end",
+        )
+    removed_by = _first_reason(log, active, masks)
+    reasons = list(active)
+    netted = {"amount": lines.amount, "quantity": lines.quantity}
+    netting: dict[str, float] = {}
+    if returns == "net":
+        netted, netting = _net_returns(
+            log, removed_by, active, lines.dates, lines.quantity, lines.amount, customer_col, stock_code_col
+        )
+        reasons.append("fully_returned")
+    report = _cleaning_report(reasons, removed_by, lines.amount)
+    cleaned = _kept_lines(log, removed_by, lines, netted, date_col, amount_col,
+                          quantity_col if returns == "net" else None)
+    report.attrs.update(netting)
+    report.attrs["rows_in"] = len(log)
+    report.attrs["rows_out"] = len(cleaned)
+    report.attrs["notes"] = notes
+    return cleaned, report
+
+
+def _active_rules(rules: Iterable[str] | None, observation_end: DateLike | None, **given: bool | str | None) -> list[str]:
+    """The rules :func:`clean` runs, in the order of :data:`CLEANING_RULES`: those asked for (default: all
+    that the given columns allow); a rule whose column is missing, or an unknown rule, raises."""
+    given = {name: value not in (None, False) for name, value in given.items()}
     if rules is None:
         active = [r for r in CLEANING_RULES if given.get(_RULE_COLUMNS.get(r, ""), True)]
         if observation_end is None:
             active.remove("after_observation_end")
-    else:
-        active = list(rules)
-        unknown = [r for r in active if r not in CLEANING_RULES]
-        if unknown:
-            raise ValueError(f"unknown cleaning rule(s) {unknown}; the rules are {list(CLEANING_RULES)}")
-        lacking = [r for r in active if not given.get(_RULE_COLUMNS.get(r, ""), True)]
-        if lacking:
-            raise ValueError(f"rule(s) {lacking} need a column that was not given ({[_RULE_COLUMNS[r] for r in lacking]})")
-        if "after_observation_end" in active and observation_end is None:
-            raise ValueError("rule 'after_observation_end' needs observation_end")
-        active = [r for r in CLEANING_RULES if r in active]
+        return active
+    active = list(rules)
+    unknown = [r for r in active if r not in CLEANING_RULES]
+    if unknown:
+        raise ValueError(f"unknown cleaning rule(s) {unknown}; the rules are {list(CLEANING_RULES)}")
+    lacking = [r for r in active if not given.get(_RULE_COLUMNS.get(r, ""), True)]
+    if lacking:
+        raise ValueError(f"rule(s) {lacking} need a column that was not given ({[_RULE_COLUMNS[r] for r in lacking]})")
+    if "after_observation_end" in active and observation_end is None:
+        raise ValueError("rule 'after_observation_end' needs observation_end")
+    return [r for r in CLEANING_RULES if r in active]
 
-    n = len(log)
+
+@dataclass
+class _Lines:
+    """A raw log's lines as the cleaning rules see them: parsed dates, quantities and amounts."""
+
+    log: pd.DataFrame
+    customer_col: str
+    dates: pd.Series
+    quantity: np.ndarray | None
+    amount: np.ndarray | None
+    invoice_col: str | None = None
+    stock_code_col: str | None = None
+    cancellation_prefix: str = "C"
+    non_product_codes: Iterable[str] = ()
+    observation_end: pd.Timestamp | None = None
+
+
+def _parse_lines(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
+                 quantity_col: str | None, price_col: str | None, computed_amount: bool,
+                 date_format: str | None, timezone: str | None) -> tuple[_Lines, list[str]]:
+    """Dates, quantities and amounts of every line (unparsable ones missing) and the parsing notes."""
     dates, notes = _parse_dates(log[date_col], date_col, date_format, timezone)
     quantity = _parse_numbers(log[quantity_col], quantity_col) if quantity_col is not None else None
     if computed_amount:
-        price = _parse_numbers(log[price_col], price_col)
-        amount = quantity * price
+        amount = quantity * _parse_numbers(log[price_col], price_col)
         notes.append(f"{amount_col!r} computed as {quantity_col!r} x {price_col!r}")
     elif amount_col is not None:
         amount = _parse_numbers(log[amount_col], amount_col)
     else:
         amount = None
+    return _Lines(log, customer_col, dates, quantity, amount), notes
 
-    masks: dict[str, np.ndarray] = {}
-    masks["missing_customer_id"] = _factorize_customers(log[customer_col])[2]
-    masks["missing_date"] = dates.isna().to_numpy()
-    if amount is not None:
-        masks["missing_amount"] = np.isnan(amount)
-    if observation_end is not None:
-        end = _to_day_timestamp(observation_end, "observation_end", timezone)
-        limit = (end.normalize() + pd.Timedelta(days=1)).to_datetime64()
-        masks["after_observation_end"] = (dates.to_numpy(dtype="datetime64[ns]") >= limit) & ~masks["missing_date"]
-        if after_observation_end == "error" and masks["after_observation_end"].any():
-            count = int(masks["after_observation_end"].sum())
-            raise TransactionLogError(
-                f"column {date_col!r} has {_rows(count)} after the observation end {end.date()}; "
-                "pass after_observation_end='drop' to remove them",
-                column=date_col, rows=count, total=n, parameter="observation_end",
-            )
-    if invoice_col is not None:
-        invoice = log[invoice_col].astype("string").str.strip().str.upper()
-        masks["cancellation"] = invoice.str.startswith(cancellation_prefix.upper()).fillna(False).to_numpy(dtype=bool)
-    if quantity is not None:
-        masks["negative_quantity"] = quantity < 0
-    if amount is not None:
-        with np.errstate(invalid="ignore"):
-            masks["negative_amount"] = amount < 0
-            masks["zero_amount"] = amount == 0
-    if stock_code_col is not None:
-        codes = {str(c).strip().upper() for c in non_product_codes}
-        stock = log[stock_code_col].astype("string").str.strip().str.upper()
-        masks["non_product_line"] = stock.isin(codes).fillna(False).to_numpy(dtype=bool)
 
-    removed_by = np.full(n, -1, dtype=np.int64)
+# One function per cleaning rule: the lines the rule removes (a boolean mask), None when the log lacks
+# the rule's column. ``duplicate_line`` depends on what the earlier rules removed: see _first_reason.
+
+def _missing_customer_id(lines: _Lines) -> np.ndarray:
+    return _factorize_customers(lines.log[lines.customer_col])[2]
+
+
+def _missing_date(lines: _Lines) -> np.ndarray:
+    return lines.dates.isna().to_numpy()
+
+
+def _missing_amount(lines: _Lines) -> np.ndarray | None:
+    return None if lines.amount is None else np.isnan(lines.amount)
+
+
+def _after_observation_end(lines: _Lines) -> np.ndarray | None:
+    if lines.observation_end is None:
+        return None
+    limit = (lines.observation_end.normalize() + pd.Timedelta(days=1)).to_datetime64()
+    return (lines.dates.to_numpy(dtype="datetime64[ns]") >= limit) & ~lines.dates.isna().to_numpy()
+
+
+def _cancellation(lines: _Lines) -> np.ndarray | None:
+    if lines.invoice_col is None:
+        return None
+    invoice = lines.log[lines.invoice_col].astype("string").str.strip().str.upper()
+    return invoice.str.startswith(lines.cancellation_prefix.upper()).fillna(False).to_numpy(dtype=bool)
+
+
+def _negative_quantity(lines: _Lines) -> np.ndarray | None:
+    return None if lines.quantity is None else lines.quantity < 0
+
+
+def _negative_amount(lines: _Lines) -> np.ndarray | None:
+    if lines.amount is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        return lines.amount < 0
+
+
+def _zero_amount(lines: _Lines) -> np.ndarray | None:
+    if lines.amount is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        return lines.amount == 0
+
+
+def _non_product_line(lines: _Lines) -> np.ndarray | None:
+    if lines.stock_code_col is None:
+        return None
+    codes = {str(c).strip().upper() for c in lines.non_product_codes}
+    stock = lines.log[lines.stock_code_col].astype("string").str.strip().str.upper()
+    return stock.isin(codes).fillna(False).to_numpy(dtype=bool)
+
+
+#: The function of each cleaning rule that looks at a line alone (all of :data:`CLEANING_RULES`
+#: except ``duplicate_line``, which compares lines that the earlier rules kept).
+RULE_FUNCTIONS = {
+    "missing_customer_id": _missing_customer_id,
+    "missing_date": _missing_date,
+    "missing_amount": _missing_amount,
+    "after_observation_end": _after_observation_end,
+    "cancellation": _cancellation,
+    "negative_quantity": _negative_quantity,
+    "negative_amount": _negative_amount,
+    "zero_amount": _zero_amount,
+    "non_product_line": _non_product_line,
+}
+
+
+def _first_reason(log: pd.DataFrame, active: list[str], masks: dict[str, np.ndarray]) -> np.ndarray:
+    """For each line, the position in ``active`` of the first rule that removes it (-1: kept).
+    ``duplicate_line`` removes a repeat of a line that the rules before it kept."""
+    removed_by = np.full(len(log), -1, dtype=np.int64)
     for position, rule in enumerate(active):
         if rule == "duplicate_line":
             alive = removed_by < 0
-            mask = np.zeros(n, dtype=bool)
+            mask = np.zeros(len(log), dtype=bool)
             mask[np.flatnonzero(alive)] = log[alive].duplicated(keep="first").to_numpy()
         else:
             mask = masks[rule]
         removed_by[mask & (removed_by < 0)] = position
+    return removed_by
 
-    reasons = list(active)
-    netted = {"amount": None if amount is None else amount, "quantity": quantity}
-    netting: dict[str, float] = {}
-    if returns == "net":
-        netted, netting = _net_returns(
-            log, removed_by, active, dates, quantity, amount, customer_col, stock_code_col
-        )
-        reasons.append("fully_returned")
 
+def _cleaning_report(reasons: list[str], removed_by: np.ndarray, amount: np.ndarray | None) -> pd.DataFrame:
+    """Rows (and amount) removed per reason."""
     rows_removed = np.bincount(removed_by[removed_by >= 0], minlength=len(reasons))
     report = pd.DataFrame(
         {
             "reason": reasons,
             "rows_removed": rows_removed.astype(np.int64),
-            "share_of_rows": rows_removed / n,
+            "share_of_rows": rows_removed / len(removed_by),
         }
     )
     if amount is not None:
@@ -817,21 +909,24 @@ def clean(
         report["amount_removed"] = np.bincount(
             removed_by[removed_by >= 0], weights=removed_amount[removed_by >= 0], minlength=len(reasons)
         )
+    return report
+
+
+def _kept_lines(log: pd.DataFrame, removed_by: np.ndarray, lines: _Lines, netted: dict[str, np.ndarray | None],
+                date_col: str, amount_col: str | None, netted_quantity_col: str | None) -> pd.DataFrame:
+    """The kept lines with parsed dates, amounts as float and (after netting returns) the netted quantity."""
     keep = removed_by < 0
     cleaned = log[keep].copy()
-    cleaned[date_col] = dates[keep]
-    if amount is not None:
+    cleaned[date_col] = lines.dates[keep]
+    if lines.amount is not None:
         cleaned[amount_col] = netted["amount"][keep]
-    if returns == "net" and quantity_col is not None:
+    if netted_quantity_col is not None:
         new_quantity = netted["quantity"][keep]
-        if pd.api.types.is_integer_dtype(log[quantity_col].dtype) and np.all(new_quantity == np.round(new_quantity)):
-            new_quantity = new_quantity.astype(log[quantity_col].dtype)
-        cleaned[quantity_col] = new_quantity
-    report.attrs.update(netting)
-    report.attrs["rows_in"] = n
-    report.attrs["rows_out"] = int(keep.sum())
-    report.attrs["notes"] = notes
-    return cleaned, report
+        original = log[netted_quantity_col].dtype
+        if pd.api.types.is_integer_dtype(original) and np.all(new_quantity == np.round(new_quantity)):
+            new_quantity = new_quantity.astype(original)
+        cleaned[netted_quantity_col] = new_quantity
+    return cleaned
 
 
 def _net_returns(

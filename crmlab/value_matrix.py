@@ -72,7 +72,8 @@ __all__ = [
     "level_thresholds",
     "matrix_customer_table",
     "class_profile",
-    "draw_colour_scale",
+    "matrix_colour_scale",
+    "plot_churn_by_class",
     "SOURCE_CLASS_CELLS",
     "free_riders",
     "describe_class_counts",
@@ -324,7 +325,7 @@ class ValueSatisfactionMatrix(Estimator):
         axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
         ``vmax`` fixes the top of the colour scale (from 0), so that several matrices, or the
         positions of a slider, share one scale; ``colorbar=False`` leaves the colour bar out
-        (draw it once yourself with :func:`draw_colour_scale`).
+        (draw it once yourself with :func:`matrix_colour_scale`).
 
         Examples
         --------
@@ -365,8 +366,8 @@ class ValueSatisfactionMatrix(Estimator):
         return ax
 
 
-def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: str = "en",
-                      extend: str = "neither") -> Axes:
+def matrix_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: str = "en",
+                        extend: str = "neither") -> Axes:
     """The colour bar of :meth:`ValueSatisfactionMatrix.plot` with ``vmax`` (scale 0 to ``vmax``), drawn into ``cax``.
 
     Draw it once next to matrices plotted with ``vmax=..., colorbar=False`` (e.g. in a widget);
@@ -375,7 +376,7 @@ def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: 
     Examples
     --------
     >>> fig, (ax, cax) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [20, 1]})
-    >>> tuple(map(float, draw_colour_scale(cax, 500).get_ylim()))
+    >>> tuple(map(float, matrix_colour_scale(cax, 500).get_ylim()))
     (0.0, 500.0)
     """
     check_lang(lang)
@@ -385,6 +386,38 @@ def draw_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang: 
         raise ValueError(f"vmax must be a positive number, got {vmax!r}")
     return plotting.draw_colour_scale(cax, MATRIX_CMAP, 0.0, float(vmax), label(measure, lang), extend)
 
+
+#: Former name of :func:`matrix_colour_scale` (it clashed with :func:`crmlab.plotting.draw_colour_scale`,
+#: which takes a colour map and both ends); kept so existing notebooks keep working.
+draw_colour_scale = matrix_colour_scale
+
+
+
+def plot_churn_by_class(churned: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Bars of the share of each matrix class's customers who left (A green, E red, the rest grey).
+
+    ``churned`` is a share in [0, 1] per class key (``A`` ... ``E``), e.g. the ``churned_by_end``
+    column of :func:`class_profile` with ``lang=None``; each bar is annotated in percent.
+
+    Examples
+    --------
+    >>> ax = plot_churn_by_class(pd.Series({"A": 0.1, "B": 0.2, "E": 0.5}))
+    >>> [t.get_text() for t in ax.texts], tuple(map(float, ax.get_ylim()))
+    (['10%', '20%', '50%'], (0.0, 100.0))
+    """
+    check_lang(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    shares = 100 * churned
+    ax.bar([label(f"matrix_class_{c}", lang) for c in shares.index], shares,
+           color=["C2" if c == "A" else "C3" if c == "E" else "C7" for c in shares.index])
+    for x, share in enumerate(shares):
+        ax.text(x, share + 1, f"{share:.0f}%", ha="center")
+    ax.set_xlabel(label("matrix_class", lang))
+    ax.set_ylabel(label("churned_by_end", lang) + " (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(label("churn_by_class_title", lang))
+    return ax
 
 def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_spend",
                              satisfaction_col: str = "satisfaction", *,

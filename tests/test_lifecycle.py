@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from crmlab import lifecycle as lc
-from crmlab.segmentation import segment_migration
+from crmlab.migration import segment_migration
 from crmlab.transactions import TransactionLogError
 from tests.conftest import ROOT
 
