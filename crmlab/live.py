@@ -277,8 +277,9 @@ class LiveFigure:
         for setting in settings:
             for _ in self._drawing(render=False):
                 draw(**setting)
+            drawn_on = self._drawn_on()
             for index, ax in enumerate(self.axes):
-                if ax.name != "rectilinear":
+                if ax.name != "rectilinear" or id(ax) not in drawn_on:
                     continue
                 auto = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
                 ax.relim(visible_only=True)
@@ -301,6 +302,10 @@ class LiveFigure:
                 widened.append(None if span is None else (float(span[0]), float(span[1])))
             result[index] = (widened[0], widened[1])
         return result
+
+    def _drawn_on(self) -> set[int]:
+        """Ids of the axes that the last update drew on."""
+        return {id(artist.axes) for artist in self._created if isinstance(artist, Artist) and artist.axes is not None}
 
     def _artists(self) -> list[Artist]:
         found: list[Artist] = []
@@ -353,11 +358,12 @@ class LiveFigure:
 
         A declared range is widened (for good) when the data go beyond it, never narrowed.
         """
+        drawn_on = self._drawn_on()
         for ax in self.axes:
             if ax.name != "rectilinear":
                 continue
             auto_x, auto_y = ax.get_autoscalex_on(), ax.get_autoscaley_on()
-            if auto_x or auto_y:
+            if (auto_x or auto_y) and id(ax) in drawn_on:   # axes the update left alone (a colour bar) keep their view
                 declared_x, declared_y = self._declared.get(id(ax), (None, None))
                 ax.relim(visible_only=True)
                 ax.autoscale_view()                         # matplotlib's own view of these data
