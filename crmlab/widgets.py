@@ -12,10 +12,11 @@ works out what the controls can reach:
 
 * **axis ranges, declared up front.** ``draw`` is run (without rendering) at a few settings of the
   controls: each control alone through its range (every option of a menu, both states of a check
-  box, five points of a slider) and the corners of the sliders; each axis that ``draw`` leaves to
-  matplotlib gets the union of the views matplotlib would choose, declared with
-  :meth:`~crmlab.live.LiveFigure.limits`. Moving a slider then keeps the view, as a reader comparing
-  two settings expects. ``axes=`` declares ranges by hand instead (or ``None``: autoscale each time);
+  box, five points of a slider); each axis that ``draw`` leaves to matplotlib gets the union of the
+  views matplotlib would choose, declared with :meth:`~crmlab.live.LiveFigure.limits` (per option of
+  a drop-down menu, which usually shows another quantity). Moving a slider then keeps the view, as a
+  reader comparing two settings expects; data beyond it (two sliders at their extremes) widen it
+  once. ``axes=`` declares ranges by hand instead (or ``None``: autoscale each time);
 * **views of the discrete controls, drawn now.** Every option of a menu, state of a check box or
   value of a small integer slider (a number of bins or of segments) usually has its own title,
   ticks or legend; their backgrounds are drawn before anyone moves a control, so that later moves
@@ -99,12 +100,13 @@ def _control_values(control: Any) -> tuple[list[Any], bool]:
     return [control.value], False
 
 
-def control_settings(controls: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def control_settings(controls: Mapping[str, Any], corners: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Settings of the controls to measure, and those whose views to draw before the widget is used.
 
     Each control moves alone from the current values (every option of a menu, both states of a
-    check box, five points of a slider); then the sliders' corners, when there are at most 32 of
-    them; the current values come last.
+    check box, five points of a slider), as a reader moves one control and looks; with ``corners``
+    also the sliders' corners (at most 32 of them), whose extremes would flatten the usual views;
+    the current values come last.
 
     Examples
     --------
@@ -131,12 +133,28 @@ def control_settings(controls: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
                 drawn.append(setting)
         if isinstance(control, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
             extremes[name] = [control.min, control.max]
-    if 2 <= len(extremes) and 2 ** len(extremes) <= MAX_CORNERS:
+    if corners and 2 <= len(extremes) and 2 ** len(extremes) <= MAX_CORNERS:
         for corner in itertools.product(*extremes.values()):
             measured.append({**defaults, **dict(zip(extremes, corner))})
     measured.append(dict(defaults))
     drawn.append(dict(defaults))
     return measured, drawn
+
+
+def _is_menu(control: Any) -> bool:
+    """A drop-down, radio buttons or toggle buttons: each option may show another quantity on another scale."""
+    return isinstance(control, (ipywidgets.Dropdown, ipywidgets.RadioButtons, ipywidgets.ToggleButtons,
+                                ipywidgets.Select))
+
+
+def _moves_only(setting: Mapping[str, Any], menus: Sequence[str], controls: Mapping[str, Any]) -> bool:
+    """Whether a setting leaves every menu at its current value (it then serves every menu option)."""
+    return all(setting[name] == controls[name].value for name in menus)
+
+
+def _declare_spans(live: LiveFigure, spans: Mapping[int, tuple]) -> None:
+    for index, (x, y) in spans.items():
+        live.limits(live.axes[index], x=x, y=y)
 
 
 def _declare(live: LiveFigure, ranges: AxesRanges, measure: Callable[[], dict[int, tuple]]) -> None:
@@ -195,12 +213,31 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
     def draw_only(**values: Any) -> None:
         draw(drawing_axes, **values)
 
+    menus = [name for name, control in controls.items() if _is_menu(control)]
     measured, drawn = control_settings(controls)
+    ranges_by_menu: dict[tuple, dict[int, tuple]] = {}
     with captured_outputs():                               # what draw prints while measured is not shown
-        _declare(live, axes, lambda: live.views(draw_only, measured))
-        live.prepare(draw_only, drawn)
+        if axes == "controls" and menus:                   # each menu option has its own quantity, scale
+            for setting in measured:
+                key = tuple(setting[name] for name in menus)
+                ranges_by_menu.setdefault(key, {})
+            for key in ranges_by_menu:
+                chosen = dict(zip(menus, key))
+                spans = live.views(draw_only, [{**setting, **chosen} for setting in measured
+                                               if all(setting[m] == v for m, v in chosen.items())
+                                               or _moves_only(setting, menus, controls)])
+                ranges_by_menu[key] = spans
+            _declare_spans(live, ranges_by_menu[tuple(controls[name].value for name in menus)])
+        else:
+            _declare(live, axes, lambda: live.views(draw_only, measured))
+        for setting in drawn:
+            if ranges_by_menu:
+                _declare_spans(live, ranges_by_menu.get(tuple(setting[name] for name in menus), {}))
+            live.prepare(draw_only, [setting])
 
     def update(**values: Any) -> Any:
+        if ranges_by_menu:
+            _declare_spans(live, ranges_by_menu.get(tuple(values[name] for name in menus), {}))
         with live.update():
             result = draw(drawing_axes, **values)
         return result

@@ -42,11 +42,11 @@ def test_slider_moves_keep_the_view_declared_from_the_controls_and_redraw_only_t
     widget = scenario(draw, {"margin": widgets.FloatSlider(value=100, min=0, max=500, step=10),
                              "retention": widgets.FloatSlider(value=0.8, min=0.2, max=0.99, step=0.01)}, show=False)
     live = widget.live_figure
-    assert len(printed) > 10                              # measured over the sliders' ranges and corners
+    assert len(printed) > 10                              # measured over each slider's range
     view = live.ax.get_ylim()
-    assert view[1] >= 500 * 0.99 and view[0] <= 0       # the largest value any setting draws is in view
+    assert view[1] >= 500 * 0.8 and view[0] <= 0         # the largest value one slider reaches is in view
     redraws = live.full_redraws
-    for margin, retention in ((480, 0.99), (20, 0.25), (250, 0.5)):
+    for margin, retention in ((480, 0.8), (20, 0.25), (250, 0.5)):
         widget.children[0].value = margin
         widget.children[1].value = retention
         assert live.last_redraw == "data only" and live.ax.get_ylim() == view
@@ -125,7 +125,31 @@ def test_control_settings_move_one_control_at_a_time_then_the_corners():
     measured, drawn = control_settings({"a": widgets.FloatSlider(value=0.5, min=0, max=1, step=0.1),
                                         "b": widgets.FloatSlider(value=2, min=1, max=3, step=1),
                                         "who": widgets.SelectMultiple(options=["x", "y", "z"], value=("x", "y"))})
-    assert {"a": 0.0, "b": 2, "who": ("x", "y")} in measured and {"a": 1.0, "b": 3, "who": ("x", "y")} in measured
-    assert {"a": 0.0, "b": 1, "who": ("x", "y")} in measured                  # a corner
+    assert {"a": 0.0, "b": 2, "who": ("x", "y")} in measured and {"a": 0.5, "b": 3, "who": ("x", "y")} in measured
+    assert {"a": 0.0, "b": 1, "who": ("x", "y")} not in measured              # a corner: only when asked
+    with_corners, _ = control_settings({"a": widgets.FloatSlider(value=0.5, min=0, max=1, step=0.1),
+                                        "b": widgets.FloatSlider(value=2, min=1, max=3, step=1)}, corners=True)
+    assert {"a": 0.0, "b": 1} in with_corners and len(with_corners) == 4 + 2 + 4 + 1
     assert [s["who"] for s in drawn] == [("y",), ("x",), ("x", "y", "z"), ("x", "y")]
     assert measured[-1] == drawn[-1] == {"a": 0.5, "b": 2, "who": ("x", "y")}
+
+
+def test_each_menu_option_gets_the_range_of_its_own_quantity():
+    def draw(ax, outcome, level):
+        scale = {"share": 1, "revenue": 1000}[outcome]
+        ax.plot([0, 1, 2], [0, level * scale, level * scale / 2])
+        ax.set_ylabel(outcome)
+
+    widget = scenario(draw, {"level": widgets.FloatSlider(value=0.5, min=0.1, max=1, step=0.1),
+                             "outcome": widgets.Dropdown(options=["share", "revenue"], value="share")}, show=False)
+    live = widget.live_figure
+    share_view = live.ax.get_ylim()
+    assert 1 <= share_view[1] < 2                          # the share's own scale, not the revenue's
+    redraws = live.full_redraws
+    widget.children[1].value = "revenue"
+    assert 1000 <= live.ax.get_ylim()[1] < 2000
+    for level in (0.1, 1.0):
+        widget.children[0].value = level
+        assert live.ax.get_ylim()[1] >= 1000
+    widget.children[1].value = "share"
+    assert live.ax.get_ylim() == share_view and live.full_redraws == redraws
