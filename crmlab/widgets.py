@@ -51,7 +51,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .interact import KernelCapturedInteractive, captured_outputs
-from .live import LiveFigure
+from .live import KEPT_BACKGROUNDS, LiveFigure
 
 __all__ = ["scenario", "control_settings"]
 
@@ -230,6 +230,7 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
             _declare_spans(live, ranges_by_menu[tuple(controls[name].value for name in menus)])
         else:
             _declare(live, axes, lambda: live.views(draw_only, measured))
+        live.kept_backgrounds = max(live.kept_backgrounds, len(drawn) + KEPT_BACKGROUNDS)   # room for every view
         for setting in drawn:
             if ranges_by_menu:
                 _declare_spans(live, ranges_by_menu.get(tuple(setting[name] for name in menus), {}))

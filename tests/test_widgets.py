@@ -153,3 +153,21 @@ def test_each_menu_option_gets_the_range_of_its_own_quantity():
         assert live.ax.get_ylim()[1] >= 1000
     widget.children[1].value = "share"
     assert live.ax.get_ylim() == share_view and live.full_redraws == redraws
+
+
+def test_every_prepared_view_is_kept_even_when_there_are_many():
+    def draw(ax, k, title):
+        ax.bar(np.arange(k), np.ones(k))
+        ax.set_ylim(0, 2)
+        ax.set_title(title)
+
+    widget = scenario(draw, {"k": widgets.IntSlider(value=2, min=2, max=12),
+                             "title": widgets.Dropdown(options=[f"t{i}" for i in range(12)], value="t0")}, show=False)
+    live = widget.live_figure
+    redraws = live.full_redraws
+    for k in (12, 3, 7):
+        widget.children[0].value = k
+    widget.children[0].value = 2
+    for title in ("t11", "t1", "t5"):
+        widget.children[1].value = title
+    assert live.full_redraws == redraws                   # 11 + 11 views drawn up front, none evicted
