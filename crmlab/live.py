@@ -1,4 +1,4 @@
-"""Live figures: widget plots that redraw in a few milliseconds.
+"""Live figures: widget plots that update in a few milliseconds.
 
 A slider that re-creates its figure on every move waits for matplotlib to lay out and
 draw every axis, tick and label again (70-300 ms on a small machine) although only the
@@ -12,19 +12,17 @@ data changed. :class:`LiveFigure` keeps one figure per widget and splits it in t
   in the notebook like any other plot).
 
 The background is redrawn only when it changes: a new title, axis label or legend, other
-ticks, or data that leave the view; the last 12 backgrounds are kept, so going back to an
-earlier view (a menu option seen before) costs no redraw either. The layout (constrained) is
-recomputed only when a text appears or disappears or the tick labels grow by more than two
-characters (:meth:`LiveFigure.subplots` leaves room for that). Axis limits
-are kept from one update to the next, so that changes stay comparable on one scale; an axis
-that matplotlib scaled automatically is refitted (autoscaled; a y axis gets 25 % spare room on
-each side that is not a sticky edge such as the base of bars) when the data leave its view,
-or fill less than a third of it, and limits set by the plotting code are kept as they are.
-A refit prefers a view the axis has shown before, if one holds the new data well, and rounds
-new limits to 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k, so that few views are ever needed;
-:meth:`LiveFigure.prepare` draws them before the widget is used. :meth:`LiveFigure.cover` declares
-a range that an axis always shows (e.g. out of all customers). Colours restart at every
-update, as on a new figure. One difference from a full redraw: the data are drawn over the
+ticks or other axis limits; the last 12 backgrounds are kept (more after :meth:`LiveFigure.prepare`),
+so going back to an earlier view (a menu option seen before) costs no redraw either. The layout
+(constrained) is recomputed only when a text appears or disappears or the tick labels grow by
+more than two characters (:meth:`LiveFigure.subplots` leaves room for that).
+
+Axis limits follow one rule. Limits that the drawing code sets are kept. An axis that it leaves
+to matplotlib shows the range declared with :meth:`LiveFigure.limits` (widened, once, if data go
+beyond it); without a declared range it is autoscaled at every update, exactly as on a new
+figure, which costs a full redraw whenever the limits move. :func:`crmlab.widgets.scenario`
+declares the ranges from the controls' ranges, so a widget's view stays put. Colours restart at
+every update, as on a new figure. One difference from a full redraw: the data are drawn over the
 background, so grid lines under a translucent fill look slightly fainter (the axis lines of
 Cartesian axes are drawn with the data in their zorder, and legends are put back on top, as a
 full redraw has them).
@@ -32,16 +30,15 @@ full redraw has them).
 Examples
 --------
 >>> import numpy as np
->>> live = LiveFigure.subplots(figsize=(4, 3), show=False)
+>>> live = LiveFigure.subplots(figsize=(4, 3), show=False).limits(y=(0, 10))
 >>> for slope in (1.0, 0.8):
 ...     with live.update():
 ...         _ = live.ax.plot(np.arange(10), slope * np.arange(10))
->>> live.last_redraw, len(live.ax.lines)
-('data only', 1)
+>>> live.last_redraw, len(live.ax.lines), tuple(map(float, live.ax.get_ylim()))
+('data only', 1, (0.0, 10.0))
 """
 from __future__ import annotations
 
-import gc
 import struct
 import sys
 import zlib
@@ -59,16 +56,13 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.ticker import FixedFormatter, FixedLocator
 
-__all__ = ["LiveFigure", "png_bytes", "settle_garbage_collector", "sweeps"]
+__all__ = ["LiveFigure", "png_bytes"]
 
-_REFIT_FILL = 1 / 3   # refit an automatic axis when the data span less than this share of it
-_ROOM = 0.1           # spare room added to each non-sticky side of a refitted axis, before rounding ...
-_LADDER = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # ... out to one of these x 10^k
 KEPT_BACKGROUNDS = 12  # backgrounds kept per figure, so that going back to a view costs no redraw
-KEPT_VIEWS = 24        # limits remembered per axis, offered first when the data need another view
 WIDTH_SLACK = 2        # tick labels may grow by this many characters before the layout is recomputed ...
 PAD_INCHES = 10 / 72   # ... into the extra padding that LiveFigure.subplots leaves around its axes
-UNFROZEN_LIMIT = 50_000  # objects the garbage collector may scan before a new figure freezes the older ones
+
+Span = tuple[float, float]
 
 
 class LiveFigure:
@@ -119,11 +113,10 @@ class LiveFigure:
         self._layout: tuple | None = None
         self._widths: tuple | None = None
         self._automatic: dict[int, tuple[bool, bool]] = {}
-        self._cover: dict[int, tuple[tuple[float, float] | None, tuple[float, float] | None]] = {}
+        self._declared: dict[int, tuple[Span | None, Span | None]] = {}
         self._tick_cache: dict[int, tuple[tuple, tuple, tuple]] = {}
         self._encode = True
         self.kept_backgrounds = KEPT_BACKGROUNDS
-        self._seen: dict[tuple[int, str], OrderedDict[tuple[float, float], None]] = {}
 
     @classmethod
     def subplots(cls, nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = (7, 4),
@@ -142,51 +135,52 @@ class LiveFigure:
         fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw, **kwargs)
         return cls(fig, show=show)
 
-    def cover(self, ax: Axes | None = None, *, x: tuple[float, float] | None = None,
-              y: tuple[float, float] | None = None) -> "LiveFigure":
-        """Keep ``x`` and/or ``y`` (low, high) in view of ``ax`` (default: the first axes) at every update.
+    def limits(self, ax: Axes | None = None, *, x: Span | None = None, y: Span | None = None) -> "LiveFigure":
+        """Declare the range that ``ax`` (default: the first axes) shows when the drawing code leaves its limits to matplotlib.
 
-        An automatically scaled axis then shows at least this range, so values that stay in it
-        are compared on one scale and never cause a redraw of the background; data that go beyond
-        it still widen the view. Give the range the widget's controls can reach (e.g. computed at
-        their extremes). Limits that the plotting code sets itself take precedence.
+        Give the range the widget's controls can reach (:func:`crmlab.widgets.scenario` measures it
+        over the controls' ranges): the view then stays the same at every update and only the data
+        are redrawn. Data that go beyond it widen it for good (one full redraw); limits that the
+        drawing code sets itself take precedence.
 
         Examples
         --------
-        >>> live = LiveFigure.subplots(figsize=(4, 3), show=False).cover(y=(0, 100))
+        >>> live = LiveFigure.subplots(figsize=(4, 3), show=False).limits(y=(0, 100))
         >>> with live.update():
         ...     _ = live.ax.plot([0, 1, 2], [5, 7, 6])
-        >>> low, high = live.ax.get_ylim()
-        >>> bool(low <= 0 and high >= 100)
+        >>> tuple(map(float, live.ax.get_ylim()))
+        (0.0, 100.0)
+        >>> with live.update():
+        ...     _ = live.ax.plot([0, 1, 2], [5, 170, 6])
+        >>> bool(live.ax.get_ylim()[1] >= 170)
         True
         """
         ax = self.ax if ax is None else ax
         if ax is None or ax.figure is not self.fig:
-            raise ValueError("LiveFigure.cover: ax must be one of this figure's axes")
+            raise ValueError("LiveFigure.limits: ax must be one of this figure's axes")
         for name, span in (("x", x), ("y", y)):
             if span is not None and not (len(span) == 2 and np.all(np.isfinite(span)) and span[0] < span[1]):
-                raise ValueError(f"LiveFigure.cover: {name} must be (low, high) with low < high, got {span!r}")
-        self._cover[id(ax)] = (None if x is None else (float(x[0]), float(x[1])),
-                               None if y is None else (float(y[0]), float(y[1])))
+                raise ValueError(f"LiveFigure.limits: {name} must be (low, high) with low < high, got {span!r}")
+        old_x, old_y = self._declared.get(id(ax), (None, None))
+        self._declared[id(ax)] = (old_x if x is None else (float(x[0]), float(x[1])),
+                                  old_y if y is None else (float(y[0]), float(y[1])))
         return self
 
     def prepare(self, draw: Callable[..., Any], settings: Iterable[Mapping[str, Any]]) -> "LiveFigure":
-        """Draw the views a widget will need before anyone moves it.
+        """Draw the backgrounds of a few settings of the controls before anyone moves them.
 
-        ``draw(**setting)`` draws the data of one setting of the controls onto the axes; each
-        setting is drawn without being shown, its automatic axes fitted to its data (rounded
-        limits: data of a similar size get the same view), and each view's background is kept.
-        A few settings spread over the controls' ranges (their corners, a coarse grid) cover
-        most of what a student will meet, so that later moves redraw the data only.
+        ``draw(**setting)`` draws the data of one setting onto the axes; each is rendered without
+        being shown and its background kept, so that a menu option or a number of bins met later
+        redraws the data only. :func:`crmlab.widgets.scenario` calls this; lectures need not.
 
         Examples
         --------
         >>> live = LiveFigure.subplots(figsize=(4, 3), show=False)
-        >>> def draw(slope):
-        ...     _ = live.ax.plot([0, 10], [0, 10 * slope])
-        >>> _ = live.prepare(draw, [{"slope": s} for s in (0.5, 1, 5)])
+        >>> def draw(title):
+        ...     _ = live.ax.plot([0, 10], [0, 10]); _ = live.ax.set_title(title)
+        >>> _ = live.prepare(draw, [{"title": t} for t in ("a", "b")])
         >>> with live.update():
-        ...     draw(slope=4.5)
+        ...     draw(title="a")
         >>> live.last_redraw
         'data only'
         """
@@ -195,33 +189,28 @@ class LiveFigure:
         self._encode = False                                # nobody sees these pictures: skip the PNG
         try:
             for setting in settings:
-                with self.update(show=False, refit=True):
+                with self.update(show=False):
                     draw(**setting)
         finally:
             self._encode = True
         return self
 
+    def cover(self, ax: Axes | None = None, *, x: Span | None = None, y: Span | None = None) -> "LiveFigure":
+        """Former name of :meth:`limits` (lectures now declare ranges through :func:`crmlab.widgets.scenario`)."""
+        return self.limits(ax, x=x, y=y)
+
     # -- the update ---------------------------------------------------------------------------
     @contextmanager
-    def update(self, show: bool | None = None, refit: bool = False) -> Iterator["LiveFigure"]:
+    def update(self, show: bool | None = None) -> Iterator["LiveFigure"]:
         """Replace what the previous update drew with what the block draws, then render and show it.
 
         Everything that changes with the widget values must be drawn inside the block.
-        ``show=False`` renders without displaying, e.g. to prepare a view before a menu needs it.
-        ``refit=True`` fits the automatic axes to these data even if the current view holds them:
-        with ``show=False`` at a few control settings, it draws (and keeps) the views that the
-        widget will need, so that moving a control later finds them ready.
+        ``show=False`` renders without displaying.
         """
-        if not self._automatic and _in_a_kernel():          # this figure's first update, in Jupyter
-            settle_garbage_collector()
-        for artist in self._created:
-            try:
-                artist.remove()
-            except (ValueError, NotImplementedError):  # already gone
-                pass
-        self.axes = list(self.fig.axes)  # axes added between updates (a colour bar drawn once) are background
-        for ax in self.axes:
-            ax.set_prop_cycle(None)     # colours start over, as on a new figure
+        yield from self._drawing(render=True, show=show)
+
+    def _drawing(self, render: bool, show: bool | None = None) -> Iterator["LiveFigure"]:
+        self._clear()
         before = {id(artist) for artist in self._artists()}
         containers_before = {id(c) for ax in self.axes for c in ax.containers}
         yield self
@@ -232,6 +221,8 @@ class LiveFigure:
         # bar and error-bar containers hold their parts for legends: they go with the parts
         containers = [c for ax in self.axes for c in ax.containers if id(c) not in containers_before]
         self._created = containers + [a for a in self._artists() if id(a) not in before]
+        if not render:
+            return
         # legends rarely change with a slider: they belong to the background (and its signature)
         # the axis lines (zorder 2.5) go over bars and fills, under texts: they are drawn with the data,
         # in zorder as a full redraw draws them (after the data of equal zorder), not kept in the background
@@ -241,11 +232,80 @@ class LiveFigure:
                             + frames, key=lambda a: a.get_zorder())
         for artist in self._data:
             artist.set_animated(True)   # left out of the background, drawn on top of it
-        self._render(refit)
+        self._render()
         if self.show if show is None else show:
             from IPython.display import Image as ShownImage, display
 
             display(ShownImage(data=self.png, format="png"))
+
+    def _clear(self) -> None:
+        """Remove the last update's data; give the automatic axes back to matplotlib; restart the colours."""
+        for artist in self._created:
+            try:
+                artist.remove()
+            except (ValueError, NotImplementedError):  # already gone
+                pass
+        self._created = []
+        self.axes = list(self.fig.axes)  # axes added between updates (a colour bar drawn once) are background
+        for ax in self.axes:
+            ax.set_prop_cycle(None)     # colours start over, as on a new figure
+            if ax.name != "rectilinear":
+                continue
+            if id(ax) not in self._automatic:   # first update: remember what matplotlib scales
+                self._automatic[id(ax)] = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
+            auto_x, auto_y = self._automatic[id(ax)]
+            ax.set_autoscalex_on(auto_x)
+            ax.set_autoscaley_on(auto_y)
+
+    def views(self, draw: Callable[..., Any], settings: Iterable[Mapping[str, Any]],
+              margin: float = 0.0) -> dict[int, tuple[Span | None, Span | None]]:
+        """The axis ranges matplotlib would choose for each setting, joined: ``{axes index: (x span, y span)}``.
+
+        ``draw(**setting)`` is run for each setting without rendering; only the axes that it leaves
+        to matplotlib are measured (``None`` for the others). ``margin`` widens each span by that
+        share on each side, so that settings between the measured ones stay in view. The result
+        is what :meth:`limits` wants.
+
+        Examples
+        --------
+        >>> live = LiveFigure.subplots(figsize=(4, 3), show=False)
+        >>> spans = live.views(lambda top: live.ax.bar([0, 1], [1, top]), [{"top": 2}, {"top": 8}])
+        >>> spans[0][1]
+        (0.0, 8.4)
+        """
+        joined: dict[int, list[Span | None]] = {}
+        for setting in settings:
+            for _ in self._drawing(render=False):
+                draw(**setting)
+            drawn_on = self._drawn_on()
+            for index, ax in enumerate(self.axes):
+                if ax.name != "rectilinear" or id(ax) not in drawn_on:
+                    continue
+                auto = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
+                ax.relim(visible_only=True)
+                ax.autoscale_view()
+                spans = joined.setdefault(index, [None, None])
+                for dim, (on, view) in enumerate(zip(auto, (ax.get_xlim(), ax.get_ylim()))):
+                    if not on or not np.all(np.isfinite(view)):
+                        continue
+                    low, high = min(view), max(view)
+                    old = spans[dim]
+                    spans[dim] = (low, high) if old is None else (min(old[0], low), max(old[1], high))
+        self._clear()
+        result = {}
+        for index, spans in joined.items():
+            widened = []
+            for span in spans:
+                if span is not None and margin:
+                    extra = margin * (span[1] - span[0])
+                    span = (span[0] - extra if span[0] != 0 else 0.0, span[1] + extra if span[1] != 0 else 0.0)
+                widened.append(None if span is None else (float(span[0]), float(span[1])))
+            result[index] = (widened[0], widened[1])
+        return result
+
+    def _drawn_on(self) -> set[int]:
+        """Ids of the axes that the last update drew on."""
+        return {id(artist.axes) for artist in self._created if isinstance(artist, Artist) and artist.axes is not None}
 
     def _artists(self) -> list[Artist]:
         found: list[Artist] = []
@@ -255,8 +315,8 @@ class LiveFigure:
         found.extend(self.fig.texts)
         return found
 
-    def _render(self, refit: bool = False) -> None:
-        self._fit_limits(refit)
+    def _render(self) -> None:
+        self._fit_limits()
         canvas = self.fig.canvas
         signature = self._background_signature()
         if signature in self._backgrounds:                  # this background was drawn before: reuse it
@@ -293,65 +353,33 @@ class LiveFigure:
             self.png = png_bytes(np.asarray(canvas.buffer_rgba()), self.png_compression)
 
     # -- limits and what the background depends on ---------------------------------------------
-    def _fit_limits(self, force: bool = False) -> None:
-        """Keep limits between updates; refit the automatic ones when the data leave or shrink in the view.
+    def _fit_limits(self) -> None:
+        """Fix every axis' limits for this render: the code's own, the declared range, or matplotlib's autoscaling.
 
-        A refit first looks among the views this axis has shown (the last 24) for the narrowest one
-        that holds the data and that they fill to a third at least: its background is probably kept.
-        Otherwise the view depends on the data alone (matplotlib's autoscaling, spare room, rounded
-        limits), so that coming back to the same data gives the same view, and its cached
-        background. ``force`` (``update(refit=True)``) skips the search and always fits the data.
+        A declared range is widened (for good) when the data go beyond it, never narrowed.
         """
+        drawn_on = self._drawn_on()
         for ax in self.axes:
             if ax.name != "rectilinear":
                 continue
-            key = id(ax)
-            cover_x, cover_y = self._cover.get(key, (None, None))
-            if key not in self._automatic:                  # first update: remember what matplotlib scales
-                self._automatic[key] = (ax.get_autoscalex_on(), ax.get_autoscaley_on())
-                refit_x, refit_y = self._automatic[key]
-            elif force:
-                refit_x, refit_y = self._automatic[key]
-            else:
-                auto_x, auto_y = self._automatic[key]
-                if not (auto_x or auto_y):
-                    continue
+            auto_x, auto_y = ax.get_autoscalex_on(), ax.get_autoscaley_on()
+            if (auto_x or auto_y) and id(ax) in drawn_on:   # axes the update left alone (a colour bar) keep their view
+                declared_x, declared_y = self._declared.get(id(ax), (None, None))
                 ax.relim(visible_only=True)
-                data_x = _covering(ax.dataLim.intervalx, cover_x)
-                data_y = _covering(ax.dataLim.intervaly, cover_y)
-                refit_x = auto_x and _needs_refit(data_x, ax.get_xlim())
-                refit_y = auto_y and _needs_refit(data_y, ax.get_ylim())
-                if refit_x and (view := self._seen_view(key, "x", data_x)) is not None:
-                    ax.set_xlim(view)
-                    refit_x = False
-                if refit_y and (view := self._seen_view(key, "y", data_y)) is not None:
-                    ax.set_ylim(view)
-                    refit_y = False
-            if refit_x or refit_y:
-                ax.relim(visible_only=True)
-                ax.set_autoscalex_on(refit_x)
-                ax.set_autoscaley_on(refit_y)
-                ax.autoscale_view()
-                if refit_y:                                 # x is usually the domain (periods, spend): no room
-                    ax.set_ylim(_with_room(ax.get_ylim(), ax.dataLim.intervaly))
-                if refit_x and cover_x is not None:
-                    ax.set_xlim(_widened(ax.get_xlim(), cover_x))
-                if refit_y and cover_y is not None:
-                    ax.set_ylim(_widened(ax.get_ylim(), cover_y))
+                ax.autoscale_view()                         # matplotlib's own view of these data
+                for name, on, declared, inverted in (("x", auto_x, declared_x, ax.xaxis_inverted()),
+                                                     ("y", auto_y, declared_y, ax.yaxis_inverted())):
+                    if not on or declared is None:
+                        continue
+                    fitted = ax.get_xlim() if name == "x" else ax.get_ylim()
+                    data = ax.dataLim.intervalx if name == "x" else ax.dataLim.intervaly
+                    low, high = declared
+                    if np.all(np.isfinite(data)) and (min(data) < low or max(data) > high):
+                        low, high = min(low, float(min(fitted))), max(high, float(max(fitted)))   # data beyond: widen for good
+                        self.limits(ax, **{name: (low, high)})
+                    view = (high, low) if inverted else (low, high)
+                    (ax.set_xlim if name == "x" else ax.set_ylim)(view)
             ax.set_autoscale_on(False)
-            for name, view, automatic in (("x", ax.get_xlim(), self._automatic[key][0]),
-                                          ("y", ax.get_ylim(), self._automatic[key][1])):
-                if automatic:
-                    seen = self._seen.setdefault((key, name), OrderedDict())
-                    seen[tuple(map(float, view))] = None
-                    seen.move_to_end(tuple(map(float, view)))
-                    while len(seen) > KEPT_VIEWS:
-                        seen.popitem(last=False)
-
-    def _seen_view(self, key: int, name: str, data: np.ndarray) -> tuple[float, float] | None:
-        """The narrowest view shown before that holds ``data`` and that the data fill to a third at least."""
-        fitting = [view for view in self._seen.get((key, name), ()) if not _needs_refit(data, view)]
-        return min(fitting, key=lambda view: abs(view[1] - view[0]), default=None)
 
     def _legends(self) -> list[Legend]:
         return [legend for legend in [ax.get_legend() for ax in self.axes] + list(self.fig.legends)
@@ -363,12 +391,11 @@ class LiveFigure:
                              tuple(t.get_text() for t in self.fig.texts if t not in self._data)]
         rest: list[Any] = []
         widths: list[tuple[int, int]] = []
+        renderer = self.fig.canvas.get_renderer()
         for legend in self._legends():
-            anchor = legend.get_bbox_to_anchor()
-            anchor = getattr(anchor, "_bbox", anchor)       # in the parent's coordinates, not pixels
-            layout.append((tuple(t.get_text() for t in legend.get_texts()), legend._loc,
-                           tuple(np.round(anchor.bounds, 6))))
-            rest.append(tuple(_handle_look(h) for h in legend.legend_handles))
+            layout.append(tuple(t.get_text() for t in legend.get_texts()))
+            rest.append((tuple(_handle_look(h) for h in legend.legend_handles),
+                         tuple(np.round(legend.get_window_extent(renderer).bounds, 3))))   # where it is drawn
         for ax in self.axes:
             x_ticks, x_labels = self._ticks(ax.xaxis)
             y_ticks, y_labels = self._ticks(ax.yaxis)
@@ -403,51 +430,19 @@ class LiveFigure:
         return ticks, labels
 
 
-def settle_garbage_collector(limit: int = UNFROZEN_LIMIT) -> bool:
-    """Collect garbage once, then freeze every surviving object (:func:`gc.freeze`), when more than
-    ``limit`` objects are tracked; return whether it did.
-
-    Python's full collection scans every object the kernel holds (a lecture holds 200,000 or
-    more: data frames, figures, widgets), which stops a widget update for 0.2-0.3 s every few
-    dozen updates. Objects made before the widgets, frozen, are no longer scanned, so those
-    collections cost a few milliseconds. In a Jupyter kernel the first update of each
-    :class:`LiveFigure` calls this (the collection itself then takes those 0.2-0.3 s once, while
-    the cell runs). Frozen objects are still freed when nothing refers to them any more; only
-    reference cycles among them wait for the kernel to stop.
-
-    Examples
-    --------
-    >>> settle_garbage_collector(limit=0) and len(gc.get_objects()) < 1000
-    True
-    """
-    if len(gc.get_objects()) <= limit:
-        return False
-    gc.collect()
-    gc.freeze()
-    return True
-
-
-def _in_a_kernel() -> bool:
-    """Whether this process is a Jupyter (IPython) kernel, where widgets run."""
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return shell is not None and "ipykernel" in sys.modules
-
-
 def sweeps(defaults: Mapping[str, Any], values: Mapping[str, Iterable[Any]]) -> list[dict[str, Any]]:
-    """Settings of a widget's controls that move one control at a time away from ``defaults``
-    (then the defaults themselves, last): what :meth:`LiveFigure.prepare` should draw when
-    students usually move one slider and look.
+    """Settings moving one control at a time away from ``defaults``, then the defaults (kept for old notebooks;
+    :func:`crmlab.widgets.control_settings` chooses them now).
 
     Examples
     --------
-    >>> sweeps({"m": 100, "r": 0.8}, {"m": [0, 500], "r": [0.5]})
-    [{'m': 0, 'r': 0.8}, {'m': 500, 'r': 0.8}, {'m': 100, 'r': 0.5}, {'m': 100, 'r': 0.8}]
+    >>> sweeps({"m": 100, "r": 0.8}, {"m": [0, 500]})
+    [{'m': 0, 'r': 0.8}, {'m': 500, 'r': 0.8}, {'m': 100, 'r': 0.8}]
     """
     unknown = set(values) - set(defaults)
     if unknown:
         raise ValueError(f"sweeps: no default for {sorted(unknown)}")
-    settings = [{**defaults, name: value} for name, options in values.items() for value in options]
-    return settings + [dict(defaults)]
+    return [{**defaults, name: value} for name, options in values.items() for value in options] + [dict(defaults)]
 
 
 def _handle_look(handle: Artist) -> tuple:
@@ -460,66 +455,10 @@ def _handle_look(handle: Artist) -> tuple:
     return tuple(look)
 
 
-def _with_room(fitted: tuple[float, float], data: np.ndarray) -> tuple[float, float]:
-    """Autoscaled limits widened by 10 % of their span on each side that is not a sticky edge (bars and
-    fills keep their base at 0), then rounded outwards to 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k:
-    the next small step of a slider does not refit again, and data of a similar size get exactly
-    the same view, whose background is then reused.
-
-    Examples
-    --------
-    >>> _with_room((0.0, 104.0), np.array([0.0, 100.0]))      # the base of bars stays at 0
-    (0.0, 125.0)
-    >>> _with_room((-3.0, 40.0), np.array([-2.0, 38.0]))
-    (-8.0, 50.0)
-    """
-    low, high = fitted
-    span = high - low
-    if not (np.isfinite(span) and span > 0):
-        return low, high
-    if high > float(data[1]) + 1e-9 * span:
-        high = _round_out(high + _ROOM * span, up=True)
-    if low < float(data[0]) - 1e-9 * span:
-        low = _round_out(low - _ROOM * span, up=False)
-    return low, high
-
-
-def _round_out(value: float, up: bool) -> float:
-    """The nearest value of the ladder 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k (or its negative) beyond ``value``."""
-    if value == 0 or not np.isfinite(value):
-        return value
-    if value < 0:
-        return -_round_out(-value, not up)
-    scale = 10.0 ** np.floor(np.log10(value))
-    steps = [step * scale for step in _LADDER]
-    if up:
-        return float(next(s for s in steps if s >= value * (1 - 1e-12)))
-    return float(next(s for s in reversed(steps) if s <= value * (1 + 1e-12)))
-
-
-def _covering(data: np.ndarray, cover: tuple[float, float] | None) -> np.ndarray:
-    """The data interval widened to the declared range, if any."""
-    if cover is None or not np.all(np.isfinite(data)):
-        return data if cover is None else np.asarray(cover, dtype=float)
-    return np.array([min(float(data[0]), cover[0]), max(float(data[1]), cover[1])])
-
-
-def _widened(view: tuple[float, float], cover: tuple[float, float]) -> tuple[float, float]:
-    """Limits widened to include ``cover``, keeping the axis direction (inverted axes stay inverted)."""
-    low, high = min(view), max(view)
-    low, high = min(low, cover[0]), max(high, cover[1])
-    return (high, low) if view[0] > view[1] else (low, high)
-
-
-def _needs_refit(data: np.ndarray, view: tuple[float, float]) -> bool:
-    low, high = float(data[0]), float(data[1])
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return False
-    view_low, view_high = min(view), max(view)
-    span = view_high - view_low
-    tolerance = 1e-9 * max(span, 1.0)
-    outside = low < view_low - tolerance or high > view_high + tolerance
-    return outside or (high - low) < _REFIT_FILL * span
+def _in_a_kernel() -> bool:
+    """Whether this process is a Jupyter (IPython) kernel, where widgets run."""
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return shell is not None and "ipykernel" in sys.modules
 
 
 def png_bytes(rgb: np.ndarray, compression: int = 1) -> bytes:

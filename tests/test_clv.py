@@ -275,7 +275,7 @@ def test_retention_clv_plot_can_keep_its_title_fixed_for_live_figures():
     from crmlab.plotting import use_theme
 
     use_theme("zh")  # a font with Chinese glyphs
-    live = LiveFigure.subplots(figsize=(7, 3.8), show=False)
+    live = LiveFigure.subplots(figsize=(7, 3.8), show=False).limits(y=(-60, 320))  # the range a widget declares
     for margin in (100, 101, 102):
         with live.update():
             clv.plot_retention_clv(margin, 0.8, 0.1, horizon=5, acquisition_cost=50, lang="zh", ax=live.ax,

@@ -65,7 +65,7 @@ def _lines(live: LiveFigure, slope: float, legend: bool = True) -> None:
 
 
 def test_data_only_update_draws_the_same_picture_as_a_full_redraw():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False)
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).limits(y=(0, 12))
     _lines(live, 1.0)
     assert live.last_redraw == "full"
     _lines(live, 0.9)
@@ -82,25 +82,17 @@ def test_each_update_replaces_the_previous_data_and_restarts_the_colours():
     assert len([c for c in live.ax.get_children() if isinstance(c, Legend)]) == 1
 
 
-def test_data_leaving_the_view_refits_the_axis_with_room_to_spare():
+def test_an_undeclared_axis_is_autoscaled_at_every_update_like_a_new_figure():
     live = LiveFigure.subplots(figsize=(5, 3), show=False)
     _lines(live, 1.0)
-    top = live.ax.get_ylim()[1]
-    _lines(live, 2.0)                       # the data now reach 22, above the old view
-    assert live.last_redraw == "full"
-    low, high = live.ax.get_ylim()
-    assert high > 22 and high > top
-    _lines(live, 2.05)                      # a small step further stays inside the spare room
+    _lines(live, 2.0)                       # the data now reach 22: the view follows them (a full redraw)
+    assert live.last_redraw == "full" and 22 < live.ax.get_ylim()[1] < 25
+    _lines(live, 0.1)                       # and shrinks with them, as a new figure would
+    assert live.ax.get_ylim()[1] < 1.2
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+    _lines(live, 2.0)                       # data met before: their background is kept
     assert live.last_redraw == "data only"
     _assert_same_picture(_pixels(live.png), _full_redraw(live))
-
-
-def test_data_shrinking_to_a_corner_of_the_view_refits():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False)
-    _lines(live, 1.0)
-    _lines(live, 0.1)
-    assert live.last_redraw == "full"
-    assert live.ax.get_ylim()[1] < 5
 
 
 def test_limits_set_by_the_plotting_code_are_kept():
@@ -166,7 +158,7 @@ def test_png_bytes_rejects_other_shapes():
 
 
 def test_bars_and_their_legend_are_replaced_not_accumulated():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False)
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).limits(y=(0, 3.2))
     for height in (3.0, 2.8, 2.9):
         with live.update():
             live.ax.bar([0, 1, 2], [height, 2.0, 1.0], label="bars")
@@ -199,7 +191,7 @@ def test_going_back_to_an_earlier_view_reuses_its_background():
 def test_update_without_showing_prepares_the_view(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    live = LiveFigure.subplots(figsize=(4, 3))
+    live = LiveFigure.subplots(figsize=(4, 3)).limits(y=(0, 1))
     with live.update(show=False):
         live.ax.plot([0, 1], [0, 1])
     assert shown == [] and live.last_redraw == "full"
@@ -218,31 +210,32 @@ def test_axes_added_between_updates_belong_to_the_background():
     assert live.last_redraw == "data only" and len(live.axes) == 2
 
 
-def test_a_covered_range_stays_in_view_and_moves_inside_it_redraw_nothing():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False).cover(y=(0, 30))
-    _lines(live, 1.0)                       # data reach 11: the view still shows 0-30
-    low, high = live.ax.get_ylim()
-    assert low <= 0 and high >= 30
-    for slope in (0.2, 2.5, 0.5):           # 0.2 alone would refit an uncovered axis (data fill < 1/3)
+def test_a_declared_range_is_shown_exactly_and_data_beyond_it_widen_it_for_good():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).limits(y=(0, 30))
+    _lines(live, 1.0)                       # data reach 11: the view shows 0-30
+    assert live.ax.get_ylim() == (0, 30)
+    for slope in (0.2, 2.5, 0.5):
         _lines(live, slope)
         assert live.last_redraw == "data only", slope
-        assert live.ax.get_ylim() == (low, high)
-    _lines(live, 4.0)                       # 44 is beyond the covered range: the view widens
-    assert live.last_redraw == "full" and live.ax.get_ylim()[1] > 44
-    assert live.ax.get_ylim()[0] <= 0
+        assert live.ax.get_ylim() == (0, 30)
+    _lines(live, 4.0)                       # 44 is beyond the declared range: the view widens
+    assert live.last_redraw == "full" and live.ax.get_ylim()[1] >= 44 and live.ax.get_ylim()[0] <= 0
     _assert_same_picture(_pixels(live.png), _full_redraw(live))
+    wide = live.ax.get_ylim()
+    _lines(live, 1.0)                       # ... and stays wide: no back and forth between views
+    assert live.ax.get_ylim() == wide and live.last_redraw == "data only"
 
 
-def test_cover_keeps_an_inverted_axis_inverted_and_checks_its_input():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False).cover(x=(0, 100))
+def test_a_declared_range_keeps_an_inverted_axis_inverted_and_checks_its_input():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).limits(x=(0, 100))
     with live.update():
         live.ax.barh(["a", "b"], [3, 5])
         live.ax.invert_yaxis()
-    assert live.ax.get_xlim()[1] >= 100 and live.ax.yaxis_inverted()
+    assert live.ax.get_xlim() == (0, 100) and live.ax.yaxis_inverted()
     with pytest.raises(ValueError, match="low < high"):
-        live.cover(y=(5, 1))
+        live.limits(y=(5, 1))
     with pytest.raises(ValueError, match="this figure's axes"):
-        live.cover(plt.figure().add_subplot(), y=(0, 1))
+        live.limits(plt.figure().add_subplot(), y=(0, 1))
 
 
 def test_new_tick_labels_at_the_same_positions_redraw_the_background():
@@ -260,46 +253,48 @@ def test_new_tick_labels_at_the_same_positions_redraw_the_background():
     assert live.last_redraw == "full"
 
 
-def test_a_refit_goes_back_to_a_view_shown_before_when_it_fits_the_data():
-    live = LiveFigure.subplots(figsize=(5, 3), show=False)
-    _lines(live, 1.0)
-    first = live.ax.get_ylim()
-    _lines(live, 4.0)                       # 44 leaves the view: a new, wider one
-    assert live.last_redraw == "full" and live.ax.get_ylim() != first
-    _lines(live, 0.9)                       # 9.9 fills the wide view too little: the first view holds it well
-    assert live.ax.get_ylim() == first and live.last_redraw == "data only"
-    _assert_same_picture(_pixels(live.png), _full_redraw(live))
-    with live.update(refit=True):           # forced: fitted to these data, not picked among earlier views
-        live.ax.plot(np.arange(12), 0.9 * np.arange(12))
-    assert live.ax.get_ylim()[1] < first[1]
-
-
-def test_prepared_views_make_later_moves_data_only():
+def test_measured_views_declared_make_later_moves_data_only():
     live = LiveFigure.subplots(figsize=(5, 3), show=False)
 
     def draw(slope):
         live.ax.plot(np.arange(12), slope * np.arange(12))
 
-    live.prepare(draw, [{"slope": s} for s in (0.5, 2.0, 8.0)])
+    spans = live.views(draw, [{"slope": s} for s in (0.5, 8.0)])
+    x_span, y_span = spans[0]
+    assert x_span[0] <= 0 and x_span[1] >= 11 and y_span[0] <= 0 and y_span[1] >= 88
+    assert len(live.ax.lines) == 0 and live.png == b""            # measured, nothing drawn or kept
+    live.limits(x=x_span, y=y_span)
     for slope in (7.0, 1.8, 0.6, 2.2, 6.0):
         with live.update():
             draw(slope)
-        assert live.last_redraw == "data only", slope
+        assert live.last_redraw == ("full" if slope == 7.0 else "data only"), slope
     _assert_same_picture(_pixels(live.png), _full_redraw(live))
 
 
-def test_settle_garbage_collector_freezes_the_objects_that_exist_and_only_in_a_kernel():
-    import gc
+def test_prepared_backgrounds_make_later_menu_choices_data_only():
+    live = LiveFigure.subplots(figsize=(5, 3), show=False).limits(y=(0, 10))
 
-    from crmlab.live import settle_garbage_collector
+    def draw(title):
+        live.ax.plot([0, 1], [0, 9])
+        live.ax.set_title(title)
 
-    before = gc.get_freeze_count()
-    live = LiveFigure.subplots(figsize=(4, 3), show=False)
-    _lines(live, 1.0)                                  # not a Jupyter kernel: nothing frozen
-    assert gc.get_freeze_count() == before
-    try:
-        assert not settle_garbage_collector(limit=10**12)
-        assert settle_garbage_collector(limit=0)
-        assert gc.get_freeze_count() > before and len(gc.get_objects()) < 1000
-    finally:
-        gc.unfreeze()
+    live.prepare(draw, [{"title": t} for t in ("one", "two", "three")])
+    for title in ("three", "one", "two"):
+        with live.update():
+            draw(title)
+        assert live.last_redraw == "data only", title
+    _assert_same_picture(_pixels(live.png), _full_redraw(live))
+
+
+def test_live_figures_use_no_private_matplotlib_attribute_and_leave_the_garbage_collector_alone():
+    import ast
+    import inspect
+
+    import crmlab.live as live_module
+
+    tree = ast.parse(inspect.getsource(live_module))
+    private = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+               and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "LiveFigure"))
+               and not node.attr.startswith("__")}
+    assert private == set(), private
+    assert "gc" not in {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
