@@ -14,7 +14,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -111,21 +111,86 @@ def translate_values(values: pd.Series | Iterable[str], lang: str = "en") -> pd.
     return [_TERMS[v][lang] if v in _TERMS else v for v in values]
 
 
-def localize(frame: pd.DataFrame, lang: str = "en", value_columns: Iterable[str] = ()) -> pd.DataFrame:
-    """Translate the values of ``value_columns`` and then every known column header.
+def _text(name: object, lang: str, prefixes: Sequence[str]) -> object:
+    """The text of ``name`` in ``lang``: the first of ``prefix + name`` that is a term, else ``name`` itself."""
+    if not isinstance(name, str):
+        return name
+    for prefix in prefixes:
+        entry = _TERMS.get(prefix + name)
+        if entry is not None:
+            return entry[lang]
+    return name
 
-    This is what a lecture calls on a table before it shows or saves it.
+
+def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] = (), *,
+             prefixes: Sequence[str] = ("",), index: bool = False,
+             booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+    """A computed table as the reader sees it in ``lang``: the one display step of crmlab.
+
+    Computing functions return stable keys (column names, category codes) whatever the
+    language; a lecture calls ``localize`` once, right before it shows or saves a table.
+    A name is looked up as ``prefix + name`` for each of ``prefixes`` in turn (``""`` is the
+    bare key); names that are no term (a researcher's own columns) and numbers stay as they are.
+
+    Parameters
+    ----------
+    table
+        A DataFrame or a Series; it is not changed (a copy is returned).
+    lang
+        ``"en"`` or ``"zh"``.
+    value_columns
+        Columns whose values are keys to translate too (``"segment"``: ``"new"`` -> ``"New"``).
+    prefixes
+        Where a module keeps its display terms, e.g. ``("lifecycle_id_",)``; the first match wins.
+    index
+        Also translate the values of the index (for a DataFrame, and the columns' level names).
+    booleans
+        Keys of the text for ``True`` and ``False``; boolean columns are shown with them.
+
+    Translated are: the column headers, the index names, a Series' name, and the values asked for.
 
     Examples
     --------
     >>> df = pd.DataFrame({"segment": ["new", "lost"], "customers": [3, 1]})
     >>> localize(df, "zh", value_columns=["segment"]).columns.tolist()
     ['细分群体', '客户数']
+    >>> localize(df, "zh", value_columns=["segment"])["细分群体"].tolist()
+    ['新客户', '流失客户']
+    >>> counts = pd.Series([3, 1], index=pd.Index(["new", "lost"], name="segment"), name="customers")
+    >>> shown = localize(counts, "zh", index=True)
+    >>> shown.name, shown.index.name, shown.index.tolist()
+    ('客户数', '细分群体', ['新客户', '流失客户'])
+    >>> localize(df, "en").columns.tolist()
+    ['Segment', 'Customers']
     """
-    out = frame.copy()
-    for column in value_columns:
-        out[column] = translate_values(out[column], lang)
-    return translate_columns(out, lang)
+    check_lang(lang)
+    prefixes = tuple(prefixes)
+
+    def text(name: object) -> object:
+        return _text(name, lang, prefixes)
+
+    def translated(values: pd.Series) -> pd.Series:
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return values.cat.rename_categories(text)
+        return values.map(text)
+
+    out = table.copy()
+    if isinstance(out, pd.Series):
+        if booleans is not None and out.dtype == bool:
+            out = out.map({True: label(booleans[0], lang), False: label(booleans[1], lang)})
+        out.name = text(out.name)
+    else:
+        if booleans is not None:
+            for column in out.columns[(out.dtypes == bool).to_numpy()]:
+                out[column] = out[column].map({True: label(booleans[0], lang), False: label(booleans[1], lang)})
+        for column in value_columns:
+            out[column] = translated(out[column])
+        out.columns = out.columns.map(text) if out.columns.nlevels == 1 else out.columns
+        out.columns = out.columns.set_names([text(n) for n in out.columns.names])
+    if index and out.index.nlevels == 1:
+        out.index = pd.Index(translated(out.index.to_series()), name=out.index.name)
+    out.index = out.index.set_names([text(n) for n in out.index.names])
+    return out
 
 
 class Vocabulary:
