@@ -27,6 +27,7 @@ __all__ = [
     "translate_columns",
     "translate_values",
     "localize",
+    "with_display",
     "Vocabulary",
 ]
 
@@ -122,8 +123,28 @@ def _text(name: object, lang: str, prefixes: Sequence[str]) -> object:
     return name
 
 
-def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] = (), *,
-             prefixes: Sequence[str] = ("",), index: bool = False,
+def with_display(table: pd.DataFrame | pd.Series, *, value_columns: Iterable[str] = (),
+                 prefixes: Sequence[str] = ("",), index: bool = False,
+                 booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+    """Attach to a computed table how :func:`localize` shows it (in ``table.attrs["display"]``); returns ``table``.
+
+    A computing function calls it on the keyed table it returns, so that a lecture only writes
+    ``localize(table, p.lang)``. The hints survive ``round``, ``head``, column selection and copies;
+    arguments given to :func:`localize` win over them.
+
+    Examples
+    --------
+    >>> t = with_display(pd.DataFrame({"customers": [3]}, index=pd.Index(["new"], name="segment")), index=True)
+    >>> localize(t, "zh").index.tolist()
+    ['新客户']
+    """
+    table.attrs["display"] = {"value_columns": list(value_columns), "prefixes": list(prefixes),
+                              "index": bool(index), "booleans": None if booleans is None else tuple(booleans)}
+    return table
+
+
+def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] | None = None, *,
+             prefixes: Sequence[str] | None = None, index: bool | None = None,
              booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
     """A computed table as the reader sees it in ``lang``: the one display step of crmlab.
 
@@ -142,10 +163,14 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
         Columns whose values are keys to translate too (``"segment"``: ``"new"`` -> ``"New"``).
     prefixes
         Where a module keeps its display terms, e.g. ``("lifecycle_id_",)``; the first match wins.
+        Default ``("",)``: the bare keys.
     index
-        Also translate the values of the index (for a DataFrame, and the columns' level names).
+        Also translate the values of the index.
     booleans
         Keys of the text for ``True`` and ``False``; boolean columns are shown with them.
+
+    Arguments left at ``None`` come from the hints a computing function attached with
+    :func:`with_display` (else the defaults above).
 
     Translated are: the column headers, the index names, a Series' name, and the values asked for.
 
@@ -164,7 +189,12 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     ['Segment', 'Customers']
     """
     check_lang(lang)
-    prefixes = tuple(prefixes)
+    hints = table.attrs.get("display", {})
+    if value_columns is None:  # from the hints: only the columns this table still has
+        value_columns = [c for c in hints.get("value_columns", ()) if isinstance(table, pd.DataFrame) and c in table]
+    prefixes = tuple(hints.get("prefixes", ("",)) if prefixes is None else prefixes)
+    index = bool(hints.get("index", False) if index is None else index)
+    booleans = hints.get("booleans") if booleans is None else booleans
 
     def text(name: object) -> object:
         return _text(name, lang, prefixes)
@@ -190,6 +220,7 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     if index and out.index.nlevels == 1:
         out.index = pd.Index(translated(out.index.to_series()), name=out.index.name)
     out.index = out.index.set_names([text(n) for n in out.index.names])
+    out.attrs.pop("display", None)  # shown: not to be translated again
     return out
 
 
