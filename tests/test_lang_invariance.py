@@ -60,6 +60,8 @@ def _is_plotting(name: str) -> bool:
 COMPUTING = {
     "abc_classes.abc_summary",
     "concentration.concentration_table",
+    "lifecycle.lead_funnel",
+    "lifecycle.stage_migration",
     "value_matrix.ValueSatisfactionMatrix.thresholds",
     "value_matrix.ValueSatisfactionMatrix.table",
     "value_matrix.ValueSatisfactionMatrix.class_summary",
@@ -100,7 +102,7 @@ KEYS_UNLESS_LANG = {
 
 NOT_YET = {
     "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
-    "first_look.glance_synthetic", "lifecycle.lead_funnel", "lifecycle.stage_migration",
+    "first_look.glance_synthetic",
     "philosophies.effort_table", "philosophies.winners_table", "relationship.SatisfactionLoyalty.table",
     "segmentation.segment_migration", "value_matrix.class_profile",
 }
@@ -142,6 +144,15 @@ def _case(name: str):
         from crmlab.concentration import concentration_table
         values = _values()
         return lambda: concentration_table(values), lambda lang: concentration_table(values, lang=lang)
+    if name == "lifecycle.lead_funnel":
+        from crmlab.lifecycle import lead_funnel
+        return lambda: lead_funnel([1000, 400, 100, 40, 30]), lambda lang: lead_funnel([1000, 400, 100, 40, 30], lang=lang)
+    if name == "lifecycle.stage_migration":
+        from crmlab.lifecycle import stage_migration
+        before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
+        after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
+        return (lambda: stage_migration(before, after, shares=True),
+                lambda lang: stage_migration(before, after, shares=True, lang=lang))
     matrix, customers = _matrix_and_customers()
     method = name.rsplit(".", 1)[1]
     if method == "thresholds":
