@@ -219,6 +219,8 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
         out.columns = out.columns.set_names([text(n) for n in out.columns.names])
     if index and out.index.nlevels == 1:
         out.index = pd.Index(translated(out.index.to_series()), name=out.index.name)
+    elif index:
+        out.index = pd.MultiIndex.from_tuples([tuple(map(text, row)) for row in out.index], names=out.index.names)
     out.index = out.index.set_names([text(n) for n in out.index.names])
     out.attrs.pop("display", None)  # shown: not to be translated again
     return out
