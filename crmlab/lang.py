@@ -143,6 +143,10 @@ def with_display(table: pd.DataFrame | pd.Series, *, value_columns: Iterable[str
     return table
 
 
+def _bool_texts(booleans: tuple[str, str], lang: str) -> tuple[str, str]:
+    return label(booleans[0], lang), label(booleans[1], lang)
+
+
 def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] | None = None, *,
              prefixes: Sequence[str] | None = None, index: bool | None = None,
              booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
@@ -167,7 +171,8 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     index
         Also translate the values of the index.
     booleans
-        Keys of the text for ``True`` and ``False``; boolean columns are shown with them.
+        Keys of the text for ``True`` and ``False``; boolean columns are shown with them (kept
+        as booleans when the texts are just ``"True"`` and ``"False"``).
 
     Arguments left at ``None`` come from the hints a computing function attached with
     :func:`with_display` (else the defaults above).
@@ -206,13 +211,13 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
 
     out = table.copy()
     if isinstance(out, pd.Series):
-        if booleans is not None and out.dtype == bool:
-            out = out.map({True: label(booleans[0], lang), False: label(booleans[1], lang)})
+        if booleans is not None and out.dtype == bool and _bool_texts(booleans, lang) != ("True", "False"):
+            out = out.map(dict(zip((True, False), _bool_texts(booleans, lang))))
         out.name = text(out.name)
     else:
-        if booleans is not None:
+        if booleans is not None and _bool_texts(booleans, lang) != ("True", "False"):  # else keep the bools
             for column in out.columns[(out.dtypes == bool).to_numpy()]:
-                out[column] = out[column].map({True: label(booleans[0], lang), False: label(booleans[1], lang)})
+                out[column] = out[column].map(dict(zip((True, False), _bool_texts(booleans, lang))))
         for column in value_columns:
             out[column] = translated(out[column])
         out.columns = out.columns.map(text) if out.columns.nlevels == 1 else out.columns
