@@ -38,7 +38,7 @@ from matplotlib.ticker import PercentFormatter
 
 from ._table_checks import require_lang_or_none
 from .concentration import lorenz_curve
-from .lang import check_lang, label, register, translate_columns, translate_values
+from .lang import check_lang, label, localize, register, translate_columns, translate_values, with_display
 from .value_matrix import VOLUME_STRATEGIES
 
 __all__ = ["ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto"]
@@ -129,16 +129,27 @@ def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     return translate_columns(out, lang)
 
 
-def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), lang: str = "en") -> pd.DataFrame:
+def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95),
+                lang: str | None = None) -> pd.DataFrame:
     """One row per class: customers, customer share, value, value share, smallest value, service.
+
+    The table has stable keys: index ``abc_class`` (``"A"``, ``"B"``, ``"C"``), columns ``customers``,
+    ``customer_share``, ``value``, ``value_share``, ``min_value`` and ``abc_service`` (service keys such
+    as ``"one_to_one"``). Show it with :func:`crmlab.lang.localize`. ``lang`` is a deprecated shortcut
+    for ``localize(abc_summary(values, thresholds), lang)``, kept for old callers.
 
     Examples
     --------
     >>> values = pd.Series([50, 30, 10, 5, 5], index=list("abcde"))
-    >>> abc_summary(values)["Share of value"].round(2).tolist()
+    >>> summary = abc_summary(values)
+    >>> summary["value_share"].round(2).tolist()
     [0.8, 0.15, 0.05]
+    >>> localize(summary, "en").columns.tolist()
+    ['Customers', 'Share of customers', 'Value', 'Share of value', 'Smallest value', 'Service']
+    >>> localize(summary, "zh").index.tolist()
+    ['A类', 'B类', 'C类']
     """
-    check_lang(lang)
+    lang = require_lang_or_none(lang)
     classes = abc_classes(values, thresholds)
     grouped = classes.groupby("abc_class", observed=False)["value"]
     table = pd.DataFrame({
@@ -148,9 +159,10 @@ def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
         "value_share": grouped.sum() / classes["value"].sum(),
         "min_value": grouped.min(),
     })
-    table["abc_service"] = [label(ABC_SERVICES[c], lang) for c in table.index]
-    table.index = pd.Index([label(f"abc_class_{c}", lang) for c in table.index], name="abc_class")
-    return translate_columns(table, lang)
+    table["abc_service"] = [ABC_SERVICES[c] for c in table.index]
+    table.index = pd.Index(list(table.index), name="abc_class")
+    table = with_display(table, value_columns=["abc_service"], prefixes=("abc_class_", ""), index=True)
+    return table if lang is None else localize(table, lang)
 
 
 def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), max_bars: int = 40,

@@ -51,6 +51,7 @@ from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
 from . import plotting
+from . import simulate as _simulate  # noqa: F401 - its vocabulary names the customer-base columns and levels
 from ._table_checks import require_columns, require_complete, require_fitted, require_lang_or_none, require_table
 from .estimators import Estimator
 from .validation import ValidationError, WrongTypeError

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crmlab.lang import check_lang, label, register, terms
+from crmlab.lang import check_lang, label, localize, register, terms
 from crmlab.models import ShiftedBetaGeo
 from crmlab.rfm import TIME_UNIT_DAYS
 from crmlab.transactions import TransactionLogError, validate
@@ -56,7 +56,11 @@ __all__ = [
     "shown_table",
     "plot_worksheet",
     "plot_holdout_frequencies",
+    "SHOWN_PREFIXES",
 ]
+
+#: Where lecture 08's table headers and parameter symbols live: ``localize(t, lang, prefixes=SHOWN_PREFIXES)``.
+SHOWN_PREFIXES: tuple[str, ...] = ("clvplot_hdr_", "clvplot_sym_")
 
 register(
     {
@@ -397,6 +401,9 @@ def shown_table(frame: pd.DataFrame, lang: str = "en", symbol_columns: Sequence[
                 symbol_index: bool = False) -> pd.DataFrame:
     """A table of lecture 08 as the reader sees it in ``lang``; in English the frame is returned unchanged.
 
+    Kept for old callers: it is :func:`crmlab.lang.localize` with ``prefixes=SHOWN_PREFIXES``
+    (lecture 08 calls ``localize`` itself).
+
     In Chinese: this module's raw headers and index names (``projected_last``, ``donors``,
     ``fit_periods`` ...) in Chinese, True/False as 是/否, and the parameter names alpha, beta, gamma,
     delta and LL as α, β, γ, δ and 对数似然 -- in the headers, and in the values of ``symbol_columns``
@@ -411,31 +418,8 @@ def shown_table(frame: pd.DataFrame, lang: str = "en", symbol_columns: Sequence[
     >>> shown_table(t, "en").equals(t)
     True
     """
-    check_lang(lang)
-    out = frame.copy()
-    if lang == "en":
-        return out
-    known = terms()
-
-    def header(name):
-        for key in ("clvplot_hdr_" + str(name), "clvplot_sym_" + str(name)):
-            if key in known:
-                return label(key, lang)
-        return name
-
-    def symbol(value):
-        return label("clvplot_sym_" + value, lang) if isinstance(value, str) and "clvplot_sym_" + value in known else value
-
-    for column in out.columns:
-        if out[column].dtype == bool:
-            out[column] = out[column].map({True: label("clvplot_yes", lang), False: label("clvplot_no", lang)})
-    for column in symbol_columns:
-        out[column] = [symbol(v) for v in out[column]]
-    if symbol_index:
-        out.index = pd.Index([symbol(v) for v in out.index], name=out.index.name)
-    out.columns = [header(c) for c in out.columns]
-    out.index = out.index.set_names([header(n) if n is not None else None for n in out.index.names])
-    return out
+    return localize(frame, lang, symbol_columns, prefixes=SHOWN_PREFIXES, index=symbol_index,
+                    booleans=None if lang == "en" else ("clvplot_yes", "clvplot_no"))
 
 
 def bgbb_pattern_table(model, patterns: pd.DataFrame, future: int = 5) -> pd.DataFrame:

@@ -14,7 +14,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ __all__ = [
     "translate_columns",
     "translate_values",
     "localize",
+    "with_display",
     "Vocabulary",
 ]
 
@@ -111,21 +112,123 @@ def translate_values(values: pd.Series | Iterable[str], lang: str = "en") -> pd.
     return [_TERMS[v][lang] if v in _TERMS else v for v in values]
 
 
-def localize(frame: pd.DataFrame, lang: str = "en", value_columns: Iterable[str] = ()) -> pd.DataFrame:
-    """Translate the values of ``value_columns`` and then every known column header.
+def _text(name: object, lang: str, prefixes: Sequence[str]) -> object:
+    """The text of ``name`` in ``lang``: the first of ``prefix + name`` that is a term, else ``name`` itself."""
+    if not isinstance(name, str):
+        return name
+    for prefix in prefixes:
+        entry = _TERMS.get(prefix + name)
+        if entry is not None:
+            return entry[lang]
+    return name
 
-    This is what a lecture calls on a table before it shows or saves it.
+
+def with_display(table: pd.DataFrame | pd.Series, *, value_columns: Iterable[str] = (),
+                 prefixes: Sequence[str] = ("",), index: bool = False,
+                 booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+    """Attach to a computed table how :func:`localize` shows it (in ``table.attrs["display"]``); returns ``table``.
+
+    A computing function calls it on the keyed table it returns, so that a lecture only writes
+    ``localize(table, p.lang)``. The hints survive ``round``, ``head``, column selection and copies;
+    arguments given to :func:`localize` win over them.
+
+    Examples
+    --------
+    >>> t = with_display(pd.DataFrame({"customers": [3]}, index=pd.Index(["new"], name="segment")), index=True)
+    >>> localize(t, "zh").index.tolist()
+    ['新客户']
+    """
+    table.attrs["display"] = {"value_columns": list(value_columns), "prefixes": list(prefixes),
+                              "index": bool(index), "booleans": None if booleans is None else tuple(booleans)}
+    return table
+
+
+def _bool_texts(booleans: tuple[str, str], lang: str) -> tuple[str, str]:
+    return label(booleans[0], lang), label(booleans[1], lang)
+
+
+def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] | None = None, *,
+             prefixes: Sequence[str] | None = None, index: bool | None = None,
+             booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+    """A computed table as the reader sees it in ``lang``: the one display step of crmlab.
+
+    Computing functions return stable keys (column names, category codes) whatever the
+    language; a lecture calls ``localize`` once, right before it shows or saves a table.
+    A name is looked up as ``prefix + name`` for each of ``prefixes`` in turn (``""`` is the
+    bare key); names that are no term (a researcher's own columns) and numbers stay as they are.
+
+    Parameters
+    ----------
+    table
+        A DataFrame or a Series; it is not changed (a copy is returned).
+    lang
+        ``"en"`` or ``"zh"``.
+    value_columns
+        Columns whose values are keys to translate too (``"segment"``: ``"new"`` -> ``"New"``).
+    prefixes
+        Where a module keeps its display terms, e.g. ``("lifecycle_id_",)``; the first match wins.
+        Default ``("",)``: the bare keys.
+    index
+        Also translate the values of the index.
+    booleans
+        Keys of the text for ``True`` and ``False``; boolean columns are shown with them (kept
+        as booleans when the texts are just ``"True"`` and ``"False"``).
+
+    Arguments left at ``None`` come from the hints a computing function attached with
+    :func:`with_display` (else the defaults above).
+
+    Translated are: the column headers, the index names, a Series' name, and the values asked for.
 
     Examples
     --------
     >>> df = pd.DataFrame({"segment": ["new", "lost"], "customers": [3, 1]})
     >>> localize(df, "zh", value_columns=["segment"]).columns.tolist()
     ['细分群体', '客户数']
+    >>> localize(df, "zh", value_columns=["segment"])["细分群体"].tolist()
+    ['新客户', '流失客户']
+    >>> counts = pd.Series([3, 1], index=pd.Index(["new", "lost"], name="segment"), name="customers")
+    >>> shown = localize(counts, "zh", index=True)
+    >>> shown.name, shown.index.name, shown.index.tolist()
+    ('客户数', '细分群体', ['新客户', '流失客户'])
+    >>> localize(df, "en").columns.tolist()
+    ['Segment', 'Customers']
     """
-    out = frame.copy()
-    for column in value_columns:
-        out[column] = translate_values(out[column], lang)
-    return translate_columns(out, lang)
+    check_lang(lang)
+    hints = table.attrs.get("display", {})
+    if value_columns is None:  # from the hints: only the columns this table still has
+        value_columns = [c for c in hints.get("value_columns", ()) if isinstance(table, pd.DataFrame) and c in table]
+    prefixes = tuple(hints.get("prefixes", ("",)) if prefixes is None else prefixes)
+    index = bool(hints.get("index", False) if index is None else index)
+    booleans = hints.get("booleans") if booleans is None else booleans
+
+    def text(name: object) -> object:
+        return _text(name, lang, prefixes)
+
+    def translated(values: pd.Series) -> pd.Series:
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return values.cat.rename_categories(text)
+        return values.map(text)
+
+    out = table.copy()
+    if isinstance(out, pd.Series):
+        if booleans is not None and out.dtype == bool and _bool_texts(booleans, lang) != ("True", "False"):
+            out = out.map(dict(zip((True, False), _bool_texts(booleans, lang))))
+        out.name = text(out.name)
+    else:
+        if booleans is not None and _bool_texts(booleans, lang) != ("True", "False"):  # else keep the bools
+            for column in out.columns[(out.dtypes == bool).to_numpy()]:
+                out[column] = out[column].map(dict(zip((True, False), _bool_texts(booleans, lang))))
+        for column in value_columns:
+            out[column] = translated(out[column])
+        out.columns = out.columns.map(text) if out.columns.nlevels == 1 else out.columns
+        out.columns = out.columns.set_names([text(n) for n in out.columns.names])
+    if index and out.index.nlevels == 1:
+        out.index = pd.Index(translated(out.index.to_series()), name=out.index.name)
+    elif index:
+        out.index = pd.MultiIndex.from_tuples([tuple(map(text, row)) for row in out.index], names=out.index.names)
+    out.index = out.index.set_names([text(n) for n in out.index.names])
+    out.attrs.pop("display", None)  # shown: not to be translated again
+    return out
 
 
 class Vocabulary:

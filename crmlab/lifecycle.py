@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from . import transactions
 from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
-from .lang import check_lang, label, register
+from .lang import check_lang, label, localize, register, with_display
 from .migration import segment_migration
 
 __all__ = [
@@ -291,7 +291,7 @@ def stage_table(lang: str = "en") -> pd.DataFrame:
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
-def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None = "en") -> pd.DataFrame:
+def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None = None) -> pd.DataFrame:
     """A lead funnel: counts per lead stage and the conversion rates between stages.
 
     Parameters
@@ -300,18 +300,22 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
         Leads that reached each stage of :data:`LEAD_STAGES`, as a mapping by stage key or a
         sequence in stage order. Counts must be >= 0 and must not grow down the funnel.
     lang
-        ``None`` keeps keys; ``"en"``/``"zh"`` gives display names and headers.
+        Deprecated shortcut for ``crmlab.lang.localize(lead_funnel(counts), lang)``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per stage: ``lead_count``, ``conversion_from_previous`` (count / previous
+        Keys whatever the language (show it with :func:`crmlab.lang.localize`).
+        One row per stage (index ``lead_stage``): ``lead_count``, ``conversion_from_previous`` (count / previous
         count; NaN for the first stage or after a stage with 0) and ``conversion_from_first``.
 
     Examples
     --------
-    >>> lead_funnel([1000, 400, 100, 40, 30], lang=None)["conversion_from_previous"].round(2).tolist()
+    >>> funnel = lead_funnel([1000, 400, 100, 40, 30])
+    >>> funnel["conversion_from_previous"].round(2).tolist()
     [nan, 0.4, 0.25, 0.4, 0.75]
+    >>> localize(funnel, "zh").index[:2].tolist()
+    ['待识别客户', '潜在客户']
     """
     lang = require_lang_or_none(lang)
     if isinstance(counts, Mapping):
@@ -336,10 +340,8 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
         first = values / values[0] if values[0] > 0 else np.full(len(values), np.nan)
     table = pd.DataFrame({"lead_count": values, "conversion_from_previous": previous, "conversion_from_first": first},
                          index=pd.Index(LEAD_STAGES, name="lead_stage"))
-    if lang is None:
-        return table
-    table.index = pd.Index([label(f"lead_{s}", lang) for s in LEAD_STAGES], name=label("lead_stage", lang))
-    return table.rename(columns={c: label(c, lang) for c in table.columns})
+    table = with_display(table, prefixes=("lead_", ""), index=True)
+    return table if lang is None else localize(table, lang)
 
 
 # ---------------------------------------------------------------------------
@@ -967,13 +969,14 @@ def _stage_series(stages: pd.Series | pd.DataFrame, name: str) -> pd.Series:
 
 
 def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.DataFrame, shares: bool = False,
-                    lang: str | None = "en") -> pd.DataFrame:
+                    lang: str | None = None) -> pd.DataFrame:
     """Customers by stage at a first date (rows) and a later date (columns).
 
     A thin layer over :func:`crmlab.migration.segment_migration` that keeps the lifecycle
     order of the stages and translates them: customers acquired between the dates form the
     row *new*; with stages from :func:`assign_stages` nobody is *gone* (an ended relationship
-    is the stage termination).
+    is the stage termination). Keys whatever the language (index ``stage_from``, columns
+    ``stage_to``); show it with :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut).
 
     Examples
     --------
@@ -984,12 +987,9 @@ def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Data
     """
     lang = require_lang_or_none(lang)
     table = segment_migration(_stage_series(before, "before"), _stage_series(after, "after"), shares=shares, lang=None)
-    if lang is None:
-        return table
-    names = [label(f"stage_{s}", lang) for s in OBSERVABLE_STAGES]
-    table.index = pd.Index(names + [label("migration_new", lang)], name=label("stage_from", lang))
-    table.columns = pd.Index(names + [label("migration_gone", lang)], name=label("stage_to", lang))
-    return table
+    table.index.name, table.columns.name = "stage_from", "stage_to"
+    table = with_display(table, prefixes=("stage_", "migration_", ""), index=True)
+    return table if lang is None else localize(table, lang)
 
 
 def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
 from .estimators import Estimator
-from .lang import check_lang, label, register, terms
+from .lang import check_lang, label, localize, register
 from .logistic import fit_logistic, logistic
 from .validation import ValidationError
 
@@ -667,7 +667,8 @@ def comparison_for_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFram
     """The table of :func:`compare_predictor_sets` with headers and model names in ``lang``.
 
     In English the table is returned unchanged (its keys are what the lecture prints);
-    other headers and model names than the known ones stay as they are.
+    other headers and model names than the known ones stay as they are. Kept for old callers:
+    it is ``crmlab.lang.localize(table, lang, prefixes=("response_cmp_",), index=True)``.
 
     Examples
     --------
@@ -677,13 +678,4 @@ def comparison_for_display(table: pd.DataFrame, lang: str = "en") -> pd.DataFram
     >>> comparison_for_display(t, "en").equals(t)
     True
     """
-    if lang == "en":
-        return table.copy()
-    known = {key[len("response_cmp_"):] for key in terms() if key.startswith("response_cmp_")}
-
-    def text(name: object) -> object:
-        return label(f"response_cmp_{name}", lang) if isinstance(name, str) and name in known else name
-
-    out = table.rename(columns=text, index=text)
-    out.index.name = text(table.index.name)
-    return out
+    return localize(table, lang, prefixes=("response_cmp_",), index=True)

@@ -56,7 +56,7 @@ from ._table_checks import numeric_column, require_columns, require_lang_or_none
 from .estimators import Estimator
 from .validation import ValidationError
 from . import plotting
-from .lang import check_lang, label, register, translate_columns, translate_values
+from .lang import check_lang, label, localize, register, translate_columns, translate_values, with_display
 
 _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
 
@@ -217,17 +217,19 @@ class ValueSatisfactionMatrix(Estimator):
 
     _fitted_attribute = "volume_thresholds_"
 
-    def thresholds(self, lang: str = "en") -> pd.DataFrame:
-        """The cuts in use: one row per axis, ``lower_threshold`` and ``upper_threshold``."""
+    def thresholds(self, lang: str | None = None) -> pd.DataFrame:
+        """The cuts in use: one row per axis (``purchase_volume``, ``matrix_satisfaction``),
+        ``lower_threshold`` and ``upper_threshold``; keys whatever the language, shown with
+        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it)."""
         self._check_fitted()
-        check_lang(lang)
+        lang = require_lang_or_none(lang)
         table = pd.DataFrame(
             [self.volume_thresholds_, self.satisfaction_thresholds_],
             index=pd.Index(["purchase_volume", "matrix_satisfaction"], name="matrix_axis"),
             columns=["lower_threshold", "upper_threshold"],
         )
-        table.index = pd.Index(translate_values(list(table.index), lang), name="matrix_axis")
-        return translate_columns(table, lang)
+        table = with_display(table, index=True)
+        return table if lang is None else localize(table, lang)
 
     def assign(self, customers: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         """Each customer's cell, class and the two strategies.
@@ -261,22 +263,22 @@ class ValueSatisfactionMatrix(Estimator):
             return out
         return _display(out, lang)
 
-    def table(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
+    def table(self, customers: pd.DataFrame, measure: str = "customers", lang: str | None = None,
               sum_col: str | None = None) -> pd.DataFrame:
         """The 3 × 3 table: volume level (rows, high first) × satisfaction level (columns, low first).
 
         ``measure`` is ``"customers"`` (counts), ``"customer_share"``, ``"purchase_volume"`` (sum of
         ``volume_col``) or ``"volume_share"``; shares are of the whole table (they sum to 1).
         ``sum_col`` sums another column instead of ``volume_col`` for the volume measures,
-        e.g. revenue when purchase volume is counted in units.
+        e.g. revenue when purchase volume is counted in units. Keys (``high``, ``mid``, ``low``;
+        axes ``volume_level`` and ``satisfaction_level``) whatever the language; shown with
+        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it).
         """
-        check_lang(lang)
+        lang = require_lang_or_none(lang)
         grid = self._grid(customers, measure, sum_col)
-        grid.index = pd.Index(translate_values([f"level_{v}" for v in grid.index], lang),
-                              name=label("volume_level", lang))
-        grid.columns = pd.Index(translate_values([f"level_{s}" for s in grid.columns], lang),
-                                name=label("satisfaction_level", lang))
-        return grid
+        grid.index.name, grid.columns.name = "volume_level", "satisfaction_level"
+        grid = with_display(grid, prefixes=("level_", ""), index=True)
+        return grid if lang is None else localize(grid, lang)
 
     def _summed(self, customers: pd.DataFrame, sum_col: str | None) -> np.ndarray:
         volume, _ = self._columns(customers)
@@ -299,10 +301,13 @@ class ValueSatisfactionMatrix(Estimator):
         grid = pd.DataFrame(counts[::-1], index=list(LEVELS[::-1]), columns=list(LEVELS))
         return grid.astype(np.int64) if measure == "customers" else grid
 
-    def class_summary(self, customers: pd.DataFrame, lang: str = "en", sum_col: str | None = None) -> pd.DataFrame:
+    def class_summary(self, customers: pd.DataFrame, lang: str | None = None,
+                      sum_col: str | None = None) -> pd.DataFrame:
         """One row per class A–E: customers, their share, purchase volume (sum of ``volume_col``, or of
-        ``sum_col``) and its share."""
-        check_lang(lang)
+        ``sum_col``) and its share. Keys (index ``matrix_class``: ``"A"``...; columns ``customers``,
+        ``customer_share``, ``purchase_volume``, ``volume_share``) whatever the language; shown with
+        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it)."""
+        lang = require_lang_or_none(lang)
         cells = self.assign(customers)
         volume = self._summed(customers, sum_col)
         grouped = pd.DataFrame({"matrix_class": cells["matrix_class"], "volume": volume}).groupby(
@@ -312,9 +317,9 @@ class ValueSatisfactionMatrix(Estimator):
         total = table["purchase_volume"].sum()
         table["volume_share"] = table["purchase_volume"] / total if total > 0 else 0.0
         table = table[["customers", "customer_share", "purchase_volume", "volume_share"]]
-        table.index = pd.Index(translate_values([f"matrix_class_{c}" for c in table.index], lang),
-                               name="matrix_class")
-        return translate_columns(table, lang)
+        table.index = pd.Index([str(c) for c in table.index], name="matrix_class")
+        table = with_display(table, prefixes=("matrix_class_", ""), index=True)
+        return table if lang is None else localize(table, lang)
 
     def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
              ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None,

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmlab.abc_classes import abc_classes, abc_summary, plot_pareto
+from crmlab.lang import localize
 from crmlab.concentration import top_share
 from crmlab.plotting import use_theme
 
@@ -30,19 +31,23 @@ def test_the_customer_who_crosses_a_threshold_belongs_to_the_upper_class():
     # y starts at 60 % < 70 %, so y is A although A then holds 90 %; z starts at 90 %: not below 90 % -> C
     assert abc_classes(values, (0.7, 0.9))["abc_class"].tolist() == ["A", "A", "C"]
     summary = abc_summary(values, (0.7, 0.9))
-    assert summary["Customers"].tolist() == [2, 0, 1]
-    assert summary["Share of value"].tolist() == pytest.approx([0.9, 0.0, 0.1])
+    assert summary["customers"].tolist() == [2, 0, 1]
+    assert summary["value_share"].tolist() == pytest.approx([0.9, 0.0, 0.1])
 
 
 def test_summary_numbers_and_zero_value_customers():
     values = pd.Series([50, 30, 10, 5, 5, 0], index=list("abcdef"))
     summary = abc_summary(values)
-    assert summary["Customers"].tolist() == [2, 2, 2]
-    assert summary["Share of customers"].tolist() == pytest.approx([1 / 3] * 3)
-    assert summary["Share of value"].tolist() == pytest.approx([0.8, 0.15, 0.05])
-    assert summary["Smallest value"].tolist() == [30, 5, 0]
+    assert summary["customers"].tolist() == [2, 2, 2]
+    assert summary["customer_share"].tolist() == pytest.approx([1 / 3] * 3)
+    assert summary["value_share"].tolist() == pytest.approx([0.8, 0.15, 0.05])
+    assert summary["min_value"].tolist() == [30, 5, 0]
     assert summary.index.tolist() == ["A", "B", "C"]
-    assert abc_summary(values, lang="zh").index.tolist() == ["A类", "B类", "C类"]
+    assert summary["abc_service"].tolist() == ["one_to_one", "one_to_many", "retailer_managed"]
+    # shown: English headers as before, Chinese class names; the old lang= form is the same display
+    assert localize(summary, "en")["Share of value"].tolist() == pytest.approx([0.8, 0.15, 0.05])
+    assert localize(summary, "zh").index.tolist() == ["A类", "B类", "C类"]
+    assert localize(summary, "zh").equals(abc_summary(values, lang="zh"))
 
 
 def test_bad_values_are_named():

@@ -66,7 +66,8 @@ def test_customer_values_from_a_log():
 
 def test_table_and_plot_in_both_languages():
     values = [50, 30, 10, 5, 5]
-    assert concentration_table(values, (20, 40), lang="zh").iloc[:, 1].tolist() == pytest.approx([50, 80])
+    assert concentration_table(values, (20, 40))["revenue_share_pct"].tolist() == pytest.approx([50, 80])
+    assert concentration_table(values, (20, 40), lang="zh").columns.tolist() == ["头部客户比例（%）", "收入占比（%）"]
     ax = plot_lorenz(values, 40, lang="zh")
     assert "80.0%" in ax.get_title() and "40%" in ax.get_title()
 

@@ -9,6 +9,7 @@ from crmlab.models import NotFittedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crmlab.lang import localize
 from crmlab.plotting import use_theme
 from crmlab.value_matrix import (
     DEFAULT_CLASS_MAP,
@@ -49,8 +50,9 @@ def test_quantile_thresholds_are_terciles_of_the_data():
 def test_tables_count_customers_and_sum_volume_per_cell():
     matrix = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE)
     counts = matrix.table(NINE)
-    assert counts.index.tolist() == ["High", "Mid", "Low"]
-    assert counts.columns.tolist() == ["Low", "Mid", "High"]
+    assert counts.index.tolist() == ["high", "mid", "low"]  # keys; shown: High, Mid, Low
+    assert counts.columns.tolist() == ["low", "mid", "high"]
+    assert localize(counts, "en").index.tolist() == ["High", "Mid", "Low"]
     assert (counts.to_numpy() == 1).all()
     volume = matrix.table(NINE, measure="purchase_volume")
     assert volume.to_numpy().tolist() == [[9, 8, 7], [6, 5, 4], [2, 3, 1]]
@@ -62,8 +64,9 @@ def test_tables_count_customers_and_sum_volume_per_cell():
     with pytest.raises(KeyError, match=r"\['revenue'\]"):
         matrix.table(NINE, "volume_share", sum_col="revenue")
     summary = matrix.class_summary(NINE)
-    assert summary["Customers"].tolist() == [1, 1, 3, 2, 2]
-    assert summary["Purchase volume"].tolist() == [7, 4, 6, 13, 15]
+    assert summary["customers"].tolist() == [1, 1, 3, 2, 2]
+    assert summary["purchase_volume"].tolist() == [7, 4, 6, 13, 15]
+    assert localize(summary, "en")["Purchase volume"].tolist() == [7, 4, 6, 13, 15]
 
 
 def test_thresholds_fitted_on_one_period_apply_to_another():
@@ -124,7 +127,7 @@ def test_chinese_output_translates_values_and_headers():
     assert cells.columns.tolist() == ["购买量档次", "满意度档次", "客户类别", "按购买量的服务方式", "按满意度的关系策略"]
     assert cells.iloc[6].tolist()[:3] == ["高", "高", "A类"]
     assert cells.iloc[6, 3].startswith("一对一")
-    table = ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE).table(NINE, lang="zh")
+    table = localize(ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(NINE).table(NINE), "zh")
     assert table.index.name == "购买量档次" and table.index.tolist() == ["高", "中", "低"]
 
 

@@ -1,0 +1,201 @@
+"""Compute, then display: a computing function's result does not change with ``lang``.
+
+Every public non-plotting crmlab callable that takes ``lang`` is listed here in one of four groups:
+
+* ``COMPUTING``: returns a table of numbers with stable keys (column names, category codes). Called
+  without ``lang`` it gives keys; ``lang=...``, where still accepted, is only a shortcut for
+  ``crmlab.lang.localize(result, lang)`` kept for old callers. Each has a small case below.
+* ``TEXT``: produces what a reader reads (sentences, concept tables of the course's prose, the
+  vocabulary and display helpers themselves): its language is its content.
+* ``KEYS_UNLESS_LANG``: older computing functions with ``lang=None`` by default (keys), whose
+  ``lang`` still switches to their own display text; to move to ``localize``.
+* ``NOT_YET``: computing functions that still return display headers by default (issue 10, item 1,
+  not finished): this list may only shrink.
+
+A new callable with ``lang`` that is in no group fails the audit test, so a new function has to be
+classified (and a computing one given keys) when it is added.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.lang import localize
+
+PLOTTING_WORDS = ("plot", "draw", "figure", "chart", "render", "show", "colour_scale")
+
+
+def _lang_callables() -> set[str]:
+    """``module.function`` / ``module.Class.method`` of every public crmlab callable with a ``lang`` parameter."""
+    found = set()
+    for info in pkgutil.walk_packages(crmlab.__path__, "crmlab."):
+        module = importlib.import_module(info.name)
+        short = info.name.removeprefix("crmlab.")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
+                continue
+            if inspect.isfunction(obj):
+                members = [(name, obj)]
+            elif inspect.isclass(obj):
+                members = [(f"{name}.{k}", v) for k, v in vars(obj).items()
+                           if inspect.isfunction(v) and not k.startswith("_")]
+            else:
+                continue
+            for qualname, function in members:
+                if "lang" in inspect.signature(function).parameters:
+                    found.add(f"{short}.{qualname}")
+    return found
+
+
+def _is_plotting(name: str) -> bool:
+    return any(word in name.lower() for word in PLOTTING_WORDS)
+
+
+COMPUTING = {
+    "abc_classes.abc_summary",
+    "concentration.concentration_table",
+    "lifecycle.lead_funnel",
+    "lifecycle.stage_migration",
+    "value_matrix.ValueSatisfactionMatrix.thresholds",
+    "value_matrix.ValueSatisfactionMatrix.table",
+    "value_matrix.ValueSatisfactionMatrix.class_summary",
+}
+
+TEXT = {
+    "_table_checks.require_lang_or_none", "lang.check_lang", "lang.label", "lang.translate_columns",
+    "lang.translate_values", "lang.localize", "lang.Vocabulary.term", "lang.Vocabulary.localize",
+    "clustering.feature_label", "clv.describe_worksheet", "clv.describe_retention_clv",
+    "clv.describe_lifetime_check", "course_map.datasets_text", "course_map.course_map", "datasets.catalog_text",
+    "glossary.markdown", "leads.term", "leads.localize_lead_log", "leads.describe_cheapest_sources",
+    "lifecycle.empty_stages_text", "lifecycle.stage_table", "operations.term", "operations.localize_kpis",
+    "operations.precision_means", "operations.precision_misreadings", "operations.misreading_statements",
+    "operations.crm_plan_steps", "operations.example_products", "operations.describe_kpi_months",
+    "operations.precision_counterexamples", "philosophies.philosophies_table", "philosophies.proverb",
+    "philosophies.selling_vs_marketing", "privacy.data_protection_principles", "promotion.tools_table",
+    "promotion.explain_optimum", "relationship.relationship_vs_transactional",
+    "relationship.crm_marketing_methods", "relationship.b2b_b2c_statements", "relationship.localize_features",
+    "response.comparison_for_display", "rfm.segment_actions", "simulate.persona_table",
+    "targeting.choose_market_strategy", "targeting.market_strategy_rules", "transactions.explain_error",
+    "transactions.describe_cleaning", "value_matrix.describe_class_counts", "value_matrix.describe_top_motives",
+    "value_matrix.describe_loyalty_gaps", "value_matrix.matrix_class_table", "closed_loop.loop_steps",
+    "frameworks.framework_elements", "frameworks.frameworks_overview", "frameworks.correspondence_table",
+    "frameworks.case_evidence", "site.LectureInfo.title", "first_look.catalog_table",
+}
+
+KEYS_UNLESS_LANG = {
+    "abc_classes.abc_classes", "clustering.mixed_membership", "frameworks.audit_framework",
+    "frameworks.gap_analysis", "leads.source_report", "leads.response_time_report",
+    "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
+    "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
+    "philosophies.market_summary", "philosophies.supply_summary", "promotion.allocation_table",
+    "promotion.optimal_allocation", "relationship.class_counts", "relationship.tier_summary",
+    "relationship.contact_summary", "rfm.segment_profile", "rfm.score_summary", "survival.survival_summary",
+    "targeting.target_groups", "targeting.lookalike_groups", "transactions.cleaning_table",
+    "value_matrix.ValueSatisfactionMatrix.assign", "value_matrix.value_satisfaction_cells",
+}
+
+NOT_YET = {
+    "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
+    "first_look.glance_synthetic",
+    "philosophies.effort_table", "philosophies.winners_table", "relationship.SatisfactionLoyalty.table",
+    "segmentation.segment_migration", "value_matrix.class_profile",
+}
+
+
+def test_every_callable_with_lang_is_classified():
+    groups = (COMPUTING, TEXT, KEYS_UNLESS_LANG, NOT_YET)
+    listed = set().union(*groups)
+    assert sum(map(len, groups)) == len(listed), "a callable is in two groups"
+    non_plotting = {name for name in _lang_callables() if not _is_plotting(name)}
+    unclassified = sorted(non_plotting - listed)
+    assert not unclassified, f"classify these callables (computing ones must return keys): {unclassified}"
+    gone = sorted(listed - non_plotting)
+    assert not gone, f"these no longer take lang (or were renamed): drop them from the lists: {gone}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the computing functions: keys whatever the language
+# ---------------------------------------------------------------------------------------------
+def _matrix_and_customers():
+    from crmlab.value_matrix import ValueSatisfactionMatrix
+
+    rng = np.random.default_rng(7)
+    customers = pd.DataFrame({"total_spend": rng.gamma(2.0, 50.0, 300), "satisfaction": rng.integers(1, 6, 300)})
+    return ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(customers), customers
+
+
+def _values():
+    return pd.Series(np.random.default_rng(3).pareto(1.5, 200) * 10, index=[f"c{i}" for i in range(200)])
+
+
+def _case(name: str):
+    """``(compute, call_with_lang)`` for a computing function: its result without and with ``lang``."""
+    if name == "abc_classes.abc_summary":
+        from crmlab.abc_classes import abc_summary
+        values = _values()
+        return lambda: abc_summary(values, (0.7, 0.9)), lambda lang: abc_summary(values, (0.7, 0.9), lang=lang)
+    if name == "concentration.concentration_table":
+        from crmlab.concentration import concentration_table
+        values = _values()
+        return lambda: concentration_table(values), lambda lang: concentration_table(values, lang=lang)
+    if name == "lifecycle.lead_funnel":
+        from crmlab.lifecycle import lead_funnel
+        return lambda: lead_funnel([1000, 400, 100, 40, 30]), lambda lang: lead_funnel([1000, 400, 100, 40, 30], lang=lang)
+    if name == "lifecycle.stage_migration":
+        from crmlab.lifecycle import stage_migration
+        before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
+        after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
+        return (lambda: stage_migration(before, after, shares=True),
+                lambda lang: stage_migration(before, after, shares=True, lang=lang))
+    matrix, customers = _matrix_and_customers()
+    method = name.rsplit(".", 1)[1]
+    if method == "thresholds":
+        return matrix.thresholds, lambda lang: matrix.thresholds(lang)
+    if method == "table":
+        return (lambda: matrix.table(customers, "volume_share"),
+                lambda lang: matrix.table(customers, "volume_share", lang=lang))
+    return lambda: matrix.class_summary(customers), lambda lang: matrix.class_summary(customers, lang=lang)
+
+
+def _names(frame: pd.DataFrame) -> list[object]:
+    names = [*frame.columns, *frame.index.names, *frame.columns.names]
+    for axis in (frame.index, frame.columns):
+        if axis.dtype == object or isinstance(axis.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            names.extend(axis)
+    return [n for n in names if n is not None]
+
+
+@pytest.mark.parametrize("name", sorted(COMPUTING))
+def test_computing_result_has_keys_and_lang_only_changes_the_display(name):
+    from crmlab.plotting import use_theme
+
+    compute, with_lang = _case(name)
+    keyed = compute()
+    use_theme("zh")  # the theme (a lecture's language) must not leak into the computed result
+    try:
+        again = compute()
+    finally:
+        use_theme("en")
+    pd.testing.assert_frame_equal(keyed, again)
+    for key in _names(keyed):  # keys are identifiers, not display text (no spaces, no capitals, no Chinese)
+        assert isinstance(key, (int, np.integer)) or str(key).isidentifier() and str(key) == str(key).lower() \
+            or str(key) in {"A", "B", "C", "D", "E"}, f"{name}: {key!r} is not a key"
+    for lang in ("en", "zh"):
+        pd.testing.assert_frame_equal(with_lang(lang), localize(keyed, lang))
+    assert localize(keyed, "zh").columns.tolist() != keyed.columns.tolist(), f"{name}: nothing shown in Chinese"
+
+
+def test_localize_shows_english_as_the_lectures_printed_it():
+    from crmlab.abc_classes import abc_summary
+
+    shown = localize(abc_summary(pd.Series([50, 30, 10, 5, 5], index=list("abcde"))), "en")
+    assert shown.columns.tolist() == ["Customers", "Share of customers", "Value", "Share of value",
+                                      "Smallest value", "Service"]
+    assert shown.index.tolist() == ["A", "B", "C"] and shown.index.name == "ABC class"
+    assert shown["Service"].iloc[0] == "One-to-one (key-account manager)"
