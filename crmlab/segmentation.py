@@ -73,6 +73,7 @@ from .value_matrix import (
     matrix_colour_scale,
     matrix_class_table,
     matrix_customer_table,
+    plot_churn_by_class,
     value_satisfaction_cells,
 )
 
@@ -81,7 +82,7 @@ __all__ = [
     "LEVELS", "MATRIX_CLASSES", "DEFAULT_CLASS_MAP", "VOLUME_STRATEGIES", "SATISFACTION_STRATEGIES",
     "ValueSatisfactionMatrix", "value_satisfaction_cells", "matrix_class_table", "matrix_customer_table",
     "level_thresholds", "class_profile", "matrix_colour_scale", "SOURCE_CLASS_CELLS", "free_riders",
-    "describe_class_counts", "describe_loyalty_gaps", "describe_top_motives",
+    "describe_class_counts", "describe_loyalty_gaps", "describe_top_motives", "plot_churn_by_class",
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
