@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 
 from .lang import LANGUAGES
-from .validation import ValidationError, as_date
+from .validation import ValidationError, as_date, column_list
 
 __all__ = ["ParameterError", "Parameters", "Rule", "check_parameters", "one_of", "number", "integer", "text",
            "optional", "date", "file_path", "date_format", "encoding", "unknown_parameters", "INJECTED_MARK"]
@@ -143,6 +143,43 @@ def optional(rule: Rule, meaning: str = "the default") -> Rule:
         return None if value is None else rule.convert(value)
 
     return Rule(f"None ({meaning}) or {rule.expects}", convert)
+
+
+def column_names(meaning: str = "the default columns", *, empty: bool = False) -> Rule:
+    """``None`` (meaning ``meaning``) or column names, ``"a,b,c"`` or a list: the column-list rule of
+    :func:`crmlab.validation.column_list`; an empty list only with ``empty``.
+
+    >>> column_names().convert("age, yearly_income"), column_names().convert(None)
+    (['age', 'yearly_income'], None)
+    """
+
+    def convert(value: Any) -> list[str] | None:
+        if value is None:
+            return None
+        columns = column_list(value, parameter="columns")
+        if not columns and not empty:
+            raise ValueError
+        return columns
+
+    return Rule(f"None ({meaning}) or column names as 'a,b,c' or a list", convert)
+
+
+def shares(most: int = 9) -> Rule:
+    """Positive shares that add up to 1 (at most ``most`` of them), e.g. service tiers; returns floats.
+
+    >>> shares().convert([0.2, 0.3, 0.5])
+    [0.2, 0.3, 0.5]
+    """
+
+    def convert(value: Any) -> list[float]:
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise ValueError
+        values = [float(v) for v in value]
+        if not 0 < len(values) <= most or min(values) <= 0 or abs(sum(values) - 1) > 1e-5:
+            raise ValueError
+        return values
+
+    return Rule(f"a list of at most {most} positive shares that add up to 1", convert)
 
 
 def date() -> Rule:

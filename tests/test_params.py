@@ -74,3 +74,16 @@ def test_encoding_and_date_format_are_checked():
         check_parameters(encoding="klingon")
     with pytest.raises(ParameterError, match="parameter `date_format` = 'dd/mm/yyyy' is not accepted"):
         check_parameters(date_format="dd/mm/yyyy")
+
+
+def test_column_names_and_shares_rules_name_the_parameter():
+    from crmlab.params import ParameterError, check_parameters, column_names, shares
+
+    p = check_parameters(feature_cols=("age, income", column_names()), log_cols=([], column_names(empty=True)),
+                         tier_shares=([0.2, 0.3, 0.5], shares()))
+    assert (p.feature_cols, p.log_cols, p.tier_shares) == (["age", "income"], [], [0.2, 0.3, 0.5])
+    assert p.given["feature_cols"] == "age, income"  # summary.json records the value as given
+    for name, value, rule in (("signal_cols", [], column_names()), ("feature_cols", 3, column_names()),
+                              ("tier_shares", [0.5, 0.6], shares()), ("tier_shares", "0.5,0.5", shares())):
+        with pytest.raises(ParameterError, match=f"parameter `{name}`"):
+            check_parameters(**{name: (value, rule)})
