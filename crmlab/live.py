@@ -195,10 +195,6 @@ class LiveFigure:
             self._encode = True
         return self
 
-    def cover(self, ax: Axes | None = None, *, x: Span | None = None, y: Span | None = None) -> "LiveFigure":
-        """Former name of :meth:`limits` (lectures now declare ranges through :func:`crmlab.widgets.scenario`)."""
-        return self.limits(ax, x=x, y=y)
-
     # -- the update ---------------------------------------------------------------------------
     @contextmanager
     def update(self, show: bool | None = None) -> Iterator["LiveFigure"]:
@@ -428,21 +424,6 @@ class LiveFigure:
         labels = tuple(t.get_text() for t in axis.get_majorticklabels())
         self._tick_cache[id(axis)] = (state, ticks, labels)  # holds the locator and formatter: ids stay unique
         return ticks, labels
-
-
-def sweeps(defaults: Mapping[str, Any], values: Mapping[str, Iterable[Any]]) -> list[dict[str, Any]]:
-    """Settings moving one control at a time away from ``defaults``, then the defaults (kept for old notebooks;
-    :func:`crmlab.widgets.control_settings` chooses them now).
-
-    Examples
-    --------
-    >>> sweeps({"m": 100, "r": 0.8}, {"m": [0, 500]})
-    [{'m': 0, 'r': 0.8}, {'m': 500, 'r': 0.8}, {'m': 100, 'r': 0.8}]
-    """
-    unknown = set(values) - set(defaults)
-    if unknown:
-        raise ValueError(f"sweeps: no default for {sorted(unknown)}")
-    return [{**defaults, name: value} for name, options in values.items() for value in options] + [dict(defaults)]
 
 
 def _handle_look(handle: Artist) -> tuple:
