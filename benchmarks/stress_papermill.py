@@ -74,13 +74,13 @@ _SITECUSTOMIZE = textwrap.dedent("""
 
 
 def widget_lectures() -> list[Path]:
-    """The lectures with at least one ``interact`` cell (today: all of them)."""
+    """The lectures with at least one widget cell (``interact`` or ``scenario``; today: all of them)."""
     import nbformat
 
     found = []
     for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(notebook, as_version=4)
-        if any(c.cell_type == "code" and "interact" in c.source for c in nb.cells):
+        if any(c.cell_type == "code" and ("interact" in c.source or "scenario(" in c.source) for c in nb.cells):
             found.append(notebook)
     return found
 

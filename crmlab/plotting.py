@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+import sys
 from pathlib import Path
 
 import matplotlib as mpl
@@ -69,6 +70,7 @@ def use_theme(lang: str = "en", context: str = "notebook", font_scale: float = 1
         Multiplies every font size.
     """
     check_lang(lang)
+    _show_figures_in_kernel()
     cjk = cjk_font_name()
     families = [cjk, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans", cjk]
     sns.set_theme(context=context, style="whitegrid", palette=PALETTE, font_scale=font_scale,
@@ -78,6 +80,15 @@ def use_theme(lang: str = "en", context: str = "notebook", font_scale: float = 1
     mpl.rcParams["savefig.dpi"] = 120
     mpl.rcParams["savefig.bbox"] = "tight"
     mpl.rcParams["figure.autolayout"] = False
+
+
+def _show_figures_in_kernel() -> None:
+    """In a Jupyter kernel whose matplotlib backend shows nothing (``MPLBACKEND=Agg`` inherited from a
+    shell or a test runner), switch to the inline backend, so that a lecture's figures appear in the
+    notebook whatever environment ran it. Outside a kernel nothing changes."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is not None and getattr(shell, "kernel", None) is not None and mpl.get_backend().lower() == "agg":
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def draw_colour_scale(cax, cmap: str, vmin: float, vmax: float, text: str = "", extend: str = "neither"):

@@ -51,7 +51,7 @@ def test_every_lecture_has_an_exercise_set():
 def test_widgets_produced_output_when_run_headless(notebook):
     """Each interactive scenario draws its default view without a person touching it."""
     nb = nbformat.read(notebook, as_version=4)
-    widget_cells = [c for c in nb.cells if c.cell_type == "code" and "interact" in c.source]
+    widget_cells = [c for c in nb.cells if c.cell_type == "code" and ("interact" in c.source or "scenario(" in c.source)]
     if not widget_cells:
         pytest.skip("no widgets in this notebook")
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
@@ -62,5 +62,5 @@ def test_widgets_produced_output_when_run_headless(notebook):
     errors = [o for area in outputs for o in area if o.get("output_type") == "error"]
     assert not errors, f"a widget's callback failed: {errors[0].get('ename')}: {errors[0].get('evalue')}"
     drawn = [o for area in outputs for o in area if "image/png" in o.get("data", {})]
-    plotting = [c for c in widget_cells if "update()" in c.source or "plt.show()" in c.source]
+    plotting = [c for c in widget_cells if "update()" in c.source or "plt.show()" in c.source or "scenario(" in c.source]
     assert len(drawn) >= len(plotting), "a plotting widget saved no picture"

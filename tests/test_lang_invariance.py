@@ -104,7 +104,7 @@ NOT_YET = {
     "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
     "first_look.glance_synthetic",
     "philosophies.effort_table", "philosophies.winners_table", "relationship.SatisfactionLoyalty.table",
-    "segmentation.segment_migration", "value_matrix.class_profile",
+    "migration.segment_migration", "value_matrix.class_profile",
 }
 
 
