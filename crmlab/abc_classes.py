@@ -36,9 +36,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from ._table_checks import require_lang_or_none
 from .concentration import lorenz_curve
-from .lang import check_lang, label, localize, register, translate_columns, translate_values, with_display
+from .lang import check_lang, label, register, with_display
 from .value_matrix import VOLUME_STRATEGIES
 
 __all__ = ["ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto"]
@@ -74,8 +73,7 @@ def _check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
     return a_cut, b_cut
 
 
-def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95),
-                lang: str | None = None) -> pd.DataFrame:
+def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
     """ABC class of each customer by cumulative share of value.
 
     Parameters
@@ -84,25 +82,26 @@ def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
         Value per customer (sales, profit ...), indexed by customer id; at least 0.
     thresholds
         ``(a, b)``: A holds the first share ``a`` of total value, B the value up to ``b``.
-    lang
-        ``None`` for keys (``"A"``, ``"one_to_one"``); ``"en"``/``"zh"`` for display text.
 
     Returns
     -------
     pandas.DataFrame
         One row per customer, largest value first, with ``value``, ``rank`` (1 = largest),
         ``value_share``, ``cumulative_share`` (including the customer), ``abc_class`` and
-        ``abc_service``.
+        ``abc_service``: keys (``"A"``, ``"one_to_one"``) whatever the language; show it with
+        :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> values = pd.Series([60, 30, 10], index=["x", "y", "z"])
     >>> abc_classes(values, thresholds=(0.7, 0.9))["abc_class"].tolist()
     ['A', 'A', 'C']
+    >>> from crmlab.lang import localize
+    >>> localize(abc_classes(values, thresholds=(0.7, 0.9)), "zh")["ABC类别"].tolist()
+    ['A类', 'A类', 'C类']
     """
     values = _check_values(values)
     a_cut, b_cut = _check_thresholds(thresholds)
-    lang = require_lang_or_none(lang)
     curve = lorenz_curve(values)  # validates: no missing, no negative, not all 0
     n = len(values)
     # share held by the top i customers = 1 - (share of the n - i smallest)
@@ -122,21 +121,15 @@ def abc_classes(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
         },
         index=ranked.index,
     )
-    if lang is None:
-        return out
-    out["abc_class"] = out["abc_class"].cat.rename_categories(lambda c: label(f"abc_class_{c}", lang))
-    out["abc_service"] = translate_values(out["abc_service"], lang)
-    return translate_columns(out, lang)
+    return with_display(out, value_columns=["abc_class", "abc_service"], prefixes=("abc_class_", ""))
 
 
-def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95),
-                lang: str | None = None) -> pd.DataFrame:
+def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)) -> pd.DataFrame:
     """One row per class: customers, customer share, value, value share, smallest value, service.
 
     The table has stable keys: index ``abc_class`` (``"A"``, ``"B"``, ``"C"``), columns ``customers``,
     ``customer_share``, ``value``, ``value_share``, ``min_value`` and ``abc_service`` (service keys such
-    as ``"one_to_one"``). Show it with :func:`crmlab.lang.localize`. ``lang`` is a deprecated shortcut
-    for ``localize(abc_summary(values, thresholds), lang)``, kept for old callers.
+    as ``"one_to_one"``). Show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -144,12 +137,12 @@ def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     >>> summary = abc_summary(values)
     >>> summary["value_share"].round(2).tolist()
     [0.8, 0.15, 0.05]
+    >>> from crmlab.lang import localize
     >>> localize(summary, "en").columns.tolist()
     ['Customers', 'Share of customers', 'Value', 'Share of value', 'Smallest value', 'Service']
     >>> localize(summary, "zh").index.tolist()
     ['A类', 'B类', 'C类']
     """
-    lang = require_lang_or_none(lang)
     classes = abc_classes(values, thresholds)
     grouped = classes.groupby("abc_class", observed=False)["value"]
     table = pd.DataFrame({
@@ -161,8 +154,7 @@ def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     })
     table["abc_service"] = [ABC_SERVICES[c] for c in table.index]
     table.index = pd.Index(list(table.index), name="abc_class")
-    table = with_display(table, value_columns=["abc_service"], prefixes=("abc_class_", ""), index=True)
-    return table if lang is None else localize(table, lang)
+    return with_display(table, value_columns=["abc_service"], prefixes=("abc_class_", ""), index=True)
 
 
 def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), max_bars: int = 40,

@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import require_lang_or_none
-from .lang import check_lang, label, localize
+from .lang import check_lang, label
 from .validation import MissingColumnError, ValidationError
 
 __all__ = ["customer_values", "top_share", "lorenz_curve", "gini", "concentration_table", "plot_lorenz",
@@ -121,25 +120,22 @@ def gini(values: ArrayLike) -> float:
     return float(2 * np.sum(ranks * array) / (n * array.sum()) - (n + 1) / n)
 
 
-def concentration_table(values: ArrayLike, top_pcts: Sequence[float] = (1, 5, 10, 20, 50),
-                        lang: str | None = None) -> pd.DataFrame:
+def concentration_table(values: ArrayLike, top_pcts: Sequence[float] = (1, 5, 10, 20, 50)) -> pd.DataFrame:
     """Share of value held by each top percentage of customers: ``top_customers_pct``, ``revenue_share_pct``.
 
-    The headers are keys whatever the language; show the table with :func:`crmlab.lang.localize`
-    (``lang`` is a deprecated shortcut for it).
+    The headers are keys whatever the language; show the table with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> table = concentration_table([50, 30, 10, 5, 5], top_pcts=(20,))
     >>> table.to_dict("records")
     [{'top_customers_pct': 20, 'revenue_share_pct': 50.0}]
+    >>> from crmlab.lang import localize
     >>> localize(table, "en").columns.tolist()
     ['Top customers (%)', 'Share of revenue (%)']
     """
-    lang = require_lang_or_none(lang)
     rows = [(pct, 100 * top_share(values, pct)) for pct in top_pcts]
-    table = pd.DataFrame(rows, columns=["top_customers_pct", "revenue_share_pct"])
-    return table if lang is None else localize(table, lang)
+    return pd.DataFrame(rows, columns=["top_customers_pct", "revenue_share_pct"])
 
 
 def plot_lorenz(values: ArrayLike, top_pct: float | None = 20, lang: str = "en", ax: Axes | None = None,

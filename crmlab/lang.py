@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -112,20 +113,33 @@ def translate_values(values: pd.Series | Iterable[str], lang: str = "en") -> pd.
     return [_TERMS[v][lang] if v in _TERMS else v for v in values]
 
 
-def _text(name: object, lang: str, prefixes: Sequence[str]) -> object:
-    """The text of ``name`` in ``lang``: the first of ``prefix + name`` that is a term, else ``name`` itself."""
+def _text(name: object, lang: str, prefixes: Sequence[str], separator: str | None = None) -> object:
+    """The text of ``name`` in ``lang``: the first of ``prefix + name`` that is a term, else ``name`` itself.
+
+    An integer code (a tier ``1``) is looked up under the non-empty prefixes only (``"tier_1"``), so plain
+    numbers stay numbers. With ``separator``, a compound name ``"region: east_china"`` is shown part by part.
+    """
+    if isinstance(name, (int, np.integer)) and not isinstance(name, (bool, np.bool_)):
+        for prefix in prefixes:
+            entry = _TERMS.get(f"{prefix}{name}") if prefix else None
+            if entry is not None:
+                return entry[lang]
+        return name
     if not isinstance(name, str):
         return name
     for prefix in prefixes:
         entry = _TERMS.get(prefix + name)
         if entry is not None:
             return entry[lang]
+    if separator and separator in name:
+        head, tail = name.split(separator, 1)
+        return f"{_text(head, lang, prefixes)}{separator}{_text(tail, lang, prefixes)}"
     return name
 
 
 def with_display(table: pd.DataFrame | pd.Series, *, value_columns: Iterable[str] = (),
                  prefixes: Sequence[str] = ("",), index: bool = False,
-                 booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+                 booleans: tuple[str, str] | None = None, separator: str | None = None) -> pd.DataFrame | pd.Series:
     """Attach to a computed table how :func:`localize` shows it (in ``table.attrs["display"]``); returns ``table``.
 
     A computing function calls it on the keyed table it returns, so that a lecture only writes
@@ -139,7 +153,8 @@ def with_display(table: pd.DataFrame | pd.Series, *, value_columns: Iterable[str
     ['新客户']
     """
     table.attrs["display"] = {"value_columns": list(value_columns), "prefixes": list(prefixes),
-                              "index": bool(index), "booleans": None if booleans is None else tuple(booleans)}
+                              "index": bool(index), "booleans": None if booleans is None else tuple(booleans),
+                              "separator": separator}
     return table
 
 
@@ -149,7 +164,7 @@ def _bool_texts(booleans: tuple[str, str], lang: str) -> tuple[str, str]:
 
 def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: Iterable[str] | None = None, *,
              prefixes: Sequence[str] | None = None, index: bool | None = None,
-             booleans: tuple[str, str] | None = None) -> pd.DataFrame | pd.Series:
+             booleans: tuple[str, str] | None = None, separator: str | None = None) -> pd.DataFrame | pd.Series:
     """A computed table as the reader sees it in ``lang``: the one display step of crmlab.
 
     Computing functions return stable keys (column names, category codes) whatever the
@@ -173,6 +188,8 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     booleans
         Keys of the text for ``True`` and ``False``; boolean columns are shown with them (kept
         as booleans when the texts are just ``"True"`` and ``"False"``).
+    separator
+        Names made of two keys, such as ``"region: east_china"`` with ``": "``, are shown part by part.
 
     Arguments left at ``None`` come from the hints a computing function attached with
     :func:`with_display` (else the defaults above).
@@ -192,6 +209,8 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     ('客户数', '细分群体', ['新客户', '流失客户'])
     >>> localize(df, "en").columns.tolist()
     ['Segment', 'Customers']
+    >>> localize(pd.DataFrame({"segment: new": [0.5]}), "zh", separator=": ").columns.tolist()
+    ['细分群体: 新客户']
     """
     check_lang(lang)
     hints = table.attrs.get("display", {})
@@ -200,9 +219,10 @@ def localize(table: pd.DataFrame | pd.Series, lang: str = "en", value_columns: I
     prefixes = tuple(hints.get("prefixes", ("",)) if prefixes is None else prefixes)
     index = bool(hints.get("index", False) if index is None else index)
     booleans = hints.get("booleans") if booleans is None else booleans
+    separator = hints.get("separator") if separator is None else separator
 
     def text(name: object) -> object:
-        return _text(name, lang, prefixes)
+        return _text(name, lang, prefixes, separator)
 
     def translated(values: pd.Series) -> pd.Series:
         if isinstance(values.dtype, pd.CategoricalDtype):

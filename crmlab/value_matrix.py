@@ -52,11 +52,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from ._table_checks import numeric_column, require_columns, require_table
 from .estimators import Estimator
 from .validation import ValidationError
 from . import plotting
-from .lang import check_lang, label, localize, register, translate_columns, translate_values, with_display
+from .lang import check_lang, label, register, translate_columns, with_display
 
 _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
 
@@ -217,31 +217,28 @@ class ValueSatisfactionMatrix(Estimator):
 
     _fitted_attribute = "volume_thresholds_"
 
-    def thresholds(self, lang: str | None = None) -> pd.DataFrame:
+    def thresholds(self) -> pd.DataFrame:
         """The cuts in use: one row per axis (``purchase_volume``, ``matrix_satisfaction``),
         ``lower_threshold`` and ``upper_threshold``; keys whatever the language, shown with
-        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it)."""
+        :func:`crmlab.lang.localize`."""
         self._check_fitted()
-        lang = require_lang_or_none(lang)
         table = pd.DataFrame(
             [self.volume_thresholds_, self.satisfaction_thresholds_],
             index=pd.Index(["purchase_volume", "matrix_satisfaction"], name="matrix_axis"),
             columns=["lower_threshold", "upper_threshold"],
         )
-        table = with_display(table, index=True)
-        return table if lang is None else localize(table, lang)
+        return with_display(table, index=True)
 
-    def assign(self, customers: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    def assign(self, customers: pd.DataFrame) -> pd.DataFrame:
         """Each customer's cell, class and the two strategies.
 
         Returns a table with the index of ``customers`` and columns ``volume_level``,
         ``satisfaction_level``, ``matrix_class``, ``volume_strategy``,
-        ``satisfaction_strategy`` (categoricals; levels and classes ordered). With ``lang=None`` the
-        values are keys (``"high"``, ``"A"``, ``"one_to_one"``) for further
-        computation; with ``"en"`` or ``"zh"`` values and headers are display text.
+        ``satisfaction_strategy`` (categoricals; levels and classes ordered). The values are keys
+        (``"high"``, ``"A"``, ``"one_to_one"``) whatever the language; shown with
+        :func:`crmlab.lang.localize`.
         """
         self._check_fitted()
-        lang = require_lang_or_none(lang)
         volume, satisfaction = self._columns(customers)
         volume_level = _levels(volume, *self.volume_thresholds_)
         satisfaction_level = _levels(satisfaction, *self.satisfaction_thresholds_)
@@ -259,11 +256,9 @@ class ValueSatisfactionMatrix(Estimator):
             },
             index=customers.index,
         )
-        if lang is None:
-            return out
-        return _display(out, lang)
+        return with_display(out, value_columns=list(out.columns), prefixes=("level_", "matrix_class_", ""))
 
-    def table(self, customers: pd.DataFrame, measure: str = "customers", lang: str | None = None,
+    def table(self, customers: pd.DataFrame, measure: str = "customers",
               sum_col: str | None = None) -> pd.DataFrame:
         """The 3 × 3 table: volume level (rows, high first) × satisfaction level (columns, low first).
 
@@ -272,13 +267,11 @@ class ValueSatisfactionMatrix(Estimator):
         ``sum_col`` sums another column instead of ``volume_col`` for the volume measures,
         e.g. revenue when purchase volume is counted in units. Keys (``high``, ``mid``, ``low``;
         axes ``volume_level`` and ``satisfaction_level``) whatever the language; shown with
-        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it).
+        :func:`crmlab.lang.localize`.
         """
-        lang = require_lang_or_none(lang)
         grid = self._grid(customers, measure, sum_col)
         grid.index.name, grid.columns.name = "volume_level", "satisfaction_level"
-        grid = with_display(grid, prefixes=("level_", ""), index=True)
-        return grid if lang is None else localize(grid, lang)
+        return with_display(grid, prefixes=("level_", ""), index=True)
 
     def _summed(self, customers: pd.DataFrame, sum_col: str | None) -> np.ndarray:
         volume, _ = self._columns(customers)
@@ -301,13 +294,11 @@ class ValueSatisfactionMatrix(Estimator):
         grid = pd.DataFrame(counts[::-1], index=list(LEVELS[::-1]), columns=list(LEVELS))
         return grid.astype(np.int64) if measure == "customers" else grid
 
-    def class_summary(self, customers: pd.DataFrame, lang: str | None = None,
-                      sum_col: str | None = None) -> pd.DataFrame:
+    def class_summary(self, customers: pd.DataFrame, sum_col: str | None = None) -> pd.DataFrame:
         """One row per class A–E: customers, their share, purchase volume (sum of ``volume_col``, or of
         ``sum_col``) and its share. Keys (index ``matrix_class``: ``"A"``...; columns ``customers``,
         ``customer_share``, ``purchase_volume``, ``volume_share``) whatever the language; shown with
-        :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut for it)."""
-        lang = require_lang_or_none(lang)
+        :func:`crmlab.lang.localize`."""
         cells = self.assign(customers)
         volume = self._summed(customers, sum_col)
         grouped = pd.DataFrame({"matrix_class": cells["matrix_class"], "volume": volume}).groupby(
@@ -318,8 +309,7 @@ class ValueSatisfactionMatrix(Estimator):
         table["volume_share"] = table["purchase_volume"] / total if total > 0 else 0.0
         table = table[["customers", "customer_share", "purchase_volume", "volume_share"]]
         table.index = pd.Index([str(c) for c in table.index], name="matrix_class")
-        table = with_display(table, prefixes=("matrix_class_", ""), index=True)
-        return table if lang is None else localize(table, lang)
+        return with_display(table, prefixes=("matrix_class_", ""), index=True)
 
     def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
              ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None,
@@ -402,7 +392,7 @@ def plot_churn_by_class(churned: pd.Series, lang: str = "en", ax: Axes | None = 
     """Bars of the share of each matrix class's customers who left (A green, E red, the rest grey).
 
     ``churned`` is a share in [0, 1] per class key (``A`` ... ``E``), e.g. the ``churned_by_end``
-    column of :func:`class_profile` with ``lang=None``; each bar is annotated in percent.
+    column of :func:`class_profile`; each bar is annotated in percent.
 
     Examples
     --------
@@ -428,11 +418,10 @@ def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_s
                              satisfaction_col: str = "satisfaction", *,
                              volume_thresholds: tuple[float, float] | None = None,
                              satisfaction_thresholds: tuple[float, float] | None = None,
-                             quantiles: tuple[float, float] = (1 / 3, 2 / 3),
-                             lang: str | None = None) -> pd.DataFrame:
+                             quantiles: tuple[float, float] = (1 / 3, 2 / 3)) -> pd.DataFrame:
     """Each customer's matrix cell, class A–E, volume strategy and satisfaction strategy.
 
-    Shortcut for ``ValueSatisfactionMatrix(...).fit(customers).assign(customers, lang)``;
+    Shortcut for ``ValueSatisfactionMatrix(...).fit(customers).assign(customers)``;
     see :class:`ValueSatisfactionMatrix` for the parameters.
 
     Examples
@@ -444,17 +433,7 @@ def value_satisfaction_cells(customers: pd.DataFrame, volume_col: str = "total_s
     """
     matrix = ValueSatisfactionMatrix(volume_col, satisfaction_col, volume_thresholds=volume_thresholds,
                                      satisfaction_thresholds=satisfaction_thresholds, quantiles=quantiles)
-    return matrix.fit(customers).assign(customers, lang)
-
-
-def _display(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
-    out = cells.copy()
-    for column in ("volume_level", "satisfaction_level"):
-        out[column] = out[column].cat.rename_categories(lambda v: label(f"level_{v}", lang))
-    out["matrix_class"] = out["matrix_class"].cat.rename_categories(lambda c: label(f"matrix_class_{c}", lang))
-    for column in ("volume_strategy", "satisfaction_strategy"):
-        out[column] = translate_values(out[column], lang)
-    return translate_columns(out, lang)
+    return matrix.fit(customers).assign(customers)
 
 
 def matrix_class_table(class_map: Mapping[tuple[str, str], str] | None = None, lang: str = "en") -> pd.DataFrame:
@@ -523,23 +502,22 @@ def matrix_customer_table(table: pd.DataFrame, customer_col: str, volume_col: st
     return out.join(rest.set_axis(out.index))
 
 
-def class_profile(matrix_class: pd.Series, values: pd.DataFrame, lang: str | None = "en") -> pd.DataFrame:
+def class_profile(matrix_class: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
     """Customers and the mean of each column of ``values`` per matrix class A–E.
 
     ``matrix_class`` holds class keys (``"A"`` ... ``"E"``, e.g. the ``matrix_class``
     column of :meth:`ValueSatisfactionMatrix.assign`) and has the index of ``values``.
     True/false columns give the share of customers for whom they are true (the share who
-    churned, say). Classes without customers are left out. Headers that are vocabulary
-    keys and the class names are translated unless ``lang=None``.
+    churned, say). Classes without customers are left out. Keys (index ``matrix_class``: ``"A"``...,
+    the columns of ``values``) whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> classes = pd.Series(["A", "E", "E"])
     >>> values = pd.DataFrame({"churned": [False, True, False], "complaints": [0, 3, 1]})
-    >>> class_profile(classes, values, lang=None).to_numpy().tolist()
+    >>> class_profile(classes, values).to_numpy().tolist()
     [[1.0, 0.0, 0.0], [2.0, 0.5, 2.0]]
     """
-    lang = require_lang_or_none(lang)
     if not isinstance(matrix_class, pd.Series):
         raise TypeError(f"matrix_class must be a pandas Series of classes, got {type(matrix_class).__name__}")
     require_table(values, "table of values")
@@ -552,7 +530,7 @@ def class_profile(matrix_class: pd.Series, values: pd.DataFrame, lang: str | Non
         raise ValueError(f"matrix_class has {missing} missing class(es)")
     unknown = sorted({str(c) for c in keys if c not in MATRIX_CLASSES})
     if unknown:
-        raise ValueError(f"matrix_class holds {unknown}; use the keys {MATRIX_CLASSES} (assign with lang=None)")
+        raise ValueError(f"matrix_class holds {unknown}; use the keys {MATRIX_CLASSES} (the keys of assign)")
     columns = {}
     for column in values.columns:
         if pd.api.types.is_bool_dtype(values[column]):
@@ -567,10 +545,7 @@ def class_profile(matrix_class: pd.Series, values: pd.DataFrame, lang: str | Non
     table = grouped.mean()
     table.insert(0, "customers", grouped.size().astype(np.int64))
     table.index = pd.Index(table.index.astype(str), name="matrix_class")
-    if lang is None:
-        return table
-    table.index = pd.Index([label(f"matrix_class_{c}", lang) for c in table.index], name="matrix_class")
-    return translate_columns(table, lang)
+    return with_display(table, prefixes=("matrix_class_", ""), index=True)
 
 
 register(

@@ -44,10 +44,10 @@ def test_summary_numbers_and_zero_value_customers():
     assert summary["min_value"].tolist() == [30, 5, 0]
     assert summary.index.tolist() == ["A", "B", "C"]
     assert summary["abc_service"].tolist() == ["one_to_one", "one_to_many", "retailer_managed"]
-    # shown: English headers as before, Chinese class names; the old lang= form is the same display
+    # shown: English headers as before, Chinese class names
     assert localize(summary, "en")["Share of value"].tolist() == pytest.approx([0.8, 0.15, 0.05])
     assert localize(summary, "zh").index.tolist() == ["A类", "B类", "C类"]
-    assert localize(summary, "zh").equals(abc_summary(values, lang="zh"))
+    assert localize(summary, "zh")["服务方式"].iloc[0].startswith("一对一")
 
 
 def test_bad_values_are_named():
@@ -68,7 +68,9 @@ def test_bad_values_are_named():
 
 
 def test_chinese_display():
-    classes = abc_classes(FIVE, lang="zh")
+    keys = abc_classes(FIVE)
+    assert keys["abc_class"].tolist()[0] == "A" and keys["abc_service"].tolist()[0] == "one_to_one"
+    classes = localize(keys, "zh")
     assert classes.columns.tolist() == ["数值", "排名", "价值占比", "累计价值占比", "ABC类别", "服务方式"]
     assert classes["ABC类别"].tolist()[0] == "A类"
 

@@ -123,7 +123,9 @@ def test_bad_input_is_named_and_counted():
 
 
 def test_chinese_output_translates_values_and_headers():
-    cells = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3), lang="zh")
+    keys = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3))
+    assert keys.iloc[6].tolist()[:3] == ["high", "high", "A"]
+    cells = localize(keys, "zh")
     assert cells.columns.tolist() == ["购买量档次", "满意度档次", "客户类别", "按购买量的服务方式", "按满意度的关系策略"]
     assert cells.iloc[6].tolist()[:3] == ["高", "高", "A类"]
     assert cells.iloc[6, 3].startswith("一对一")
@@ -203,7 +205,7 @@ def test_class_profile_counts_and_averages_per_class():
     cells = value_satisfaction_cells(NINE, satisfaction_thresholds=(2, 3))
     values = pd.DataFrame({"churned_by_end": [True, False, False, False, True, True, False, False, True],
                            "complaints": [0, 4, 1, 0, 2, 5, 0, 1, 3]}, index=NINE.index)
-    table = class_profile(cells["matrix_class"], values, lang=None)
+    table = class_profile(cells["matrix_class"], values)
     assert table.index.tolist() == ["A", "B", "C", "D", "E"]
     assert table["customers"].tolist() == [1, 1, 3, 2, 2]
     # C = c1, c2, c3 (low volume); D = c5, c8; E = c6, c9
@@ -211,7 +213,7 @@ def test_class_profile_counts_and_averages_per_class():
     assert table["complaints"].tolist() == pytest.approx([0.0, 0.0, 5 / 3, 1.5, 4.0])
     assert table["customers"].sum() == len(NINE)
     # classes without customers are left out; Chinese headers and class names
-    only_a_c = class_profile(cells["matrix_class"].iloc[[0, 6]], values.iloc[[0, 6]], lang="zh")
+    only_a_c = localize(class_profile(cells["matrix_class"].iloc[[0, 6]], values.iloc[[0, 6]]), "zh")
     assert only_a_c.index.tolist() == ["A类", "C类"] and only_a_c.index.name == "客户类别"
     assert only_a_c.columns.tolist()[:2] == ["客户数", "期末前已流失的比例"]
     assert only_a_c.iloc[:, 0].tolist() == [1, 1]
