@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .lang import check_lang, label, localize, register
+from .lang import check_lang, label, localize, register, with_display
 from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, date_column, missing_columns
 
 __all__ = [
@@ -716,8 +716,10 @@ def customer_classes(
     return out
 
 
-def class_counts(classes: pd.DataFrame | pd.Series, lang: str | None = None) -> pd.DataFrame:
+def class_counts(classes: pd.DataFrame | pd.Series) -> pd.DataFrame:
     """Customers and share per class (all four classes, zeros included).
+
+    Keys (``customer_class``: ``"new"``...) whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -728,11 +730,7 @@ def class_counts(classes: pd.DataFrame | pd.Series, lang: str | None = None) -> 
     counts = series.astype(str).value_counts().reindex(list(CUSTOMER_CLASSES), fill_value=0)
     table = pd.DataFrame({"customer_class": list(CUSTOMER_CLASSES), "customers": counts.to_numpy().astype(np.int64),
                           "share": counts.to_numpy() / max(len(series), 1)})
-    if lang is None:
-        return table
-    check_lang(lang)
-    table["customer_class"] = [label(c, lang) for c in table["customer_class"]]
-    return localize(table.rename(columns={"customer_class": "rel_customer_class"}), lang)
+    return with_display(table, value_columns=["customer_class"], prefixes=("", "rel_"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -777,8 +775,10 @@ def service_tiers(values: pd.Series, tier_shares: Sequence[float] = (0.2, 0.3, 0
                         index=values.index)
 
 
-def tier_summary(tiers: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def tier_summary(tiers: pd.DataFrame) -> pd.DataFrame:
     """Customers, share of customers, share of value and mean value per service tier.
+
+    Keys (``service_tier``: 1, 2, ...) whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -796,14 +796,7 @@ def tier_summary(tiers: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
         "value_share": grouped.sum().to_numpy() / total if total else np.zeros(grouped.ngroups),
         "mean_value": grouped.mean().to_numpy(),
     })
-    if lang is None:
-        return table
-    check_lang(lang)
-    table["service_tier"] = [label(f"rel_tier_{t}", lang) for t in table["service_tier"]]
-    return table.rename(columns={"service_tier": label("rel_service_tier", lang), "customers": label("customers", lang),
-                                 "customer_share": label("rel_customer_share", lang),
-                                 "value_share": label("rel_value_share", lang),
-                                 "mean_value": label("rel_mean_value", lang)})
+    return with_display(table, value_columns=["service_tier"], prefixes=("rel_tier_", "", "rel_"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -839,12 +832,10 @@ class SatisfactionLoyalty:
     satisfied_not_loyal: float
     dissatisfied_loyal: float
 
-    def table(self, lang: str = "en") -> pd.DataFrame:
-        """``by_level`` with headers in ``lang``."""
-        check_lang(lang)
-        return self.by_level.rename(columns={
-            "satisfaction_level": label("rel_satisfaction_level", lang), "customers": label("customers", lang),
-            "loyalty_rate": label("rel_loyalty_rate", lang)})
+    def table(self) -> pd.DataFrame:
+        """A copy of ``by_level`` (keys ``satisfaction_level``, ``customers``, ``loyalty_rate``), to show
+        with :func:`crmlab.lang.localize`."""
+        return with_display(self.by_level.copy(), prefixes=("rel_", ""))
 
 
 def satisfaction_loyalty(
@@ -1028,8 +1019,11 @@ def contact_plan(
     return pd.DataFrame({"value": values, "action": action}, index=numbers.index)
 
 
-def contact_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def contact_summary(plan: pd.DataFrame) -> pd.DataFrame:
     """Customers, share of value and mean value per action of a :func:`contact_plan`.
+
+    Keys (index ``action``: ``"key_contact"``...) whatever the language; shown with
+    :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -1045,11 +1039,4 @@ def contact_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.DataFrame
     out = out.reindex(order)
     out = out.fillna({"customers": 0, "value_share": 0.0}).astype({"customers": int})
     out.index.name = "action"
-    if lang is None:
-        return out
-    check_lang(lang)
-    shown = out.copy()
-    shown.index = [label(f"contact_{a}", lang) for a in shown.index]
-    shown.index.name = label("contact_action", lang)
-    shown.columns = [label(f"contact_{c}", lang) for c in shown.columns]
-    return shown
+    return with_display(out, prefixes=("contact_",), index=True)

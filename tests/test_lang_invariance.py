@@ -69,6 +69,10 @@ COMPUTING = {
     "value_matrix.ValueSatisfactionMatrix.assign",
     "value_matrix.value_satisfaction_cells",
     "value_matrix.class_profile",
+    "relationship.class_counts",
+    "relationship.tier_summary",
+    "relationship.contact_summary",
+    "relationship.SatisfactionLoyalty.table",
 }
 
 TEXT = {
@@ -98,8 +102,7 @@ KEYS_UNLESS_LANG = {
     "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
     "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
     "philosophies.market_summary", "philosophies.supply_summary", "promotion.allocation_table",
-    "promotion.optimal_allocation", "relationship.class_counts", "relationship.tier_summary",
-    "relationship.contact_summary", "rfm.segment_profile", "rfm.score_summary", "survival.survival_summary",
+    "promotion.optimal_allocation", "rfm.segment_profile", "rfm.score_summary", "survival.survival_summary",
     "targeting.target_groups", "targeting.lookalike_groups", "transactions.cleaning_table",
 }
 
@@ -110,7 +113,7 @@ LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
 NOT_YET = {
     "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
     "first_look.glance_synthetic",
-    "philosophies.effort_table", "philosophies.winners_table", "relationship.SatisfactionLoyalty.table",
+    "philosophies.effort_table", "philosophies.winners_table",
     "migration.segment_migration",
 }
 
@@ -194,7 +197,23 @@ def _case(name: str):
     return lambda: matrix.class_summary(customers)
 
 
-_MORE_CASES: dict = {}
+def _relationship_cases() -> dict:
+    from crmlab import relationship as rel
+
+    rng = np.random.default_rng(5)
+    tiers = rel.service_tiers(pd.Series(rng.gamma(2.0, 50.0, 40)))
+    plan = pd.DataFrame({"value": [10.0, 30, 60], "action": ["key_contact", "win_back", "key_contact"]})
+    survey = pd.DataFrame({"satisfaction": rng.integers(1, 6, 200), "true_alive_at_end": rng.random(200) < 0.5})
+    link = rel.satisfaction_loyalty(survey)
+    return {
+        "relationship.class_counts": lambda: lambda: rel.class_counts(pd.Series(["new", "new", "lost", "existing"])),
+        "relationship.tier_summary": lambda: lambda: rel.tier_summary(tiers),
+        "relationship.contact_summary": lambda: lambda: rel.contact_summary(plan),
+        "relationship.SatisfactionLoyalty.table": lambda: link.table,
+    }
+
+
+_MORE_CASES: dict = {**_relationship_cases()}
 
 
 def _names(frame: pd.DataFrame) -> list[object]:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
 
+from crmlab.lang import localize
 from crmlab.relationship import (
     b2b_b2c_statements,
     behaviour_features,
@@ -178,7 +179,7 @@ def test_customer_classes_at_a_date_with_boundaries():
     assert tighter.loc["edge_lost", "customer_class"] == "existing"
     counts = class_counts(classes)
     assert counts["customers"].tolist() == [2, 2, 1, 2] and counts["share"].sum() == pytest.approx(1.0)
-    zh = class_counts(classes, lang="zh")
+    zh = localize(class_counts(classes), "zh")
     assert zh.iloc[:, 0].tolist() == ["潜在客户", "新客户", "现有客户", "流失客户"]
 
 
@@ -209,7 +210,7 @@ def test_service_tiers_by_rank():
     assert (odd["service_tier"] == 1).sum() == 2, "ceil(7 * 0.2) = 2 customers in tier 1"
     ties = service_tiers(pd.Series([5.0, 5.0, 5.0, 5.0, 5.0]), tier_shares=(0.4, 0.6))
     assert ties["service_tier"].tolist() == [1, 1, 2, 2, 2], "ties keep the input order"
-    zh = tier_summary(tiers, lang="zh")
+    zh = localize(tier_summary(tiers), "zh")
     assert zh.iloc[0, 0] == "第 1 层" and zh.columns[3] == "价值占比"
     with pytest.raises(ValueError, match="add up to 1"):
         service_tiers(values, tier_shares=(0.2, 0.2))
@@ -239,7 +240,7 @@ def test_satisfaction_loyalty_hand_computed():
     assert result.r_squared == pytest.approx(expected**2)
     assert result.satisfied_not_loyal == 0.5 and result.dissatisfied_loyal == 0.75
     assert result.by_level["loyalty_rate"].tolist() == [0.0, 1.0, 1.0, 0.5, 0.5]
-    assert list(result.table("zh").columns) == ["满意度", "客户数", "忠诚比例（留存或复购）"]
+    assert list(localize(result.table(), "zh").columns) == ["满意度", "客户数", "忠诚比例（留存或复购）"]
     assert isinstance(plot_satisfaction_loyalty(result, lang="zh"), Axes)
 
 
@@ -282,7 +283,7 @@ def test_contact_plan_rules_and_summary():
     assert set(summary.index) == set(CONTACT_ACTIONS)
     assert summary["customers"].sum() == 10
     assert abs(summary["value_share"].sum() - 1) < 1e-12
-    assert contact_summary(plan, "zh").index.name == "行动"
+    assert localize(contact_summary(plan), "zh").index.name == "行动"
     with pytest.raises(ValueError, match="2 missing"):
         contact_plan(pd.Series([1.0, None, None]), pd.Series(["new"] * 3))
     with pytest.raises(ValueError, match="key_share"):
