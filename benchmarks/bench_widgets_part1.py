@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from crmlab import frameworks, philosophies, promotion, relationship  # noqa: E402
+from crmlab.lang import localize  # noqa: E402
 from crmlab.plotting import use_theme  # noqa: E402
 
 BUDGET_MS = 100.0
@@ -48,7 +49,7 @@ def scenarios() -> dict[str, Callable[[], object]]:
         "01 market simulation (12 periods, 5 firms)":
             lambda: philosophies.simulate_market(philosophies.MarketCondition(0.2, 0.8, 0.6), seed=3),
         "01 market simulation + summary table (zh)":
-            lambda: philosophies.market_summary(philosophies.simulate_market(), lang="zh"),
+            lambda: localize(philosophies.market_summary(philosophies.simulate_market()), "zh"),
         "01 market simulation + line plot":
             lambda: philosophies.plot_market(philosophies.simulate_market(), "profit", lang="zh"),
         "01 push vs pull (52 periods, both modes) + summary":

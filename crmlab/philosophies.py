@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .lang import check_lang, label, localize, register
+from .lang import check_lang, label, localize, register, with_display
 
 __all__ = [
     "PHILOSOPHY_KEYS",
@@ -133,8 +133,8 @@ register(
         "supply_backlog": {"en": "Orders waiting", "zh": "待交付订单"},
         "supply_mean_inventory": {"en": "Mean inventory", "zh": "平均库存"},
         "supply_stockout_rate": {"en": "Demand lost to stock-outs", "zh": "缺货流失需求占比"},
-        "supply_mean_wait": {"en": "Mean wait for delivery (periods)", "zh": "平均交付等待（期）"},
-        "supply_production_cv": {"en": "Variability of production (CV)", "zh": "产量波动（变异系数）"},
+        "supply_mean_wait_periods": {"en": "Mean wait for delivery (periods)", "zh": "平均交付等待（期）"},
+        "supply_production_variability": {"en": "Variability of production (CV)", "zh": "产量波动（变异系数）"},
         "supply_adaptation_lag": {"en": "Periods to follow a demand shift", "zh": "跟上需求变化所需期数"},
         "supply_cost": {"en": "Holding + lost-margin + waiting cost", "zh": "库存、缺货与等待成本"},
         # sentences printed by the lecture
@@ -248,23 +248,24 @@ def philosophies_table(lang: str = "en") -> pd.DataFrame:
     return localize(table, lang)
 
 
-def effort_table(efforts: Mapping[str, Sequence[float]] | None = None, lang: str = "en") -> pd.DataFrame:
+def effort_table(efforts: Mapping[str, Sequence[float]] | None = None) -> pd.DataFrame:
     """How each firm splits its effort over the five levers (shares summing to 1).
+
+    Keys (index ``philosophy``: ``"production"``... or a firm's own name; columns ``lever_...``)
+    whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> effort_table().loc["production"].round(2).tolist()
     [0.6, 0.1, 0.1, 0.1, 0.1]
-    >>> effort_table(lang="zh").columns[0]
+    >>> from crmlab.lang import localize
+    >>> localize(effort_table(), "zh").columns[0]
     '生产效率'
     """
-    check_lang(lang)
     names, matrix = _effort_matrix(efforts)
-    table = pd.DataFrame(matrix, index=names, columns=[f"lever_{k}" for k in EFFORT_LEVERS])
-    if lang != "en":
-        table.index = [_philosophy_label(n, lang) for n in names]
-    table.index.name = "philosophy"
-    return localize(table, lang)
+    table = pd.DataFrame(matrix, index=pd.Index(names, name="philosophy"),
+                         columns=[f"lever_{k}" for k in EFFORT_LEVERS])
+    return with_display(table, prefixes=("philosophy_", ""), index=True)
 
 
 def _philosophy_label(name: str, lang: str) -> str:
@@ -575,16 +576,17 @@ def _check_result(result: pd.DataFrame, needed: Sequence[str]) -> None:
         raise KeyError(f"columns {missing} are not in the table; pass the output of simulate_market")
 
 
-def market_summary(result: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def market_summary(result: pd.DataFrame) -> pd.DataFrame:
     """Per philosophy: total profit and welfare, mean sales, satisfaction, retention, profit rank.
 
     Rows are sorted by total profit, best first. Columns ``philosophy``, ``total_profit``,
-    ``mean_sales``, ``satisfaction``, ``retention``, ``total_welfare``, ``profit_rank``; with
-    ``lang`` the headers and philosophy names are shown in that language.
+    ``mean_sales``, ``satisfaction``, ``retention``, ``total_welfare``, ``profit_rank`` (keys
+    whatever the language; shown with :func:`crmlab.lang.localize`).
 
     Examples
     --------
-    >>> market_summary(simulate_market(MarketCondition(scarcity=1.0)), lang="zh").iloc[0, 0]
+    >>> from crmlab.lang import localize
+    >>> localize(market_summary(simulate_market(MarketCondition(scarcity=1.0))), "zh").iloc[0, 0]
     '生产观念'
     """
     _check_result(result, ("philosophy", *MARKET_OUTCOMES))
@@ -598,16 +600,7 @@ def market_summary(result: pd.DataFrame, lang: str | None = None) -> pd.DataFram
     }).sort_values("total_profit", ascending=False)
     table["profit_rank"] = np.arange(1, len(table) + 1)
     table = table.rename_axis("philosophy").reset_index()
-    if lang is None:
-        return table
-    check_lang(lang)
-    table["philosophy"] = [_philosophy_label(k, lang) for k in table["philosophy"]]
-    return table.rename(columns=lambda c: label(_SUMMARY_KEYS.get(c, c), lang))
-
-
-_SUMMARY_KEYS = {"satisfaction": "market_satisfaction", "retention": "market_retention",
-                 "total_profit": "market_total_profit", "mean_sales": "market_mean_sales",
-                 "total_welfare": "market_total_welfare", "profit_rank": "market_profit_rank"}
+    return with_display(table, value_columns=["philosophy"], prefixes=("philosophy_", "market_", ""))
 
 
 def market_winner(result: pd.DataFrame, outcome: str = "profit") -> str:
@@ -650,32 +643,29 @@ def market_winners(markets: Mapping[str, MarketCondition], n_periods: int = 12, 
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def winners_table(winners: Mapping[str, Mapping[str, object]], lang: str = "en") -> pd.DataFrame:
+def winners_table(winners: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
     """The winners recorded per market (``{market: {scarcity, ..., profit, welfare}}``, as in
-    :func:`market_winners`) as a table with headers, market and philosophy names in ``lang``.
+    :func:`market_winners`) as a table: index the market names, columns ``scarcity``,
+    ``heterogeneity``, ``competition``, ``profit_winner`` and ``welfare_winner`` (philosophy keys).
+    Keys whatever the language; shown with :func:`crmlab.lang.localize` (the course's markets and
+    the philosophies by name, a market of the student's own as it is).
 
     Examples
     --------
     >>> winners = {"shortage": {"scarcity": 0.9, "heterogeneity": 0.3, "competition": 0.5,
     ...                         "profit": "production", "welfare": "societal"}}
-    >>> winners_table(winners, lang="zh").iloc[0, 3:].tolist()
+    >>> winners_table(winners)["profit_winner"].tolist()
+    ['production']
+    >>> from crmlab.lang import localize
+    >>> localize(winners_table(winners), "zh").iloc[0, 3:].tolist()
     ['生产观念', '社会营销观念']
-    >>> winners_table(winners, lang="zh").index.tolist()
+    >>> localize(winners_table(winners), "zh").index.tolist()
     ['短缺市场']
     """
-    check_lang(lang)
-    table = pd.DataFrame.from_dict({name: dict(row) for name, row in winners.items()}, orient="index")
-    for outcome in ("profit", "welfare"):
-        table[outcome] = [_philosophy_label(str(k), lang) for k in table[outcome]]
-    table.index = [label(f"market_{name}", lang) if f"market_{name}" in _MARKET_NAMES else str(name)
-                   for name in table.index]
-    keys = {"scarcity": "market_scarcity", "heterogeneity": "market_heterogeneity",
-            "competition": "market_competition", "profit": "market_profit_winner",
-            "welfare": "market_welfare_winner"}
-    return table.rename(columns=lambda c: label(keys[c], lang) if c in keys else c)
-
-
-_MARKET_NAMES = ("market_yours", "market_shortage", "market_abundance_varied", "market_abundance_alike")
+    table = pd.DataFrame.from_dict({str(name): dict(row) for name, row in winners.items()}, orient="index")
+    table = table.rename(columns={"profit": "profit_winner", "welfare": "welfare_winner"})
+    return with_display(table, value_columns=["profit_winner", "welfare_winner"],
+                        prefixes=("market_", "philosophy_"), index=True)
 
 
 _OUTCOME_LABEL = {"sales": "market_units_sold", "profit": "profit", "satisfaction": "market_satisfaction",
@@ -835,15 +825,14 @@ def simulate_supply(
     return frame
 
 
-def supply_summary(results: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame],
-                   lang: str | None = None) -> pd.DataFrame:
+def supply_summary(results: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Compare supply runs: mean inventory, share of demand lost, mean wait, production CV,
     periods to follow the demand shift, mean cost per period.
 
     ``results`` are outputs of :func:`simulate_supply` (a list, or a dict keyed by mode).
     The mean wait of pull is the backlog divided by demand (Little's law) plus the one
-    period of production; push serves from stock without waiting. With ``lang`` the headers
-    and modes are shown in that language.
+    period of production; push serves from stock without waiting. Keys (``supply_mode``:
+    ``"push"``, ``"pull"``) whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -868,18 +857,7 @@ def supply_summary(results: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame],
             "adaptation_lag": _adaptation_lag(run["production"].to_numpy(), len(run), run.attrs["new_level"]),
             "supply_cost": run["cost"].mean(),
         })
-    table = pd.DataFrame(rows)
-    if lang is None:
-        return table
-    check_lang(lang)
-    table["supply_mode"] = [label(f"supply_{m}", lang) for m in table["supply_mode"]]
-    return table.rename(columns=lambda c: label(_SUPPLY_KEYS[c], lang))
-
-
-_SUPPLY_KEYS = {"supply_mode": "supply_mode", "mean_inventory": "supply_mean_inventory",
-                "stockout_rate": "supply_stockout_rate", "mean_wait_periods": "supply_mean_wait",
-                "production_variability": "supply_production_cv", "adaptation_lag": "supply_adaptation_lag",
-                "supply_cost": "supply_cost"}
+    return with_display(pd.DataFrame(rows), value_columns=["supply_mode"], prefixes=("supply_", ""))
 
 
 def plot_supply(result: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> Axes:

@@ -73,6 +73,10 @@ COMPUTING = {
     "relationship.tier_summary",
     "relationship.contact_summary",
     "relationship.SatisfactionLoyalty.table",
+    "philosophies.effort_table",
+    "philosophies.winners_table",
+    "philosophies.market_summary",
+    "philosophies.supply_summary",
 }
 
 TEXT = {
@@ -101,7 +105,7 @@ KEYS_UNLESS_LANG = {
     "frameworks.gap_analysis", "leads.source_report", "leads.response_time_report",
     "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
     "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
-    "philosophies.market_summary", "philosophies.supply_summary", "promotion.allocation_table",
+    "promotion.allocation_table",
     "promotion.optimal_allocation", "rfm.segment_profile", "rfm.score_summary", "survival.survival_summary",
     "targeting.target_groups", "targeting.lookalike_groups", "transactions.cleaning_table",
 }
@@ -113,7 +117,6 @@ LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
 NOT_YET = {
     "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
     "first_look.glance_synthetic",
-    "philosophies.effort_table", "philosophies.winners_table",
     "migration.segment_migration",
 }
 
@@ -213,7 +216,22 @@ def _relationship_cases() -> dict:
     }
 
 
-_MORE_CASES: dict = {**_relationship_cases()}
+def _philosophies_cases() -> dict:
+    from crmlab import philosophies as ph
+
+    market = ph.simulate_market(ph.MarketCondition(scarcity=0.5), seed=1)
+    supply = [ph.simulate_supply("push", seed=1), ph.simulate_supply("pull", seed=1)]
+    winners = {"shortage": {"scarcity": 0.9, "heterogeneity": 0.3, "competition": 0.5, "profit": "production",
+                            "welfare": "societal"}}
+    return {
+        "philosophies.effort_table": lambda: ph.effort_table,
+        "philosophies.winners_table": lambda: lambda: ph.winners_table(winners),
+        "philosophies.market_summary": lambda: lambda: ph.market_summary(market),
+        "philosophies.supply_summary": lambda: lambda: ph.supply_summary(supply),
+    }
+
+
+_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases()}
 
 
 def _names(frame: pd.DataFrame) -> list[object]:

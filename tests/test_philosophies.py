@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
 
+from crmlab.lang import localize
 from crmlab.philosophies import (
     DEFAULT_EFFORT,
     PHILOSOPHY_KEYS,
@@ -66,6 +67,8 @@ def test_effort_table_rescales_shares():
     table = effort_table({"mine": (2, 2, 0, 4, 2)})
     assert table.loc["mine"].tolist() == [0.2, 0.2, 0.0, 0.4, 0.2]
     assert effort_table().sum(axis=1).round(12).eq(1).all()
+    shown = localize(effort_table(), "zh")
+    assert shown.columns[0] == "生产效率" and shown.index[0] == "生产观念"
     with pytest.raises(ValueError, match="5 shares"):
         effort_table({"bad": (1, 1)})
     with pytest.raises(ValueError, match="put no effort"):
@@ -211,7 +214,7 @@ def test_student_firm_and_bad_input():
 
 def test_market_summary_and_plot_speak_chinese():
     result = simulate_market()
-    table = market_summary(result, lang="zh")
+    table = localize(market_summary(result), "zh")
     assert list(table.columns)[:2] == ["营销管理观念", "累计利润"]
     assert table["利润排名"].tolist() == [1, 2, 3, 4, 5]
     ax = plot_market(result, "welfare", lang="zh")
@@ -274,7 +277,7 @@ def test_supply_output_and_input_checks():
     run = simulate_supply("pull", n_periods=10)
     assert list(run.columns) == ["period", "demand", "production", "inventory", "lost_sales", "backlog", "cost"]
     assert not run.isna().any().any()
-    zh = supply_summary([run], lang="zh")
+    zh = localize(supply_summary([run]), "zh")
     assert zh.iloc[0, 0] == "拉式（按订单生产，JIT）"
     assert isinstance(plot_supply(run, lang="zh"), Axes)
     with pytest.raises(ValueError, match="mode must be one of"):
@@ -326,8 +329,10 @@ def test_printed_sentences_and_winners_table_follow_lang():
             == "markets the marketing concept wins: with research working 2 of 4, with research_effect = 0 0 of 4")
     zh = label("philosophies_research_switch_sentence", "zh").format(with_research=2, without_research=0, n=4)
     assert "营销观念" in zh and "2" in zh
-    table = winners_table({"yours": values, "other": values}, lang="zh")
+    keys = winners_table({"yours": values, "other": values})
+    assert keys.loc["yours", "profit_winner"] == "marketing"
+    table = localize(keys, "zh")
     assert table.index.tolist() == ["你设定的市场", "other"]
     assert table.iloc[0, 3:].tolist() == ["营销观念", "社会营销观念"]
     assert table.iloc[0, 0] == 0.2
-    assert winners_table({"yours": values}).columns[-1] == "Most welfare created by"
+    assert localize(winners_table({"yours": values}), "en").columns[-1] == "Most welfare created by"
