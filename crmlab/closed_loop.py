@@ -363,7 +363,7 @@ def value_tier_migration(log: pd.DataFrame, customer_col: str, date_col: str, am
     checked = transactions.validate(log, customer_col, date_col, amount_col)
     first = _tiers(checked, customer_col, date_col, amount_col, before, window_days)
     second = _tiers(checked, customer_col, date_col, amount_col, after, window_days)
-    table = segment_migration(first, second, shares=shares, lang=None)
+    table = segment_migration(first, second, shares=shares)
     rows = [t for t in VALUE_TIERS if t in table.index] + [r for r in table.index if r not in VALUE_TIERS]
     columns = [t for t in VALUE_TIERS if t in table.columns] + [c for c in table.columns if c not in VALUE_TIERS]
     return table.loc[rows, columns]

@@ -986,7 +986,7 @@ def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Data
     1
     """
     lang = require_lang_or_none(lang)
-    table = segment_migration(_stage_series(before, "before"), _stage_series(after, "after"), shares=shares, lang=None)
+    table = segment_migration(_stage_series(before, "before"), _stage_series(after, "after"), shares=shares)
     table.index.name, table.columns.name = "stage_from", "stage_to"
     table = with_display(table, prefixes=("stage_", "migration_", ""), index=True)
     return table if lang is None else localize(table, lang)

@@ -10,7 +10,7 @@ Examples
 --------
 >>> before = pd.Series({"c1": "A", "c2": "A", "c3": "B"})
 >>> after = pd.Series({"c1": "A", "c2": "B", "c4": "B"})
->>> table = segment_migration(before, after, lang=None)
+>>> table = segment_migration(before, after)
 >>> table.index.tolist(), table.columns.tolist()
 (['A', 'B', 'new'], ['A', 'B', 'gone'])
 >>> table.to_numpy().tolist()
@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ._table_checks import require_lang_or_none
 from .clustering import CustomerSegmentation
-from .lang import check_lang, label, register, translate_values
+from .lang import check_lang, label, localize, register, with_display
 
 __all__ = ["segment_migration", "plot_migration", "PERIOD_BEHAVIOUR", "PeriodSegments", "two_period_segments"]
 
@@ -61,8 +60,7 @@ def _segment_order(before: pd.Series, after: pd.Series) -> list:
         return sorted(values, key=str)
 
 
-def segment_migration(before: pd.Series, after: pd.Series, shares: bool = False,
-                      lang: str | None = "en") -> pd.DataFrame:
+def segment_migration(before: pd.Series, after: pd.Series, shares: bool = False) -> pd.DataFrame:
     """Migration matrix: customers by segment in period 1 (rows) and period 2 (columns).
 
     Parameters
@@ -73,25 +71,24 @@ def segment_migration(before: pd.Series, after: pd.Series, shares: bool = False,
     shares
         ``False``: counts. ``True``: row shares, the share of each period-1 segment
         that moved to each period-2 segment (rows sum to 1; an empty row stays 0).
-    lang
-        ``None`` keeps segment values and uses the keys ``new``/``gone`` and
-        ``segment_before``/``segment_after``; ``"en"``/``"zh"`` shows display text
-        (segment values that are vocabulary keys are translated too).
 
     Returns
     -------
     pandas.DataFrame
         Rows: every segment, then ``new`` (customers only in ``after``); columns: every
-        segment, then ``gone`` (customers only in ``before``).
+        segment, then ``gone`` (customers only in ``before``); axes ``segment_before`` and
+        ``segment_after``. The segments as given and these keys whatever the language; shown with
+        :func:`crmlab.lang.localize` (segments that are vocabulary keys are translated too).
 
     Examples
     --------
     >>> before = pd.Series({"c1": 1, "c2": 1, "c3": 2, "c4": 2})
     >>> after = pd.Series({"c1": 1, "c2": 2, "c3": 2})
-    >>> segment_migration(before, after, shares=True, lang=None).loc[2].tolist()
+    >>> segment_migration(before, after, shares=True).loc[2].tolist()
     [0.0, 0.5, 0.5]
+    >>> localize(segment_migration(before, after), "zh").index.tolist()
+    [1, 2, '新进入']
     """
-    lang = require_lang_or_none(lang)
     before = _assignment(before, "before")
     after = _assignment(after, "after")
     order = _segment_order(before, after)
@@ -111,19 +108,14 @@ def segment_migration(before: pd.Series, after: pd.Series, shares: bool = False,
         totals = table.sum(axis=1).to_numpy(dtype=float)
         table = table.div(np.where(totals > 0, totals, 1.0), axis=0)
     table.index.name, table.columns.name = "segment_before", "segment_after"
-    if lang is None:
-        return table
-    names = list(translate_values([str(s) if not isinstance(s, str) else s for s in order], lang))
-    table.index = pd.Index(names + [label("migration_new", lang)], name=label("segment_before", lang))
-    table.columns = pd.Index(names + [label("migration_gone", lang)], name=label("segment_after", lang))
-    return table
+    return with_display(table, prefixes=("migration_", ""), index=True)
 
 
 def plot_migration(before: pd.Series, after: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
     """Heatmap of the row shares of :func:`segment_migration`, each cell annotated with share and count."""
     check_lang(lang)
-    counts = segment_migration(before, after, lang=lang)
-    rates = segment_migration(before, after, shares=True, lang=lang)
+    counts = localize(segment_migration(before, after), lang)
+    rates = segment_migration(before, after, shares=True)
     if ax is None:
         size = 1.0 + 0.7 * counts.shape[1]
         _, ax = plt.subplots(figsize=(size + 1.5, size))

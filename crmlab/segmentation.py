@@ -20,7 +20,7 @@ Examples
 --------
 >>> before = pd.Series({"c1": "A", "c2": "A", "c3": "B"})
 >>> after = pd.Series({"c1": "A", "c2": "B", "c4": "B"})
->>> table = segment_migration(before, after, lang=None)
+>>> table = segment_migration(before, after)
 >>> table.index.tolist(), table.columns.tolist()
 (['A', 'B', 'new'], ['A', 'B', 'gone'])
 >>> table.to_numpy().tolist()

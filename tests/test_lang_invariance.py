@@ -77,6 +77,7 @@ COMPUTING = {
     "philosophies.winners_table",
     "philosophies.market_summary",
     "philosophies.supply_summary",
+    "migration.segment_migration",
 }
 
 TEXT = {
@@ -117,7 +118,6 @@ LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
 NOT_YET = {
     "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
     "first_look.glance_synthetic",
-    "migration.segment_migration",
 }
 
 
@@ -231,7 +231,15 @@ def _philosophies_cases() -> dict:
     }
 
 
-_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases()}
+def _migration_case():
+    from crmlab.migration import segment_migration
+
+    before = pd.Series({"c1": 1, "c2": 1, "c3": 2, "c4": 2})
+    after = pd.Series({"c1": 1, "c2": 2, "c3": 2, "c5": 1})
+    return lambda: segment_migration(before, after, shares=True)
+
+
+_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), "migration.segment_migration": _migration_case}
 
 
 def _names(frame: pd.DataFrame) -> list[object]:

@@ -286,7 +286,7 @@ def test_stage_migration_reuses_segment_migration():
     before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
     after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
     ours = lc.stage_migration(before, after, lang=None)
-    theirs = segment_migration(before, after, lang=None)
+    theirs = segment_migration(before, after)
     for s in ["development", "maturity", "decline"]:
         for t in ["growth", "maturity", "decline", "termination"]:
             assert ours.loc[s, t] == theirs.loc[s, t]

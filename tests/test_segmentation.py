@@ -17,7 +17,7 @@ import crmlab.clustering
 import crmlab.segmentation as seg
 import crmlab.targeting
 import crmlab.value_matrix
-from crmlab.lang import terms
+from crmlab.lang import localize, terms
 from crmlab.plotting import use_theme
 
 BEFORE = pd.Series({"c1": "A", "c2": "A", "c3": "A", "c4": "B", "c5": "B", "c6": "C"})
@@ -25,7 +25,7 @@ AFTER = pd.Series({"c1": "A", "c2": "B", "c3": "C", "c4": "B", "c5": "B", "c7": 
 
 
 def test_migration_counts_hand_case():
-    table = seg.segment_migration(BEFORE, AFTER, lang=None)
+    table = seg.segment_migration(BEFORE, AFTER)
     assert table.index.tolist() == ["A", "B", "C", "new"]
     assert table.columns.tolist() == ["A", "B", "C", "gone"]
     assert table.to_numpy().tolist() == [
@@ -37,7 +37,7 @@ def test_migration_counts_hand_case():
 
 
 def test_migration_row_shares():
-    shares = seg.segment_migration(BEFORE, AFTER, shares=True, lang=None)
+    shares = seg.segment_migration(BEFORE, AFTER, shares=True)
     assert shares.loc["A"].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3, 0])
     assert shares.loc["C", "gone"] == 1.0
     assert shares.loc["new"].tolist() == [0.5, 0, 0.5, 0]
@@ -47,17 +47,18 @@ def test_migration_row_shares():
 def test_migration_keeps_category_order_and_empty_rows_stay_zero():
     order = ["C", "B", "A", "D"]
     before = BEFORE.astype(pd.CategoricalDtype(order))
-    shares = seg.segment_migration(before, AFTER, shares=True, lang=None)
+    shares = seg.segment_migration(before, AFTER, shares=True)
     assert shares.index.tolist() == ["C", "B", "A", "D", "new"]
     assert shares.loc["D"].tolist() == [0, 0, 0, 0, 0]
 
 
 def test_migration_display_and_bad_input():
-    table = seg.segment_migration(BEFORE, AFTER, lang="zh")
+    table = localize(seg.segment_migration(BEFORE, AFTER), "zh")
     assert table.index.name == "第一期所属群体" and table.columns.name == "第二期所属群体"
     assert table.index[-1] == "新进入" and table.columns[-1] == "已离开"
     numbered = seg.segment_migration(pd.Series({"a": 1, "b": 2}), pd.Series({"a": 2, "b": 2}))
-    assert numbered.columns.tolist() == ["1", "2", "Gone"]
+    assert numbered.columns.tolist() == [1, 2, "gone"]
+    assert localize(numbered, "en").columns.tolist() == [1, 2, "Gone"]
     with pytest.raises(ValueError, match="`after` has 2 missing segment"):
         seg.segment_migration(BEFORE, AFTER.where(AFTER != "C"))
     with pytest.raises(ValueError, match="`before` has 1 duplicated customer id"):
@@ -75,7 +76,7 @@ def test_migration_accounts_for_every_customer(before, after):
     before, after = pd.Series(before, dtype=object), pd.Series(after, dtype=object)
     if before.empty and after.empty:
         return
-    table = seg.segment_migration(before, after, lang=None)
+    table = seg.segment_migration(before, after)
     assert table.to_numpy().sum() == len(set(before.index) | set(after.index))
     row_totals = table.drop(index="new").sum(axis=1)
     assert row_totals.to_dict() == {s: int((before == s).sum()) for s in row_totals.index}
@@ -98,7 +99,7 @@ def test_matrix_clusters_migrate_between_two_periods_of_a_simulated_base():
     matrix = seg.ValueSatisfactionMatrix(satisfaction_thresholds=(2, 3)).fit(first)
     before = matrix.assign(first)["matrix_class"]
     after = matrix.assign(second)["matrix_class"]
-    table = seg.segment_migration(before, after, lang=None)
+    table = seg.segment_migration(before, after)
     assert table.to_numpy().sum() == len(first.index.union(second.index))
     assert table.loc["new"].sum() == len(second.index.difference(first.index))
     assert table["gone"].sum() == len(first.index.difference(second.index)) > 0
@@ -152,7 +153,7 @@ def test_two_period_segments_measures_each_period_and_keeps_one_scale():
     heavy = result.before["heavy"]
     assert (result.before == heavy).sum() == 1
     assert result.after["heavy"] == heavy and result.after["late"] != heavy
-    table = seg.segment_migration(result.before, result.after, lang=None)
+    table = seg.segment_migration(result.before, result.after)
     assert table.to_numpy().sum() == 4  # heavy, light, light2, late: each counted once
     assert table["gone"].sum() == 1 and table.loc["new"].sum() == 1
 
