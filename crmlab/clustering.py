@@ -52,10 +52,10 @@ from threadpoolctl import threadpool_limits
 
 from . import plotting
 from . import simulate as _simulate  # noqa: F401 - its vocabulary names the customer-base columns and levels
-from ._table_checks import require_columns, require_complete, require_fitted, require_lang_or_none, require_table
+from ._table_checks import require_columns, require_complete, require_fitted, require_table
 from .estimators import Estimator
 from .validation import ValidationError, WrongTypeError
-from .lang import check_lang, label, register, translate_columns
+from .lang import check_lang, label, register, with_display
 
 __all__ = [
     "METHODS",
@@ -356,8 +356,7 @@ def plot_n_segments(table: pd.DataFrame, lang: str = "en", ax: Axes | None = Non
     return ax
 
 
-def segment_profiles(customers: pd.DataFrame, segments: pd.Series, columns: Sequence[str],
-                     lang: str = "en") -> pd.DataFrame:
+def segment_profiles(customers: pd.DataFrame, segments: pd.Series, columns: Sequence[str]) -> pd.DataFrame:
     """Size and profile of each segment: means of numbers, shares of each category level.
 
     The last row, ``all_customers``, profiles everyone, to compare each segment with.
@@ -371,8 +370,14 @@ def segment_profiles(customers: pd.DataFrame, segments: pd.Series, columns: Sequ
     columns
         Columns to profile; a number gives its mean, a category one column per level
         (``"region: east_china"``) with the share of the segment's customers at that level.
-        Column and level names that are vocabulary keys (:mod:`crmlab.lang`) are shown as
-        their text in ``lang`` (``"Region: East China"``); others stay as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``segment`` (the segments, then ``all_customers``); columns ``customers``,
+        ``customer_share``, then the profiled columns, keys whatever the language. Shown with
+        :func:`crmlab.lang.localize`: column and level names that are vocabulary keys become their
+        text (``"Region: East China"``); others stay as they are.
 
     Examples
     --------
@@ -380,8 +385,10 @@ def segment_profiles(customers: pd.DataFrame, segments: pd.Series, columns: Sequ
     >>> profile = segment_profiles(customers, pd.Series([1, 1, 2]), ["visits", "club"])
     >>> profile["visits"].tolist(), profile["club: gold"].tolist()
     ([3.0, 9.0, 5.0], [1.0, 0.0, 0.6666666666666666])
+    >>> from crmlab.lang import localize
+    >>> localize(profile, "zh").index.tolist()
+    [1, 2, '全体客户']
     """
-    check_lang(lang)
     require_table(customers)
     require_columns(customers, list(columns))
     require_complete(customers, list(columns))
@@ -405,21 +412,21 @@ def segment_profiles(customers: pd.DataFrame, segments: pd.Series, columns: Sequ
                 values.astype(str).unique())
             text = values.astype(str).to_numpy()
             for level in levels:
-                name = f"{label(column, lang) if _known(column) else column}: " \
-                       f"{label(str(level), lang) if _known(str(level)) else level}"
+                name = f"{column}{_LEVEL_SEPARATOR}{level}"
                 hit = pd.Series(text == str(level), dtype=float)
                 frame[name] = hit.groupby(groups).mean()
                 everyone[name] = float(hit.mean())
         else:
             numbers = pd.Series(values.to_numpy(dtype=float))
-            name = label(column, lang) if _known(column) else column
-            frame[name] = numbers.groupby(groups).mean()
-            everyone[name] = float(numbers.mean())
+            frame[column] = numbers.groupby(groups).mean()
+            everyone[column] = float(numbers.mean())
     frame.loc["all_customers"] = pd.Series(everyone)
     frame["customers"] = frame["customers"].astype(np.int64)
-    frame.index = pd.Index([label("all_customers", lang) if i == "all_customers" else i for i in frame.index],
-                           name="segment")
-    return translate_columns(frame, lang, keys=["customers", "customer_share"])
+    frame.index.name = "segment"
+    return with_display(frame, index=True, separator=_LEVEL_SEPARATOR)
+
+
+_LEVEL_SEPARATOR = ": "  # a category's level column: "region: east_china"
 
 
 def _known(key: str) -> bool:
@@ -430,11 +437,13 @@ def _known(key: str) -> bool:
     return True
 
 
-def mixed_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: str | None = None) -> pd.DataFrame:
+def mixed_membership(probabilities: pd.DataFrame, threshold: float = 0.6) -> pd.DataFrame:
     """Most likely segment, runner-up, and whether a customer is *mixed* (max probability < ``threshold``).
 
     Customers who are mixed carry traits of several segments (the course's soft
-    membership); they may need offers of both.
+    membership); they may need offers of both. Columns ``segment``, ``probability``,
+    ``second_segment``, ``second_probability``, ``mixed`` whatever the language; shown with
+    :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -442,7 +451,6 @@ def mixed_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: 
     >>> mixed_membership(probabilities)["mixed"].tolist()
     [False, True]
     """
-    lang = require_lang_or_none(lang)
     if not isinstance(probabilities, pd.DataFrame) or probabilities.shape[1] < 2:
         raise WrongTypeError("probabilities must be a DataFrame with one column per segment (at least 2), "
                         "e.g. from CustomerSegmentation(..., method='gaussian_mixture').predict_proba")
@@ -465,7 +473,7 @@ def mixed_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: 
         "second_probability": values[rows, order[:, 1]],
         "mixed": values[rows, order[:, 0]] < threshold,
     }, index=probabilities.index)
-    return out if lang is None else translate_columns(out, lang)
+    return with_display(out)
 
 
 register(
@@ -587,38 +595,39 @@ register(
 )
 
 
-def variable_overview(customers: pd.DataFrame, columns: Sequence[str], lang: str = "en") -> pd.DataFrame:
-    """One row per segmentation variable: its kind, how it enters the features, and a short description.
+def variable_overview(customers: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """One row per segmentation variable: its kind, how many feature columns it becomes, what it holds.
 
-    Numbers are standardised (their mean and standard deviation are shown); categories
-    become one 0/1 column per level (their number of levels and most common level are shown).
+    Numbers are standardised (their ``mean`` and standard deviation ``sd`` are given); categories
+    become one 0/1 column per level (``feature_columns`` counts the levels; ``most_common`` is the
+    most common level). Keys (``variable``: the column; ``variable_kind``: ``"number"`` or
+    ``"category"``) whatever the language; shown with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> customers = pd.DataFrame({"age": [20, 40], "channel": ["app", "app"]})
-    >>> variable_overview(customers, ["age", "channel"], lang="en")["Kind"].tolist()
+    >>> variable_overview(customers, ["age", "channel"])["variable_kind"].tolist()
+    ['number', 'category']
+    >>> from crmlab.lang import localize
+    >>> localize(variable_overview(customers, ["age", "channel"]), "en")["Kind"].tolist()
     ['Number', 'Category']
     """
-    check_lang(lang)
     require_table(customers)
     require_columns(customers, list(columns))
     rows = []
     for column in columns:
         values = customers[column]
-        name = label(column, lang) if _known(column) else column
         if _is_categorical(values):
-            top = values.astype(str).value_counts().index[0]
-            rows.append({"variable": name, "variable_kind": label("kind_category", lang),
-                         "feature_columns": int(values.astype(str).nunique()),
-                         "variable_summary": label("summary_category", lang).format(
-                             n=int(values.astype(str).nunique()),
-                             top=label(top, lang) if _known(top) else top)})
+            text = values.astype(str)
+            rows.append({"variable": column, "variable_kind": "category", "feature_columns": int(text.nunique()),
+                         "mean": np.nan, "sd": np.nan, "most_common": text.value_counts().index[0]})
         else:
             numbers = values.to_numpy(dtype=float)
-            rows.append({"variable": name, "variable_kind": label("kind_number", lang), "feature_columns": 1,
-                         "variable_summary": label("summary_number", lang).format(
-                             mean=float(np.nanmean(numbers)), sd=float(np.nanstd(numbers, ddof=1)))})
-    return translate_columns(pd.DataFrame(rows), lang)
+            rows.append({"variable": column, "variable_kind": "number", "feature_columns": 1,
+                         "mean": float(np.nanmean(numbers)), "sd": float(np.nanstd(numbers, ddof=1)),
+                         "most_common": None})
+    return with_display(pd.DataFrame(rows), value_columns=["variable", "variable_kind", "most_common"],
+                        prefixes=("kind_", "variable_", ""))
 
 
 def plot_membership(probabilities: pd.DataFrame, threshold: float = 0.6, lang: str = "en",
@@ -642,12 +651,11 @@ register(
         "variable": {"en": "Variable", "zh": "变量"},
         "variable_kind": {"en": "Kind", "zh": "类型"},
         "feature_columns": {"en": "Feature columns", "zh": "特征列数"},
-        "variable_summary": {"en": "In the data", "zh": "数据概况"},
         "kind_number": {"en": "Number", "zh": "数值"},
         "kind_category": {"en": "Category", "zh": "类别"},
-        "summary_number": {"en": "mean {mean:,.1f}, sd {sd:,.1f}; standardised", "zh": "均值 {mean:,.1f}，标准差 {sd:,.1f}；已标准化"},
-        "summary_category": {"en": "{n} levels, most common: {top}; one 0/1 column per level",
-                             "zh": "{n} 个类别，最常见：{top}；每个类别一列 0/1"},
+        "variable_mean": {"en": "Mean", "zh": "均值"},
+        "variable_sd": {"en": "Standard deviation", "zh": "标准差"},
+        "variable_most_common": {"en": "Most common level", "zh": "最常见类别"},
         "top_probability": {"en": "Largest membership probability", "zh": "最大隶属概率"},
         "membership_title": {"en": "Soft membership: {n:,} customers below {threshold:.0%} are mixed",
                              "zh": "软隶属：{n:,} 位客户的最大概率低于 {threshold:.0%}，兼具多个群体特征"},

@@ -8,6 +8,7 @@ import pytest
 from crmlab.models import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 
+from crmlab.lang import localize
 from crmlab.clustering import (
     CustomerSegmentation,
     choose_n_segments,
@@ -140,7 +141,10 @@ def test_profiles_give_sizes_means_and_category_shares():
     customers = pd.DataFrame({"age": [20, 30, 60, 70], "gender": pd.Categorical(["female", "male", "male", "male"]),
                               "note": ["x", "y", "z", "w"]}, index=list("abcd"))
     segments = pd.Series([1, 1, 2, 2], index=customers.index)
-    profile = segment_profiles(customers, segments, ["age", "gender"])
+    keys = segment_profiles(customers, segments, ["age", "gender"])
+    assert keys.index.tolist() == [1, 2, "all_customers"]
+    assert keys.columns.tolist() == ["customers", "customer_share", "age", "gender: female", "gender: male"]
+    profile = localize(keys, "en")
     assert profile.index.tolist() == [1, 2, "All customers"]
     assert profile["Customers"].tolist() == [2, 2, 4]
     assert profile["Share of customers"].tolist() == [0.5, 0.5, 1.0]
@@ -155,7 +159,7 @@ def test_profiles_give_sizes_means_and_category_shares():
 
 def test_profiles_translate_known_columns_and_levels(simulated):
     model = CustomerSegmentation(["age", "gender"], 2, seed=0).fit(simulated)
-    profile = segment_profiles(simulated, model.labels_, ["age", "gender"], lang="zh")
+    profile = localize(segment_profiles(simulated, model.labels_, ["age", "gender"]), "zh")
     assert {"客户数", "年龄", "性别: 女", "性别: 男"} <= set(profile.columns)
     assert profile.index[-1] == "全体客户"
 
@@ -189,7 +193,7 @@ def test_mixed_membership_hand_case_and_errors():
     assert out["second_probability"].tolist() == [0.1, 0.45, 0.2]
     assert out["mixed"].tolist() == [False, True, False]
     assert mixed_membership(probabilities, threshold=0.61)["mixed"].tolist() == [False, True, True]
-    assert mixed_membership(probabilities, lang="zh").columns[-1] == "兼具多个群体特征"
+    assert localize(mixed_membership(probabilities), "zh").columns[-1] == "兼具多个群体特征"
     with pytest.raises(ValueError, match="1 row"):
         mixed_membership(probabilities.replace(0.9, 0.8))
     with pytest.raises(ValueError, match=r"threshold=1.5"):
@@ -276,14 +280,18 @@ def test_variable_overview_describes_numbers_and_categories():
     from crmlab.clustering import variable_overview
 
     table = blobs()
-    overview = variable_overview(table, ["age", "channel"], lang="en")
-    assert overview["Kind"].tolist() == ["Number", "Category"]
-    assert overview["Feature columns"].tolist() == [1, 3]
-    assert overview["In the data"].iloc[0] == f"mean {table['age'].mean():,.1f}, sd {table['age'].std():,.1f}; standardised"
-    assert overview["In the data"].iloc[1].startswith("3 levels, most common: app")
-    zh = variable_overview(pd.DataFrame({"occupation": ["student", "student", "retired"]}), ["occupation"], "zh")
-    assert zh.columns.tolist() == ["变量", "类型", "特征列数", "数据概况"]
-    assert zh.iloc[0].tolist() == ["职业", "类别", 2, "2 个类别，最常见：学生；每个类别一列 0/1"]
+    overview = variable_overview(table, ["age", "channel"])
+    assert overview["variable_kind"].tolist() == ["number", "category"]
+    assert overview["feature_columns"].tolist() == [1, 3]
+    assert overview["mean"].iloc[0] == pytest.approx(table["age"].mean())
+    assert overview["sd"].iloc[0] == pytest.approx(table["age"].std())
+    assert overview["most_common"].iloc[1] == table["channel"].value_counts().index[0]
+    assert overview[["mean", "sd"]].iloc[1].isna().all() and overview["most_common"].isna().iloc[0]
+    shown = localize(overview, "en")
+    assert shown["Kind"].tolist() == ["Number", "Category"] and shown["Feature columns"].tolist() == [1, 3]
+    zh = localize(variable_overview(pd.DataFrame({"occupation": ["student", "student", "retired"]}), ["occupation"]), "zh")
+    assert zh.columns.tolist() == ["变量", "类型", "特征列数", "均值", "标准差", "最常见类别"]
+    assert zh.iloc[0][["变量", "类型", "特征列数", "最常见类别"]].tolist() == ["职业", "类别", 2, "学生"]
 
 
 def test_membership_histogram_counts_every_customer_and_names_the_mixed():

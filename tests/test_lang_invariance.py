@@ -78,6 +78,9 @@ COMPUTING = {
     "philosophies.market_summary",
     "philosophies.supply_summary",
     "migration.segment_migration",
+    "clustering.segment_profiles",
+    "clustering.variable_overview",
+    "clustering.mixed_membership",
 }
 
 TEXT = {
@@ -102,7 +105,7 @@ TEXT = {
 }
 
 KEYS_UNLESS_LANG = {
-    "clustering.mixed_membership", "frameworks.audit_framework",
+    "frameworks.audit_framework",
     "frameworks.gap_analysis", "leads.source_report", "leads.response_time_report",
     "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
     "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
@@ -116,8 +119,7 @@ KEYS_UNLESS_LANG = {
 LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
 
 NOT_YET = {
-    "clustering.segment_profiles", "clustering.variable_overview", "first_look.glance",
-    "first_look.glance_synthetic",
+    "first_look.glance", "first_look.glance_synthetic",
 }
 
 
@@ -239,7 +241,24 @@ def _migration_case():
     return lambda: segment_migration(before, after, shares=True)
 
 
-_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), "migration.segment_migration": _migration_case}
+def _clustering_cases() -> dict:
+    from crmlab import clustering
+
+    customers = pd.DataFrame({"age": [20, 30, 40, 50, 60, 70], "my_col": [1.0, 2, 3, 4, 5, 6],
+                              "occupation": ["student", "retired", "student", "student", "retired", "retired"]})
+    segments = pd.Series([1, 1, 2, 2, 3, 3])
+    probabilities = pd.DataFrame({1: [0.9, 0.5, 0.2], 2: [0.1, 0.45, 0.2], 3: [0.0, 0.05, 0.6]}, index=list("xyz"))
+    return {
+        "clustering.segment_profiles": lambda: lambda: clustering.segment_profiles(
+            customers, segments, ["age", "my_col"]),  # (category levels make "column: level" names)
+        "clustering.variable_overview": lambda: lambda: clustering.variable_overview(
+            customers, ["age", "occupation", "my_col"]),
+        "clustering.mixed_membership": lambda: lambda: clustering.mixed_membership(probabilities),
+    }
+
+
+_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), **_clustering_cases(),
+                     "migration.segment_migration": _migration_case}
 
 
 def _names(frame: pd.DataFrame) -> list[object]:
