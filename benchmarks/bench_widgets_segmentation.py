@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from crmlab import segmentation as seg  # noqa: E402
+from crmlab.lang import localize  # noqa: E402
 from crmlab.plotting import use_theme  # noqa: E402
 from crmlab.simulate import customer_base  # noqa: E402
 
@@ -77,8 +78,8 @@ def main() -> None:
                          median_ms(lambda: seg.CustomerSegmentation(COLUMNS, k, method, log_columns=LOG_COLUMNS,
                                                                     seed=0).fit(customers), repeats=5)))
     model = seg.CustomerSegmentation(COLUMNS, 8, log_columns=LOG_COLUMNS, seed=0).fit(customers)
-    rows.append(("segment profiles, k = 8", median_ms(lambda: seg.segment_profiles(customers, model.labels_, COLUMNS,
-                                                                                    lang="zh"))))
+    rows.append(("segment profiles, k = 8", median_ms(lambda: localize(seg.segment_profiles(customers, model.labels_, COLUMNS),
+                                                                                             "zh"))))
     rows.append(("kmeans k = 8 with default threading (n_threads=None)",
                  median_ms(lambda: seg.CustomerSegmentation(COLUMNS, 8, log_columns=LOG_COLUMNS, seed=0,
                                                             n_threads=None).fit(customers), repeats=3)))
