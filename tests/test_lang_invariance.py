@@ -1,6 +1,7 @@
 """Compute, then display: a computing function's result does not change with ``lang``.
 
-Every public non-plotting crmlab callable that takes ``lang`` is listed here in one of four groups:
+Every public non-plotting crmlab callable that takes ``lang`` (or computes and took it once) is listed here
+in one group:
 
 * ``COMPUTING``: returns a table of numbers with stable keys (column names, category codes) and takes
   no ``lang``: a lecture shows it with ``crmlab.lang.localize(result, lang)``. Each has a small case below.
