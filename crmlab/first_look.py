@@ -1,24 +1,27 @@
 """A first look at each dataset of the course: one table of key facts and one plot.
 
 Used by lecture 00 to introduce the data. :func:`glance` takes a dataset name
-from :func:`crmlab.datasets.catalog` and returns ``(facts, ax)``.
+from :func:`crmlab.datasets.catalog` and returns a :class:`Glance`: ``facts`` (keys and numbers, shown
+with :func:`crmlab.lang.localize`) and ``plot(lang)``.
 
 Examples
 --------
->>> facts, ax = glance("retention", lang="zh")  # doctest: +SKIP
+>>> look = glance("retention_cohorts")  # doctest: +SKIP
+>>> ax = look.plot("zh")  # doctest: +SKIP
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
 from . import datasets
-from .lang import check_lang, label, localize, register, translate_values
+from .lang import check_lang, label, localize, register, translate_values, with_display
 
-__all__ = ["glance", "glance_synthetic", "catalog_table", "FAMILIES"]
+__all__ = ["glance", "glance_synthetic", "Glance", "catalog_table", "FAMILIES"]
 
 register(
     {
@@ -79,9 +82,31 @@ register({
 })
 
 
-def _facts(rows: list[tuple[str, object]], lang: str) -> pd.DataFrame:
-    table = pd.DataFrame({"fact": [label(k, lang) for k, _ in rows], "value": [v for _, v in rows]})
-    return localize(table, lang)
+@dataclass(frozen=True)
+class Glance:
+    """A first look at one dataset: its key facts (keys and numbers) and how to draw its plot.
+
+    ``facts`` has the index ``fact`` (vocabulary keys; ``"conversion_pct: Mens E-Mail"`` for a fact
+    per group) and one column ``value`` (counts, percentages rounded to 0.1 or 0.01, dates); show it with
+    :func:`crmlab.lang.localize`. :meth:`plot` draws the plot in a language.
+    """
+
+    name: str
+    facts: pd.DataFrame
+    draw: Callable[[str, Axes], None] = field(repr=False)
+
+    def plot(self, lang: str = "en", ax: Axes | None = None) -> Axes:
+        """The dataset's plot, labelled in ``lang``, on ``ax`` (a new figure when ``None``)."""
+        check_lang(lang)
+        ax = _new_ax(ax)
+        self.draw(lang, ax)
+        return ax
+
+
+def _facts(rows: list[tuple[str, object]]) -> pd.DataFrame:
+    table = pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows], name="fact"),
+                         dtype=object)
+    return with_display(table, index=True, separator=": ")
 
 
 def _new_ax(ax: Axes | None, size: tuple[float, float] = (7, 3.8)) -> Axes:
@@ -90,128 +115,136 @@ def _new_ax(ax: Axes | None, size: tuple[float, float] = (7, 3.8)) -> Axes:
     return ax
 
 
-def _cdnow(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _cdnow() -> Glance:
     log = datasets.load_cdnow("master")
     per_customer = log.groupby("customer_id")["date"].nunique()
     facts = _facts([
-        ("customers", f"{log['customer_id'].nunique():,}"),
-        ("transactions", f"{len(log):,}"),
+        ("customers", int(log["customer_id"].nunique())),
+        ("transactions", len(log)),
         ("first_date", log["date"].min().date().isoformat()),
         ("last_date", log["date"].max().date().isoformat()),
-        ("repeat_buyers_pct", f"{100 * (per_customer > 1).mean():.1f}"),
-        ("revenue", f"{log['dollar_value'].sum():,.0f}"),
-    ], lang)
-    ax = _new_ax(ax)
+        ("repeat_buyers_pct", round(100 * float((per_customer > 1).mean()), 1)),
+        ("revenue", round(float(log["dollar_value"].sum()))),
+    ])
     weekly = log.set_index("date").resample("W")["customer_id"].size()
-    ax.plot(weekly.index, weekly.to_numpy(), color="C0")
-    ax.set_title(f"CDNOW — {label('purchases_per_week', lang)}")
-    ax.set_xlabel(label("week", lang))
-    ax.set_ylabel(label("transactions", lang))
-    return facts, ax
+
+    def draw(lang: str, ax: Axes) -> None:
+        ax.plot(weekly.index, weekly.to_numpy(), color="C0")
+        ax.set_title(f"CDNOW — {label('purchases_per_week', lang)}")
+        ax.set_xlabel(label("week", lang))
+        ax.set_ylabel(label("transactions", lang))
+    return Glance("cdnow", facts, draw)
 
 
-def _online_retail(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _online_retail() -> Glance:
     log = datasets.load_online_retail()
     cancelled = log["invoice_no"].astype(str).str.startswith("C")
     facts = _facts([
-        ("invoice_lines", f"{len(log):,}"),
-        ("customers", f"{log['customer_id'].nunique():,}"),
+        ("invoice_lines", len(log)),
+        ("customers", int(log["customer_id"].nunique())),
         ("first_date", log["invoice_date"].min().date().isoformat()),
         ("last_date", log["invoice_date"].max().date().isoformat()),
-        ("lines_without_customer_pct", f"{100 * log['customer_id'].isna().mean():.1f}"),
-        ("cancellation_lines_pct", f"{100 * cancelled.mean():.1f}"),
-    ], lang)
+        ("lines_without_customer_pct", round(100 * float(log["customer_id"].isna().mean()), 1)),
+        ("cancellation_lines_pct", round(100 * float(cancelled.mean()), 1)),
+    ])
     sales = log[~cancelled & (log["quantity"] > 0) & (log["unit_price"] > 0)]
     monthly = (sales["quantity"] * sales["unit_price"]).groupby(sales["invoice_date"].dt.to_period("M")).sum()
-    ax = _new_ax(ax)
-    ax.bar(monthly.index.astype(str), monthly.to_numpy() / 1e3, color="C1")
-    ax.set_title(f"Online Retail — {label('monthly_revenue', lang)}")
-    ax.set_xlabel(label("month", lang))
-    ax.set_ylabel(f"{label('revenue', lang)} (k£)")
-    ax.tick_params(axis="x", rotation=60)
-    return facts, ax
+
+    def draw(lang: str, ax: Axes) -> None:
+        ax.bar(monthly.index.astype(str), monthly.to_numpy() / 1e3, color="C1")
+        ax.set_title(f"Online Retail — {label('monthly_revenue', lang)}")
+        ax.set_xlabel(label("month", lang))
+        ax.set_ylabel(f"{label('revenue', lang)} (k£)")
+        ax.tick_params(axis="x", rotation=60)
+    return Glance("online_retail", facts, draw)
 
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
-def _bank_marketing(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _bank_marketing() -> Glance:
     bank = datasets.load_bank_marketing("full")
     facts = _facts([
-        ("contacts", f"{len(bank):,}"),
-        ("subscribed_pct", f"{100 * bank['subscribed'].mean():.1f}"),
-    ], lang)
+        ("contacts", len(bank)),
+        ("subscribed_pct", round(100 * float(bank["subscribed"].mean()), 1)),
+    ])
     by_month = bank.groupby("month", observed=False)["subscribed"].mean().reindex(MONTHS) * 100
-    ax = _new_ax(ax)
-    ax.bar(range(12), by_month.to_numpy(), color="C2")
-    ax.set_xticks(range(12), [str(i + 1) for i in range(12)])
-    ax.set_title(f"Bank Marketing — {label('subscribed_pct', lang)}")
-    ax.set_xlabel(label("contact_month", lang))
-    ax.set_ylabel(label("subscribed_pct", lang))
-    return facts, ax
+
+    def draw(lang: str, ax: Axes) -> None:
+        ax.bar(range(12), by_month.to_numpy(), color="C2")
+        ax.set_xticks(range(12), [str(i + 1) for i in range(12)])
+        ax.set_title(f"Bank Marketing — {label('subscribed_pct', lang)}")
+        ax.set_xlabel(label("contact_month", lang))
+        ax.set_ylabel(label("subscribed_pct", lang))
+    return Glance("bank_marketing", facts, draw)
 
 
-def _hillstrom(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _hillstrom() -> Glance:
     mail = datasets.load_hillstrom()
     rates = mail.groupby("segment", observed=True)[["visit", "conversion"]].mean() * 100
-    facts = _facts([("customers", f"{len(mail):,}")] + [
-        ("conversion_pct", f"{label(segment, lang)}: {rates.loc[segment, 'conversion']:.2f}") for segment in rates.index
-    ], lang)
-    rates.index = translate_values(list(rates.index), lang)
-    ax = _new_ax(ax)
-    rates["visit"].plot.bar(ax=ax, color="C4", rot=0)
-    ax.set_title(f"Hillstrom — {label('visit_pct', lang)}")
-    ax.set_xlabel(label("treatment_group", lang))
-    ax.set_ylabel(label("visit_pct", lang))
-    return facts, ax
+    facts = _facts([("customers", len(mail))] + [
+        (f"conversion_pct: {segment}", round(float(rates.loc[segment, "conversion"]), 2)) for segment in rates.index
+    ])
+
+    def draw(lang: str, ax: Axes) -> None:
+        visits = rates["visit"].copy()
+        visits.index = translate_values(list(visits.index), lang)
+        visits.plot.bar(ax=ax, color="C4", rot=0)
+        ax.set_title(f"Hillstrom — {label('visit_pct', lang)}")
+        ax.set_xlabel(label("treatment_group", lang))
+        ax.set_ylabel(label("visit_pct", lang))
+    return Glance("hillstrom", facts, draw)
 
 
-def _telco_churn(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _telco_churn() -> Glance:
     telco = datasets.load_telco_churn()
     churned = telco["churn"].astype(bool)
     facts = _facts([
-        ("subscribers", f"{len(telco):,}"),
-        ("churned_pct", f"{100 * churned.mean():.1f}"),
-    ], lang)
+        ("subscribers", len(telco)),
+        ("churned_pct", round(100 * float(churned.mean()), 1)),
+    ])
     by_contract = churned.groupby(telco["contract"], observed=True).mean() * 100
-    by_contract.index = translate_values(list(by_contract.index), lang)
-    ax = _new_ax(ax)
-    by_contract.plot.bar(ax=ax, color="C3", rot=0)
-    ax.set_title(f"Telco — {label('churned_pct', lang)}")
-    ax.set_xlabel(label("contract", lang))
-    ax.set_ylabel(label("churned_pct", lang))
-    return facts, ax
+
+    def draw(lang: str, ax: Axes) -> None:
+        shown = by_contract.copy()
+        shown.index = translate_values(list(shown.index), lang)
+        shown.plot.bar(ax=ax, color="C3", rot=0)
+        ax.set_title(f"Telco — {label('churned_pct', lang)}")
+        ax.set_xlabel(label("contract", lang))
+        ax.set_ylabel(label("churned_pct", lang))
+    return Glance("telco_churn", facts, draw)
 
 
-def _retention(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _retention() -> Glance:
     cohorts = datasets.load_retention_cohorts()
     wide = cohorts.pivot(index="year", columns="cohort", values="surviving_pct")
-    facts = _facts([
-        (f"cohort_{c}", label("first_look_year_pct", lang).format(year=7, pct=wide.loc[7, c])) for c in wide.columns
-    ], lang)
-    ax = _new_ax(ax)
-    for i, column in enumerate(wide.columns):
-        ax.plot(wide.index, wide[column], marker="o", color=f"C{i}", label=label(f"cohort_{column}", lang))
-    ax.set_title(label("surviving_pct", lang))
-    ax.set_xlabel(label("year", lang))
-    ax.set_ylabel(label("surviving_pct", lang))
-    ax.legend(title=label("cohort", lang))
-    return facts, ax
+    facts = _facts([("year", 7)] + [(f"surviving_pct: cohort_{c}", round(float(wide.loc[7, c]), 1))
+                                    for c in wide.columns])
+
+    def draw(lang: str, ax: Axes) -> None:
+        for i, column in enumerate(wide.columns):
+            ax.plot(wide.index, wide[column], marker="o", color=f"C{i}", label=label(f"cohort_{column}", lang))
+        ax.set_title(label("surviving_pct", lang))
+        ax.set_xlabel(label("year", lang))
+        ax.set_ylabel(label("surviving_pct", lang))
+        ax.legend(title=label("cohort", lang))
+    return Glance("retention_cohorts", facts, draw)
 
 
-def _donations(lang: str, ax: Axes | None) -> tuple[pd.DataFrame, Axes]:
+def _donations() -> Glance:
     table = datasets.load_donations()
     by_frequency = table.groupby("frequency")["donors"].sum()
-    facts = _facts([("donors", f"{int(table['donors'].sum()):,}")], lang)
-    ax = _new_ax(ax)
-    ax.bar(by_frequency.index, by_frequency.to_numpy(), color="C5")
-    ax.set_title(label("donors", lang))
-    ax.set_xlabel(label("repeat_donations", lang))
-    ax.set_ylabel(label("donors", lang))
-    return facts, ax
+    facts = _facts([("donors", int(table["donors"].sum()))])
+
+    def draw(lang: str, ax: Axes) -> None:
+        ax.bar(by_frequency.index, by_frequency.to_numpy(), color="C5")
+        ax.set_title(label("donors", lang))
+        ax.set_xlabel(label("repeat_donations", lang))
+        ax.set_ylabel(label("donors", lang))
+    return Glance("donations", facts, draw)
 
 
-FAMILIES: dict[str, Callable[[str, Axes | None], tuple[pd.DataFrame, Axes]]] = {
+FAMILIES: dict[str, Callable[[], Glance]] = {
     "cdnow": _cdnow,
     "online_retail": _online_retail,
     "bank_marketing": _bank_marketing,
@@ -222,33 +255,42 @@ FAMILIES: dict[str, Callable[[str, Axes | None], tuple[pd.DataFrame, Axes]]] = {
 }
 
 
-def glance(name: str, lang: str = "en", ax: Axes | None = None) -> tuple[pd.DataFrame, Axes]:
-    """Key facts and one plot of dataset ``name`` (one of :data:`FAMILIES`)."""
-    check_lang(lang)
+def glance(name: str) -> Glance:
+    """Key facts and one plot of dataset ``name`` (one of :data:`FAMILIES`).
+
+    Examples
+    --------
+    >>> look = glance("donations")
+    >>> look.facts.loc["donors", "value"]
+    11104
+    >>> from crmlab.lang import localize
+    >>> localize(look.facts, "zh").index.tolist()
+    ['捐赠者人数']
+    """
     if name not in FAMILIES:
         raise ValueError(f"no first look for dataset {name!r}: choose one of {sorted(FAMILIES)}")
-    return FAMILIES[name](lang, ax)
+    return FAMILIES[name]()
 
 
-def glance_synthetic(base, lang: str = "en", ax: Axes | None = None) -> tuple[pd.DataFrame, Axes]:
+def glance_synthetic(base) -> Glance:
     """Key facts and the distribution of purchases per customer of a simulated customer base."""
-    check_lang(lang)
     customers, transactions = base.customers, base.transactions
     purchases = transactions.groupby("customer_id").size().reindex(customers["customer_id"], fill_value=0)
     facts = _facts([
-        ("customers", f"{len(customers):,}"),
-        ("transactions", f"{len(transactions):,}"),
-        ("mean_purchases", f"{purchases.mean():.2f}"),
-        ("mean_satisfaction", f"{customers['satisfaction'].mean():.2f}"),
-        ("alive_at_end_pct", f"{100 * customers['true_alive_at_end'].mean():.1f}"),
-    ], lang)
-    ax = _new_ax(ax)
+        ("customers", len(customers)),
+        ("transactions", len(transactions)),
+        ("mean_purchases", round(float(purchases.mean()), 2)),
+        ("mean_satisfaction", round(float(customers["satisfaction"].mean()), 2)),
+        ("alive_at_end_pct", round(100 * float(customers["true_alive_at_end"].mean()), 1)),
+    ])
     clipped = purchases.clip(upper=30)
-    ax.hist(clipped, bins=range(0, 32), color="C0")
-    ax.set_title(label("purchases_per_customer", lang))
-    ax.set_xlabel(label("orders", lang))
-    ax.set_ylabel(label("customers", lang))
-    return facts, ax
+
+    def draw(lang: str, ax: Axes) -> None:
+        ax.hist(clipped, bins=range(0, 32), color="C0")
+        ax.set_title(label("purchases_per_customer", lang))
+        ax.set_xlabel(label("orders", lang))
+        ax.set_ylabel(label("customers", lang))
+    return Glance("synthetic", facts, draw)
 
 
 def catalog_table(catalog: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

@@ -82,6 +82,8 @@ COMPUTING = {
     "clustering.segment_profiles",
     "clustering.variable_overview",
     "clustering.mixed_membership",
+    "first_look.glance",
+    "first_look.glance_synthetic",
 }
 
 TEXT = {
@@ -119,9 +121,7 @@ KEYS_UNLESS_LANG = {
 # empty this set when that branch removes it
 LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
 
-NOT_YET = {
-    "first_look.glance", "first_look.glance_synthetic",
-}
+NOT_YET: set[str] = set()
 
 
 def test_every_callable_with_lang_is_classified():
@@ -258,7 +258,19 @@ def _clustering_cases() -> dict:
     }
 
 
-_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), **_clustering_cases(),
+def _glance_cases() -> dict:
+    from crmlab import first_look
+
+    def synthetic():
+        from crmlab.simulate import customer_base
+        base = customer_base(200, seed=1)
+        return lambda: first_look.glance_synthetic(base).facts
+
+    return {"first_look.glance": lambda: lambda: first_look.glance("donations").facts,
+            "first_look.glance_synthetic": synthetic}
+
+
+_MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), **_clustering_cases(), **_glance_cases(),
                      "migration.segment_migration": _migration_case}
 
 
