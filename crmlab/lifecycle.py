@@ -1224,7 +1224,7 @@ def tweak_transition(matrix: pd.DataFrame, from_stage: str, to_stage: str, proba
 # plots
 
 
-def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = None, y_max: float | None = None) -> Axes:
+def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
     """Bar chart of customers per stage (a Series indexed by :data:`OBSERVABLE_STAGES`)."""
     check_lang(lang)
     if ax is None:
@@ -1235,8 +1235,6 @@ def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = Non
     ax.bar(names, values, color=colors)
     for x, v in enumerate(values):
         ax.text(x, v, f"{int(v):,}", ha="center", va="bottom", fontsize=8)
-    if y_max is not None:
-        ax.set_ylim(0, y_max)
     ax.set_ylabel(label("customers", lang))
     ax.set_title(label("stage_counts_title", lang))
     return ax

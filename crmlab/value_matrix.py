@@ -323,23 +323,23 @@ class ValueSatisfactionMatrix(Estimator):
 
     def plot(self, customers: pd.DataFrame, measure: str = "customers", lang: str = "en",
              ax: Axes | None = None, sum_col: str | None = None, cax: Axes | None = None,
-             vmax: float | None = None) -> Axes:
+             vmax: float | None = None, colorbar: bool = True) -> Axes:
         """Heatmap of the 3 × 3 :meth:`table`, each cell annotated with its class and its number.
 
         The colour bar takes room from ``ax``, or is drawn into ``cax`` when given (a fixed
-        axes, e.g. of a widget, so that drawing again does not add a new one).
+        axes, e.g. of a :class:`crmlab.live.LiveFigure`, so that redrawing does not add a new one).
         ``vmax`` fixes the top of the colour scale (from 0), so that several matrices, or the
-        positions of a slider, share one scale; fuller cells take the darkest colour (the colour
-        bar ends in a point).
+        positions of a slider, share one scale; ``colorbar=False`` leaves the colour bar out
+        (draw it once yourself with :func:`matrix_colour_scale`).
 
         Examples
         --------
         >>> rng = np.random.default_rng(1)
         >>> base = pd.DataFrame({"purchase_volume": rng.gamma(2, 50, 500), "satisfaction": rng.uniform(1, 5, 500)})
         >>> matrix = ValueSatisfactionMatrix("purchase_volume", "satisfaction").fit(base)
-        >>> ax = matrix.plot(base, vmax=200)
-        >>> ax.images[0].get_clim(), ax.figure.axes[1].get_ylabel()
-        ((0.0, 200.0), 'Customers')
+        >>> ax = matrix.plot(base, vmax=200, colorbar=False)
+        >>> ax.images[0].get_clim()
+        (0.0, 200.0)
         """
         check_lang(lang)
         grid = self._grid(customers, measure, sum_col)
@@ -364,11 +364,10 @@ class ValueSatisfactionMatrix(Estimator):
         ax.set_ylabel(label("purchase_volume", lang))
         ax.grid(False)
         ax.set_title(label("value_matrix_title", lang))
-        extend = "neither" if vmax is None else "max"
-        if cax is None:
-            ax.figure.colorbar(image, ax=ax, label=label(measure, lang), extend=extend)
-        else:
-            ax.figure.colorbar(image, cax=cax, label=label(measure, lang), extend=extend)
+        if colorbar and cax is None:
+            ax.figure.colorbar(image, ax=ax, label=label(measure, lang))
+        elif colorbar:
+            ax.figure.colorbar(image, cax=cax, label=label(measure, lang))
         return ax
 
 
@@ -376,7 +375,7 @@ def matrix_colour_scale(cax: Axes, vmax: float, measure: str = "customers", lang
                         extend: str = "neither") -> Axes:
     """The colour bar of :meth:`ValueSatisfactionMatrix.plot` with ``vmax`` (scale 0 to ``vmax``), drawn into ``cax``.
 
-    A colour scale alone, e.g. for several matrices drawn with ``vmax`` on one figure;
+    Draw it once next to matrices plotted with ``vmax=..., colorbar=False`` (e.g. in a widget);
     ``extend="max"`` marks that cells above ``vmax`` take the darkest colour.
 
     Examples
