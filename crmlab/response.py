@@ -57,7 +57,6 @@ __all__ = [
     "best_depth",
     "binary_response",
     "column_list_rule",
-    "snapped_limits",
     "plot_cumulative_gains",
     "plot_lift",
     "plot_depth_economics",
@@ -416,41 +415,6 @@ def best_depth(economics: pd.DataFrame) -> int:
     """The depth (number of top groups mailed) with the highest profit; the shallowest on a tie."""
     require_columns(economics, ["profit"], "depth economics table")
     return int(economics["profit"].to_numpy().argmax())
-
-
-def snapped_limits(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
-    """Axis limits from a 1-2-5 ladder (…, 10k, 20k, 50k, 100k, …) that hold ``values`` with 10% room.
-
-    A widget whose data change scale gets only a few distinct axes this way, and
-    :class:`crmlab.live.LiveFigure` keeps the backgrounds of the ones it has drawn.
-
-    Examples
-    --------
-    >>> snapped_limits([0, 33_000, 42_585])
-    (-2500.0, 50000.0)
-    >>> snapped_limits([-1_200, 900])
-    (-2000.0, 1000.0)
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        raise ValueError("no finite values to fit the axis to")
-
-    def ladder(x: float) -> float:
-        if x <= 0:
-            return 0.0
-        power = 10.0 ** np.floor(np.log10(x))
-        return float(next(step * power for step in (1, 2, 5, 10) if step * power >= x))
-
-    top = ladder(1.1 * values.max()) if values.max() > 0 else 0.0
-    bottom = -ladder(-1.1 * values.min()) if values.min() < 0 else 0.0
-    if top == 0.0 and bottom == 0.0:
-        return -1.0, 1.0
-    if bottom == 0.0:
-        bottom = -0.05 * top
-    if top == 0.0:
-        top = -0.05 * bottom
-    return bottom, top
 
 
 def plot_cumulative_gains(gains: pd.DataFrame, lang: str = "en", ax: Axes | None = None,
