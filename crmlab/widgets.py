@@ -160,8 +160,11 @@ def _moves_only(setting: Mapping[str, Any], menus: Sequence[str], controls: Mapp
 TITLE_PLACES = ("left", "center", "right")
 
 
-def titles_with_the_data(axes: Sequence[Any]) -> None:
+def titles_with_the_data(axes: Sequence[Any], before: Mapping[tuple[int, str], str] | None = None) -> None:
     """Write each title of ``axes`` as a text drawn with the data; the title itself keeps only its room.
+
+    With ``before`` (``{(id(ax), place): title}`` taken before drawing) only the titles that the
+    drawing set are moved; a title of the background stays where it is.
 
     A title that changes with the controls (a share, a CLV) would otherwise change the figure's
     background; the text has the title's font, colour, alignment and place, so the picture is the
@@ -179,7 +182,7 @@ def titles_with_the_data(axes: Sequence[Any]) -> None:
     for ax in axes:
         for place in TITLE_PLACES:
             text = ax.get_title(place)
-            if not text.strip():
+            if not text.strip() or (before is not None and before.get((id(ax), place)) == text):
                 continue
             title = ax.set_title("\n".join(" " for _ in text.split("\n")), loc=place)   # same room, no text
             note = ax.text(*title.get_position(), text, transform=title.get_transform())
@@ -252,8 +255,9 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
         background(drawing_axes)                           # may add axes (a colour bar): they stay background
 
     def draw_only(**values: Any) -> Any:
+        before = {(id(ax), place): ax.get_title(place) for ax in live.axes for place in TITLE_PLACES}
         result = draw(drawing_axes, **values)
-        titles_with_the_data(live.axes)
+        titles_with_the_data(live.axes, before)             # a background's title stays in the background
         return result
 
     menus = [name for name, control in controls.items() if _is_menu(control)]

@@ -205,3 +205,17 @@ def test_a_title_that_says_a_number_is_drawn_with_the_data_and_looks_the_same():
     fresh.canvas.draw()
     picture = np.asarray(fresh.canvas.buffer_rgba())[..., :3].astype(int)
     assert np.abs(_pixels(live.png) - picture).mean() < 0.05
+
+
+def test_a_title_drawn_by_the_background_stays_at_every_update():
+    def background(ax):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_title("Delivery model")
+
+    widget = scenario(lambda ax, x: ax.plot([x], [x], "o"), {"x": widgets.FloatSlider(value=0.5, min=0, max=1, step=0.1)},
+                      background=background, show=False)
+    live = widget.live_figure
+    for x in (0.1, 0.9):
+        widget.children[0].value = x
+        assert live.ax.get_title() == "Delivery model" and live.last_redraw == "data only"
