@@ -158,8 +158,7 @@ def abc_summary(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
 
 
 def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95), max_bars: int = 40,
-                lang: str = "en", ax: Axes | None = None, line_ax: Axes | None = None,
-                note_in_title: bool = True) -> Axes:
+                lang: str = "en", ax: Axes | None = None, line_ax: Axes | None = None) -> Axes:
     """Pareto chart: bars of value share by customer rank, coloured by ABC class, and the cumulative line.
 
     The bars are one :class:`~matplotlib.collections.PolyCollection` (``ax.collections[0]``), a
@@ -170,10 +169,9 @@ def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     its customers). The cumulative share line (right axis) uses every customer, and the
     thresholds are drawn as dashed lines.
 
-    The line goes on a twin axes of ``ax`` made here, or on ``line_ax`` when given (e.g. the
-    fixed twin of a :class:`crmlab.live.LiveFigure`). The share of class A goes into the
-    title; with ``note_in_title=False`` the title stays fixed and the share is written inside
-    the axes, so that a widget moving the thresholds only redraws the data.
+    The line goes on a twin axes of ``ax`` made here, or on ``line_ax`` when given (the
+    twin of a widget's figure, ``scenario(..., twinx=True)``). The share of class A goes into
+    the title.
     """
     check_lang(lang)
     if int(max_bars) < 1:
@@ -219,12 +217,7 @@ def plot_pareto(values: pd.Series, thresholds: tuple[float, float] = (0.8, 0.95)
     ax.legend(handles=handles, loc="center right")
     shares = classes.groupby("abc_class", observed=False)["value"].size() / n
     note = label("pareto_title", lang).format(a_pct=100 * shares["A"], a_value=100 * a_cut)
-    if note_in_title:
-        ax.set_title(note)
-    else:
-        ax.set_title(label("pareto_chart", lang))
-        ax.text(0.98, 0.04, note, transform=ax.transAxes, ha="right", va="bottom", fontsize="small",
-                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    ax.set_title(note)
     return ax
 
 
@@ -242,7 +235,6 @@ register(
         "abc_cutoffs": {"en": "ABC cut-offs", "zh": "ABC分界"},
         "value_share_pct": {"en": "Share of value (%)", "zh": "价值占比（%）"},
         "cumulative_share_pct": {"en": "Cumulative share of value (%)", "zh": "累计价值占比（%）"},
-        "pareto_chart": {"en": "Pareto chart of value", "zh": "价值帕累托图"},
         "pareto_title": {
             "en": "Class A: {a_pct:.1f}% of customers make the first {a_value:.0f}% of value",
             "zh": "A类：{a_pct:.1f}% 的客户贡献了前 {a_value:.0f}% 的价值",

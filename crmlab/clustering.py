@@ -516,8 +516,7 @@ def feature_label(name: str, lang: str = "en") -> str:
 
 
 def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axes | None = None,
-                          limit: float = 2.0, cax: Axes | None = None, colorbar: bool = True,
-                          sizes_in_labels: bool = True) -> Axes:
+                          limit: float = 2.0, cax: Axes | None = None, colorbar: bool = True) -> Axes:
     """Heatmap of the segment centres on the feature scale: what sets each segment apart.
 
     Rows are segments (1 = largest, with its size), columns the features. Numbers are
@@ -528,19 +527,16 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     deviations and comparable. Colours are clipped at ``±limit``.
 
     The axis limits fit the heatmap exactly. The colour bar takes room from ``ax``, or is drawn
-    into ``cax`` when given (axes made beforehand, as a :class:`crmlab.live.LiveFigure` in a
-    widget needs). A widget that redraws the heatmap draws the colour bar once itself
-    (:func:`profile_colour_scale`) and passes ``colorbar=False``; with ``sizes_in_labels=False``
-    the rows are labelled by segment number only, so that the axes stay the same for every fit
-    with the same number of segments.
+    into ``cax`` when given (axes made beforehand), or left out with ``colorbar=False`` when
+    several heatmaps share one scale drawn once (:func:`profile_colour_scale`).
 
     Examples
     --------
     >>> from crmlab.simulate import customer_base
     >>> customers = customer_base(400, seed=3).customers
     >>> model = CustomerSegmentation(["age", "discount_share"], 3, seed=3).fit(customers)
-    >>> ax = plot_segment_profiles(model, sizes_in_labels=False, colorbar=False)
-    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.figure.axes)
+    >>> ax = plot_segment_profiles(model, colorbar=False)
+    >>> [t.get_text().split(" ")[0] for t in ax.get_yticklabels()], len(ax.figure.axes)
     (['1', '2', '3'], 1)
     """
     check_lang(lang)
@@ -559,8 +555,7 @@ def plot_segment_profiles(model: CustomerSegmentation, lang: str = "en", ax: Axe
     ax.set_ylim(values.shape[0] - 0.5, -0.5)
     ax.set_xticks(range(values.shape[1]), [feature_label(c, lang) for c in centres.columns], rotation=60,
                   ha="right", fontsize=8)
-    rows = ([f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)]
-            if sizes_in_labels else [str(s) for s in centres.index])
+    rows = [f"{s} (n={n:,})" for s, n in zip(centres.index, model.sizes_.to_numpy(), strict=True)]
     ax.set_yticks(range(values.shape[0]), rows)
     ax.set_ylabel(label("segment", lang))
     ax.grid(False)

@@ -104,7 +104,6 @@ lang.register(
         "clv_infinite": {"en": "Infinite-horizon CLV", "zh": "无限期CLV"},
         "tornado_title": {"en": "CLV when one input moves by \u00b1{pct:.0f}%", "zh": "单个输入项变动\u00b1{pct:.0f}%时的CLV"},
         "retention_clv_title": {"en": "Retention CLV = {clv:,.1f}", "zh": "基于保留率的CLV = {clv:,.1f}"},
-        "retention_clv_by_period": {"en": "Value per period and CLV to date", "zh": "逐期价值与累计CLV"},
         # sentences printed by lecture 07 (see the describe_* functions)
         "clv_worksheet_current": {"en": "current value (year 1, before acquisition cost): {current_value:,.2f}",
                                   "zh": "当前价值（第 1 年，未扣除获客成本）：{current_value:,.2f}"},
@@ -691,15 +690,11 @@ def plot_retention_clv(
     acquisition_cost: float = 0.0,
     lang: str = "en",
     ax=None,
-    value_in_title: bool = True,
 ):
     r"""Bars of each period's discounted expected margin :math:`m\,(r/(1+d))^t`, the running CLV and its limit.
 
     The title gives the finite-horizon CLV net of ``acquisition_cost``
-    (:func:`retention_clv`); the dashed line is the infinite-horizon CLV. With
-    ``value_in_title=False`` the title (on the left) stays the same for all inputs and the value
-    is written on the right of the title line as an ordinary text, so that a widget's
-    :class:`crmlab.live.LiveFigure` redraws only the data when a slider moves.
+    (:func:`retention_clv`); the dashed line is the infinite-horizon CLV.
 
     Returns
     -------
@@ -728,14 +723,7 @@ def plot_retention_clv(
         limit = retention_clv(margin, retention_rate, discount_rate, acquisition_cost=acquisition_cost)
         ax.axhline(limit, color="C3", linestyle="--", label=_label("clv_infinite", lang_code))
     total = retention_clv(margin, retention_rate, discount_rate, horizon=int(horizon), acquisition_cost=acquisition_cost)
-    value = _label("retention_clv_title", lang_code).format(clv=total)
-    if value_in_title:
-        ax.set_title(value)
-    else:
-        ax.set_title(_label("retention_clv_by_period", lang_code), loc="left")
-        ax.annotate(value, xy=(1, 1), xycoords="axes fraction", xytext=(0, plt.rcParams["axes.titlepad"]),
-                    textcoords="offset points", ha="right", va="baseline", annotation_clip=False,
-                    fontsize=plt.rcParams["axes.titlesize"], fontweight=plt.rcParams["axes.titleweight"])
+    ax.set_title(_label("retention_clv_title", lang_code).format(clv=total))
     ax.set_xlabel(_label("period", lang_code))
     ax.set_ylabel(_label("clv", lang_code))
     ax.legend(loc="best", fontsize="small")

@@ -138,13 +138,10 @@ def concentration_table(values: ArrayLike, top_pcts: Sequence[float] = (1, 5, 10
     return pd.DataFrame(rows, columns=["top_customers_pct", "revenue_share_pct"])
 
 
-def plot_lorenz(values: ArrayLike, top_pct: float | None = 20, lang: str = "en", ax: Axes | None = None,
-                note_in_title: bool = True) -> Axes:
+def plot_lorenz(values: ArrayLike, top_pct: float | None = 20, lang: str = "en", ax: Axes | None = None) -> Axes:
     """Draw the Lorenz curve with the equality line and, optionally, the top ``top_pct`` % marked.
 
-    The share of the top ``top_pct`` % goes into the title; with ``note_in_title=False`` the
-    title stays "Lorenz curve" and the share is written inside the axes instead, so that a
-    widget moving ``top_pct`` on a :class:`crmlab.live.LiveFigure` only redraws the data.
+    The share of the top ``top_pct`` % goes into the title (without it the title is "Lorenz curve").
     """
     check_lang(lang)
     curve = lorenz_curve(values)
@@ -155,18 +152,12 @@ def plot_lorenz(values: ArrayLike, top_pct: float | None = 20, lang: str = "en",
         _, ax = plt.subplots(figsize=(5.5, 5))
     ax.plot(100 * curve["customer_share"], 100 * curve["value_share"], lw=2, label=label("lorenz_curve", lang))
     ax.plot([0, 100], [0, 100], ls="--", color="grey", label=label("equality_line", lang))
-    if not note_in_title:
-        ax.set_title(label("lorenz_curve", lang))
+    ax.set_title(label("lorenz_curve", lang))
     if top_pct is not None and top_pct > 0:
         share = 100 * top_share(values, top_pct)
         ax.axvline(100 - top_pct, color="C3", lw=1)
         ax.fill_between([100 - top_pct, 100], [100 - share, 100 - share], [100, 100], color="C3", alpha=0.15)
-        note = label("top_share_title", lang).format(pct=top_pct, share=share)
-        if note_in_title:
-            ax.set_title(note)
-        else:
-            ax.text(0.02, 0.82, note, transform=ax.transAxes, ha="left", va="top", fontsize="small",
-                    bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        ax.set_title(label("top_share_title", lang).format(pct=top_pct, share=share))
     ax.set_xlabel(label("customer_share_pct", lang))
     ax.set_ylabel(label("revenue_share_pct", lang))
     ax.set_xlim(0, 100)

@@ -62,6 +62,7 @@ __all__ = [
     "handover",
     "handover_summary",
     "rep_workload",
+    "plot_handover",
     "term",
     "localize_lead_log",
     "describe_cheapest_sources",
@@ -850,3 +851,47 @@ def rep_workload(plan: pd.DataFrame, n_reps: int, hours_per_lead: float = 1.0, w
     if lang is None:
         return out
     return _localized(out, lang)
+
+
+HANDOVER_OUTCOMES = ("leads_passed", "leads_called", "leads_returned_stale", "expected_customers")
+
+
+def plot_handover(plan: pd.DataFrame, n_reps: int, lang: str = "en", axes: Sequence | None = None) -> Sequence:
+    """What a hand-over rule does (:func:`handover`): the leads' outcomes (bars) and the calls per rep.
+
+    Expected customers are scaled ×10 to show on the leads' axis; the conversion of passed
+    leads is written in a note. The axes' ranges are left to matplotlib (a widget declares them).
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"passed": [True, True, False], "rep": [1, 2, 0], "called": [True, False, False],
+    ...                      "returned_stale": [False, True, False], "wait_hours": [2.0, 24.0, 0.0],
+    ...                      "expected_conversion": [0.3, 0.0, 0.0]})
+    >>> bars_ax, reps_ax = plot_handover(plan, 2)
+    >>> [round(float(p.get_width()), 1) for p in bars_ax.patches], [float(p.get_height()) for p in reps_ax.patches]
+    ([2.0, 1.0, 1.0, 3.0], [1.0, 0.0])
+    """
+    check_lang(lang)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1.4, 1]})
+    bars_ax, reps_ax = axes[0], axes[1]
+    numbers = handover_summary(plan)
+    calls = rep_workload(plan, n_reps)["rep_calls"]
+    values = [numbers[k] * (10 if k == "expected_customers" else 1) for k in HANDOVER_OUTCOMES]
+    rows = np.arange(len(HANDOVER_OUTCOMES))
+    bars_ax.barh(rows, values, color=["C0", "C2", "C3", "C1"])
+    bars_ax.set_yticks(rows, [term(k, lang) + (" ×10" if k == "expected_customers" else "") for k in HANDOVER_OUTCOMES])
+    if not bars_ax.yaxis_inverted():
+        bars_ax.invert_yaxis()                        # the first outcome on top
+    bars_ax.text(0.98, 0.97, f"{term('conversion_of_passed', lang)}: {numbers['conversion_of_passed']:.1%}",
+                 transform=bars_ax.transAxes, ha="right", va="top", fontsize="small")
+    bars_ax.set_xlabel(term("leads", lang))
+    reps_ax.bar(np.arange(1, n_reps + 1), calls, color="C0")
+    from matplotlib.ticker import MaxNLocator
+
+    reps_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    reps_ax.set_xlabel(term("rep", lang))
+    reps_ax.set_ylabel(term("rep_calls", lang))
+    return axes

@@ -1224,7 +1224,7 @@ def tweak_transition(matrix: pd.DataFrame, from_stage: str, to_stage: str, proba
 # plots
 
 
-def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = None, y_max: float | None = None) -> Axes:
+def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = None) -> Axes:
     """Bar chart of customers per stage (a Series indexed by :data:`OBSERVABLE_STAGES`)."""
     check_lang(lang)
     if ax is None:
@@ -1235,16 +1235,13 @@ def plot_stage_counts(counts: pd.Series, lang: str = "en", ax: Axes | None = Non
     ax.bar(names, values, color=colors)
     for x, v in enumerate(values):
         ax.text(x, v, f"{int(v):,}", ha="center", va="bottom", fontsize=8)
-    if y_max is not None:
-        ax.set_ylim(0, y_max)
     ax.set_ylabel(label("customers", lang))
     ax.set_title(label("stage_counts_title", lang))
     return ax
 
 
-def plot_stage_mix(projection: pd.DataFrame, lang: str = "en", ax: Axes | None = None,
-                   x_max: int | None = None) -> Axes:
-    """Lines of the projected share of each stage (:func:`project_stage_mix`, shares)."""
+def plot_stage_mix(projection: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> Axes:
+    """Lines of the projected share of each stage (:func:`project_stage_mix`, shares), from period 0 to the last."""
     check_lang(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.8))
@@ -1253,7 +1250,7 @@ def plot_stage_mix(projection: pd.DataFrame, lang: str = "en", ax: Axes | None =
         name = label(f"stage_{stage}", lang) if stage in LIFECYCLE_STAGES else str(stage)
         ax.plot(shares.index, shares[stage], color=f"C{k}", marker=".", label=name)
     ax.set_ylim(0, 1)
-    ax.set_xlim(0, x_max if x_max is not None else max(int(shares.index.max()), 1))
+    ax.margins(x=0)                                   # the periods projected, edge to edge (a widget may declare more)
     ax.set_xlabel(label("periods_ahead", lang))
     ax.set_ylabel(label("stage_share", lang))
     ax.set_title(label("stage_mix_title", lang))

@@ -55,6 +55,7 @@ __all__ = [
     "example_products",
     "delivery_counts",
     "draw_delivery_regions",
+    "plot_delivery_point",
     "plot_delivery_map",
     "crm_plan_steps",
     "monthly_activity",
@@ -811,3 +812,22 @@ def precision_counterexamples(lang: str = "en") -> pd.DataFrame:
                            r[4], r[6 if zh else 5], r[7], r[9 if zh else 8]) for r in rows],
                          columns=["item", "kind", "rough_plan", "rough_result", "precise_plan", "precise_result", "unit"])
     return table if lang == "en" else _localized(table, lang)
+
+
+def plot_delivery_point(ax: Axes, value: float, standardisation: float, band: float = 0.25,
+                        lang: str = "en") -> Axes:
+    """One product as a point on the delivery map (:func:`draw_delivery_regions`) and its delivery model in a note.
+
+    Examples
+    --------
+    >>> ax = plot_delivery_point(draw_delivery_regions(plt.figure().add_subplot()), 0.8, 0.2)
+    >>> ax.texts[-1].get_text()
+    'Professional service'
+    >>> plt.close(ax.figure)
+    """
+    check_lang(lang)
+    model = delivery_model(value, standardisation, band)
+    ax.plot([standardisation], [value], "o", color="black", markersize=11)
+    ax.text(0.97, 0.93, term(model, lang), transform=ax.transAxes, ha="right", va="top",
+            bbox=dict(facecolor="white", edgecolor="grey"))
+    return ax

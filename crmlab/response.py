@@ -57,7 +57,6 @@ __all__ = [
     "best_depth",
     "binary_response",
     "column_list_rule",
-    "snapped_limits",
     "plot_cumulative_gains",
     "plot_lift",
     "plot_depth_economics",
@@ -418,41 +417,6 @@ def best_depth(economics: pd.DataFrame) -> int:
     return int(economics["profit"].to_numpy().argmax())
 
 
-def snapped_limits(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
-    """Axis limits from a 1-2-5 ladder (…, 10k, 20k, 50k, 100k, …) that hold ``values`` with 10% room.
-
-    A widget whose data change scale gets only a few distinct axes this way, and
-    :class:`crmlab.live.LiveFigure` keeps the backgrounds of the ones it has drawn.
-
-    Examples
-    --------
-    >>> snapped_limits([0, 33_000, 42_585])
-    (-2500.0, 50000.0)
-    >>> snapped_limits([-1_200, 900])
-    (-2000.0, 1000.0)
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        raise ValueError("no finite values to fit the axis to")
-
-    def ladder(x: float) -> float:
-        if x <= 0:
-            return 0.0
-        power = 10.0 ** np.floor(np.log10(x))
-        return float(next(step * power for step in (1, 2, 5, 10) if step * power >= x))
-
-    top = ladder(1.1 * values.max()) if values.max() > 0 else 0.0
-    bottom = -ladder(-1.1 * values.min()) if values.min() < 0 else 0.0
-    if top == 0.0 and bottom == 0.0:
-        return -1.0, 1.0
-    if bottom == 0.0:
-        bottom = -0.05 * top
-    if top == 0.0:
-        top = -0.05 * bottom
-    return bottom, top
-
-
 def plot_cumulative_gains(gains: pd.DataFrame, lang: str = "en", ax: Axes | None = None,
                           depth: int | None = None) -> Axes:
     """Cumulative gains chart: share of responders reached against share of contacts mailed.
@@ -505,16 +469,21 @@ def plot_lift(gains: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> 
 
 
 def plot_depth_economics(gains: pd.DataFrame, cost_per_contact: float, value_per_response: float,
-                         lang: str = "en", axes: Sequence[Axes] | None = None,
-                         rate_limit: float | None = None,
-                         profit_limits: tuple[float, float] | None = None,
-                         roi_limits: tuple[float, float] | None = None) -> Sequence[Axes]:
+                         lang: str = "en", axes: Sequence[Axes] | None = None) -> Sequence[Axes]:
     """Response rate by group with the break-even line, profit by mailing depth and (third axes) ROI by depth.
 
-    The changing numbers (break-even rate, best depth) are written in an ``ax.text`` note, so the
-    titles stay fixed (fast in a :class:`crmlab.live.LiveFigure`). ``rate_limit`` (in %) and
-    ``roi_limits`` fix those y axes, so a widget's axes do not move with its sliders; the profit axis
-    is fixed by ``profit_limits`` or else snapped to a 1-2-5 ladder (:func:`snapped_limits`). The ROI panel shows revenue / cost (= 1 + ROI) on a log scale, 1 being break-even.
+    The break-even rate, best depth and its ROI are written in notes inside the axes. The y axes are
+    left to matplotlib (rates from 0), so a widget declares their ranges over its sliders
+    (:func:`crmlab.widgets.scenario`). The ROI panel shows revenue / cost (= 1 + ROI) on a log
+    scale, 1 being break-even.
+
+    Examples
+    --------
+    >>> gains = pd.DataFrame({"contacts": [100, 100, 100], "responses": [12, 5, 1],
+    ...                       "response_rate": [0.12, 0.05, 0.01]}, index=[1, 2, 3])
+    >>> rate_ax, profit_ax = plot_depth_economics(gains, cost_per_contact=2, value_per_response=25)
+    >>> float(rate_ax.get_ylim()[0]), [round(float(v)) for v in profit_ax.lines[2].get_ydata()]   # best depth 1: 12 x 25 - 100 x 2
+    (0.0, [100])
     """
     check_lang(lang)
     if axes is None:
@@ -533,11 +502,11 @@ def plot_depth_economics(gains: pd.DataFrame, cost_per_contact: float, value_per
     # bars as one collection: one artist instead of one rectangle per group keeps a widget update fast
     verts = [[(g - 0.4, 0), (g - 0.4, r), (g + 0.4, r), (g + 0.4, 0)] for g, r in zip(groups, rates)]
     colours = ["C2" if rate >= threshold * 100 else "C3" for rate in rates]
-    rate_ax.add_collection(PolyCollection(verts, facecolors=colours, edgecolors="none"))
+    bars = rate_ax.add_collection(PolyCollection(verts, facecolors=colours, edgecolors="none"))
+    bars.sticky_edges.y.append(0)               # rates start at 0, as ax.bar's do
     rate_ax.axhline(threshold * 100, color="0.2", linestyle="--", linewidth=1.2)
-    top = rate_limit if rate_limit is not None else max(rates.max(), threshold * 100) * 1.1
+    rate_ax.margins(y=0.1)                      # room for the note above the highest bar or line
     rate_ax.set_xlim(groups.min() - 0.7, groups.max() + 0.7)
-    rate_ax.set_ylim(0, top)
     rate_ax.text(0.98, 0.95, f"{label('break_even_rate', lang)}: {threshold:.1%}", transform=rate_ax.transAxes,
                  ha="right", va="top", fontsize="small")
     rate_ax.set_xticks(groups)
@@ -551,7 +520,7 @@ def plot_depth_economics(gains: pd.DataFrame, cost_per_contact: float, value_per
     profit_ax.text(0.02, 0.95, f"{label('best_depth', lang)}: {depth}  ·  {label('profit', lang)}: "
                    f"{profit[depth]:,.0f}", transform=profit_ax.transAxes, ha="left", va="top", fontsize="small")
     profit_ax.set_xlim(-0.5, len(profit) - 0.5)
-    profit_ax.set_ylim(*(profit_limits if profit_limits is not None else snapped_limits(profit)))
+    profit_ax.margins(y=0.1)
     profit_ax.set_xticks(steps)
     profit_ax.set_xlabel(label("mailing_depth", lang))
     profit_ax.set_ylabel(label("profit", lang))
@@ -570,8 +539,6 @@ def plot_depth_economics(gains: pd.DataFrame, cost_per_contact: float, value_per
             roi_ax.text(0.98, 0.95, f"{label('roi', lang)} @ {depth}: {100 * (ratio[depth - 1] - 1):,.0f}%",
                         transform=roi_ax.transAxes, ha="right", va="top", fontsize="small")
         roi_ax.set_xlim(0.5, len(profit) - 0.5)
-        if roi_limits is not None:
-            roi_ax.set_ylim(*roi_limits)
         roi_ax.set_xticks(steps[1:])
         roi_ax.set_xlabel(label("mailing_depth", lang))
         roi_ax.set_ylabel(label("return_on_spend", lang))

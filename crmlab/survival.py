@@ -350,21 +350,24 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
 
 
 def plot_survival(curves: dict[object, pd.DataFrame], lang: str = "en", ax: Axes | None = None,
-                  x_max: float | None = None, names: dict[object, str] | None = None) -> Axes:
-    """Step curves of :func:`survival_by_group`, each named at its right end (no legend)."""
+                  names: dict[object, str] | None = None) -> Axes:
+    """Step curves of :func:`survival_by_group`, each named at its right end (no legend).
+
+    The time axis runs from 0 to the longest observed time plus room for the names.
+    """
     check_lang(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    right = x_max if x_max is not None else max(c.attrs.get("max_time", c.index.max()) for c in curves.values())
     for k, (group, curve) in enumerate(curves.items()):
         end = float(curve.attrs.get("max_time", curve.index.max()))
         times = np.concatenate([[0.0], curve.index.to_numpy(dtype=float), [end]])
         surv = np.concatenate([[1.0], curve["survival"].to_numpy(), [curve["survival"].iloc[-1] if len(curve) else 1.0]])
-        ax.step(times, surv, where="post", color=f"C{k % 10}", linewidth=1.8)
+        line, = ax.step(times, surv, where="post", color=f"C{k % 10}", linewidth=1.8)
+        line.sticky_edges.x.append(0.0)               # time starts at 0
         name = (names or {}).get(group, translate_values([str(group)], lang)[0])
         ax.text(end, surv[-1], f" {name}", color=f"C{k % 10}", fontsize=8, va="center", ha="left")
     ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle="--")
-    ax.set_xlim(0, right * 1.22)
+    ax.margins(x=0.22)                                # room for the names after the longest time
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(label("tenure_periods", lang))
     ax.set_ylabel(label("survival", lang))

@@ -22,6 +22,11 @@ works out what the controls can reach:
   ticks or legend; their backgrounds are drawn before anyone moves a control, so that later moves
   redraw the data only.
 
+* **titles drawn with the data.** A title that says a number (the share of class A, a CLV) changes
+  with the controls; a changing title would redraw the whole figure, so the scenario writes every
+  title, same place and font, together with the data and keeps only its room in the background.
+  Plot functions therefore put their numbers wherever they like, title included.
+
 What ``draw`` prints or returns (a table) is shown under the figure; nothing it prints while the
 scenario is being measured is shown. Control labels are whatever the lecture gives them (use
 ``crmlab.lang.label(key, p.lang)`` so that they follow the reader's language).
@@ -53,7 +58,7 @@ from matplotlib.figure import Figure
 from .interact import KernelCapturedInteractive, captured_outputs
 from .live import KEPT_BACKGROUNDS, LiveFigure
 
-__all__ = ["scenario", "control_settings"]
+__all__ = ["scenario", "control_settings", "titles_with_the_data"]
 
 Span = tuple[float, float]
 AxesRanges = Union[str, None, Mapping[str, Span], Sequence[Union[Mapping[str, Span], None]]]
@@ -152,6 +157,39 @@ def _moves_only(setting: Mapping[str, Any], menus: Sequence[str], controls: Mapp
     return all(setting[name] == controls[name].value for name in menus)
 
 
+TITLE_PLACES = ("left", "center", "right")
+
+
+def titles_with_the_data(axes: Sequence[Any], before: Mapping[tuple[int, str], str] | None = None) -> None:
+    """Write each title of ``axes`` as a text drawn with the data; the title itself keeps only its room.
+
+    With ``before`` (``{(id(ax), place): title}`` taken before drawing) only the titles that the
+    drawing set are moved; a title of the background stays where it is.
+
+    A title that changes with the controls (a share, a CLV) would otherwise change the figure's
+    background; the text has the title's font, colour, alignment and place, so the picture is the
+    same. Run inside a :meth:`crmlab.live.LiveFigure.update` block, after drawing.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> _ = ax.set_title("Class A: 20% of customers")
+    >>> titles_with_the_data([ax])
+    >>> repr(ax.get_title()), ax.texts[-1].get_text()
+    ("' '", 'Class A: 20% of customers')
+    """
+    for ax in axes:
+        for place in TITLE_PLACES:
+            text = ax.get_title(place)
+            if not text.strip() or (before is not None and before.get((id(ax), place)) == text):
+                continue
+            title = ax.set_title("\n".join(" " for _ in text.split("\n")), loc=place)   # same room, no text
+            note = ax.text(*title.get_position(), text, transform=title.get_transform())
+            note.update_from(title)
+            note.set_clip_on(False)
+
+
 def _declare_spans(live: LiveFigure, spans: Mapping[int, tuple]) -> None:
     for index, (x, y) in spans.items():
         live.limits(live.axes[index], x=x, y=y)
@@ -179,7 +217,7 @@ def _declare(live: LiveFigure, ranges: AxesRanges, measure: Callable[[], dict[in
 
 def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: AxesRanges = "controls",
              figsize: tuple[float, float] = (7, 4), nrows: int = 1, ncols: int = 1,
-             figure: Figure | None = None, background: Callable[[Any], Any] | None = None,
+             figure: Figure | None = None, twinx: bool = False, background: Callable[[Any], Any] | None = None,
              show: bool = True, **subplots: Any) -> KernelCapturedInteractive:
     """A widget that redraws ``draw(ax, **values)`` whenever a control moves; returns the widget.
 
@@ -197,7 +235,10 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
     figsize, nrows, ncols, subplots
         The figure (``LiveFigure.subplots``: ``sharey``, ``subplot_kw``, ``gridspec_kw``...), or
     figure
-        a matplotlib figure made beforehand (twin axes, say), with nothing drawn yet.
+        a matplotlib figure made beforehand, with nothing drawn yet.
+    twinx
+        Give the first axes a twin with a second y axis on the right (a cumulative line over
+        bars); ``draw`` then gets ``[ax, twin, ...]``.
     background
         Draws what never changes, once: ``background(ax)`` (a colour scale, regions, axis labels).
     show
@@ -205,13 +246,19 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
     """
     live = (LiveFigure.subplots(nrows, ncols, figsize=figsize, **subplots) if figure is None
             else LiveFigure(figure))
+    if twinx:
+        live.axes[0].twinx()
+        live = LiveFigure(live.fig)
     live.show = show
     drawing_axes = live.axes[0] if len(live.axes) == 1 else list(live.axes)
     if background is not None:
         background(drawing_axes)                           # may add axes (a colour bar): they stay background
 
-    def draw_only(**values: Any) -> None:
-        draw(drawing_axes, **values)
+    def draw_only(**values: Any) -> Any:
+        before = {(id(ax), place): ax.get_title(place) for ax in live.axes for place in TITLE_PLACES}
+        result = draw(drawing_axes, **values)
+        titles_with_the_data(live.axes, before)             # a background's title stays in the background
+        return result
 
     menus = [name for name, control in controls.items() if _is_menu(control)]
     measured, drawn = control_settings(controls)
@@ -240,7 +287,7 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
         if ranges_by_menu:
             _declare_spans(live, ranges_by_menu.get(tuple(values[name] for name in menus), {}))
         with live.update():
-            result = draw(drawing_axes, **values)
+            result = draw_only(**values)
         return result
 
     update.__name__ = getattr(draw, "__name__", "scenario")

@@ -257,21 +257,29 @@ def test_profile_heatmap_draws_its_colour_bar_into_given_axes_in_a_live_figure()
 
 
 
-def test_profile_heatmap_in_a_widget_keeps_its_axes_when_refitted_with_the_same_k():
+def test_profile_heatmap_in_a_widget_draws_each_k_before_it_is_used_and_its_colour_scale_once():
+    import ipywidgets as widgets
     from matplotlib.figure import Figure as plt_figure
 
     from crmlab.clustering import plot_segment_profiles, profile_colour_scale
-    from crmlab.live import LiveFigure
+    from crmlab.widgets import scenario
 
     table = blobs()
-    live = LiveFigure.subplots(1, 2, figsize=(6, 4), show=False, gridspec_kw={"width_ratios": [30, 1]})
-    profile_colour_scale(live.axes[1], 2.0, lang="zh")         # drawn once, outside the updates
-    for seed in (0, 1, 2):                                      # other fits, other sizes: same rows
-        model = CustomerSegmentation(["age", "spend", "channel"], 3, seed=seed, n_init=1).fit(table)
-        with live.update():
-            plot_segment_profiles(model, lang="en", ax=live.axes[0], colorbar=False, sizes_in_labels=False)
-        assert [t.get_text() for t in live.ax.get_yticklabels()] == ["1", "2", "3"]
-    assert live.last_redraw == "data only" and len(live.fig.axes) == 2
+    models = {k: CustomerSegmentation(["age", "spend", "channel"], k, seed=0, n_init=1).fit(table) for k in (2, 3, 4)}
+
+    def draw(axes, k):
+        plot_segment_profiles(models[k], lang="en", ax=axes[0], colorbar=False)
+
+    widget = scenario(draw, {"k": widgets.IntSlider(value=3, min=2, max=4)}, ncols=2, figsize=(6, 4),
+                      gridspec_kw={"width_ratios": [30, 1]}, show=False,
+                      background=lambda axes: profile_colour_scale(axes[1], 2.0, lang="zh"))
+    live = widget.live_figure
+    redraws = live.full_redraws
+    for k in (2, 4, 3):
+        widget.children[0].value = k
+        assert [t.get_text() for t in live.ax.get_yticklabels()][0].startswith("1 (n=")   # rows with their sizes
+        assert len(live.ax.get_yticklabels()) == k
+    assert live.full_redraws == redraws and len(live.fig.axes) == 2
     assert live.axes[1].get_ylabel() == "与平均客户的差异"
     assert profile_colour_scale(plt_figure().add_subplot(), lang="en").get_ylabel() == "Difference to the\naverage customer"
     assert tuple(float(v) for v in live.axes[1].get_ylim()) == (-2.0, 2.0)

@@ -73,11 +73,11 @@ def test_table_and_plot_in_both_languages():
     assert "80.0%" in ax.get_title() and "40%" in ax.get_title()
 
 
-def test_lorenz_note_inside_the_axes_keeps_the_title_fixed():
+def test_lorenz_without_a_top_share_is_titled_lorenz_curve():
     import matplotlib.pyplot as plt
 
     values = [50, 30, 10, 5, 5]
-    ax = plot_lorenz(values, 40, lang="en", note_in_title=False)
+    ax = plot_lorenz(values, None, lang="en")
     assert ax.get_title() == "Lorenz curve"
-    assert any("80.0%" in t.get_text() and "40%" in t.get_text() for t in ax.texts)
+    assert "80.0%" in plot_lorenz(values, 40, lang="en").get_title()
     plt.close("all")

@@ -112,7 +112,7 @@ def test_plot_survival_draws_each_curve_as_steps():
     import matplotlib.pyplot as plt
 
     curves = {"a": survival.kaplan_meier([1, 2, 3], [1, 1, 0]), "b": survival.kaplan_meier([2, 4], [1, 1])}
-    ax = survival.plot_survival(curves, x_max=10)
+    ax = survival.plot_survival(curves)
     steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
     assert len(steps) == 2
     np.testing.assert_allclose(steps[0].get_ydata(), [1, 2 / 3, 1 / 3, 1 / 3])
@@ -190,3 +190,12 @@ def test_lectures_07_and_09_give_the_same_lifetime_for_the_same_group(telco):
     assert from_07.loc["Month-to-month", "snapshot_lifetime"] < from_07.loc["Month-to-month", "mean_tenure"]
     # the constant-rate lifetime of month-to-month customers is of the order of the Kaplan–Meier figures
     assert 30 < from_09.loc["Month-to-month", "median_lifetime"] < from_07.loc["Month-to-month", "expected_lifetime"]
+
+
+def test_plot_survival_time_axis_starts_at_0_with_room_for_the_names():
+    import matplotlib.pyplot as plt
+
+    curves = {"a": survival.kaplan_meier([1, 2, 3], [1, 1, 0]), "b": survival.kaplan_meier([2, 4], [1, 1])}
+    ax = survival.plot_survival(curves)
+    assert ax.get_xlim() == pytest.approx((0.0, 4 * 1.22))
+    plt.close("all")

@@ -6,6 +6,8 @@ import io
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 from crmlab.widgets import control_settings, scenario
@@ -73,7 +75,7 @@ def test_menu_options_and_small_integer_sliders_are_drawn_before_the_widget_is_u
         assert live.last_redraw == "data only", bins
     widget.children[1].value = "monetary"
     assert live.last_redraw == "data only" and live.full_redraws == redraws
-    assert live.ax.get_title() == "monetary"
+    assert live.ax.texts[-1].get_text() == "monetary"   # the title, drawn with the data
 
 
 def test_what_draw_prints_while_the_scenario_is_measured_is_not_shown(capsys):
@@ -171,3 +173,49 @@ def test_every_prepared_view_is_kept_even_when_there_are_many():
     for title in ("t11", "t1", "t5"):
         widget.children[1].value = title
     assert live.full_redraws == redraws                   # 11 + 11 views drawn up front, none evicted
+
+
+def test_a_title_that_says_a_number_is_drawn_with_the_data_and_looks_the_same():
+    def draw(axes, share):
+        bars, line = axes
+        bars.bar([1, 2, 3], [share, 50 - share / 2, 50 - share / 2])
+        line.plot([1, 2, 3], [share, 80, 100], color="C3")
+        line.set_ylim(0, 102)
+        bars.set_title(f"Class A holds {share:.0f}% of the value")
+
+    widget = scenario(draw, {"share": widgets.FloatSlider(value=40, min=10, max=90, step=5)}, twinx=True,
+                      show=False)
+    live = widget.live_figure
+    assert len(live.axes) == 2 and live.axes[1].get_shared_x_axes().joined(live.axes[0], live.axes[1])
+    redraws = live.full_redraws
+    for share in (15, 65, 85):
+        widget.children[0].value = share
+        assert live.last_redraw == "data only"
+        assert live.axes[0].texts[-1].get_text() == f"Class A holds {share:.0f}% of the value"
+    assert live.full_redraws == redraws
+    # the same picture as a figure drawn from scratch with the title where matplotlib puts it
+    fresh = Figure(figsize=live.fig.get_size_inches(), layout="constrained")
+    FigureCanvasAgg(fresh)
+    axes = fresh.subplots()
+    draw([axes, axes.twinx()], 85)
+    axes.set_ylim(live.axes[0].get_ylim())
+    fresh.set_layout_engine("none")
+    for ax_fresh, ax_live in zip(fresh.axes, live.axes):
+        ax_fresh.set_position(ax_live.get_position())
+    fresh.canvas.draw()
+    picture = np.asarray(fresh.canvas.buffer_rgba())[..., :3].astype(int)
+    assert np.abs(_pixels(live.png) - picture).mean() < 0.05
+
+
+def test_a_title_drawn_by_the_background_stays_at_every_update():
+    def background(ax):
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_title("Delivery model")
+
+    widget = scenario(lambda ax, x: ax.plot([x], [x], "o"), {"x": widgets.FloatSlider(value=0.5, min=0, max=1, step=0.1)},
+                      background=background, show=False)
+    live = widget.live_figure
+    for x in (0.1, 0.9):
+        widget.children[0].value = x
+        assert live.ax.get_title() == "Delivery model" and live.last_redraw == "data only"
