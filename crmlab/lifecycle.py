@@ -532,6 +532,19 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     return _features_from_daily(daily, _as_day(at, "at"), int(window_days))
 
 
+def _small_table_daily(log: object, customer_col: str, date_col: str, amount_col: str | None,
+                       engine_options: Mapping[str, object], caller: str) -> tuple[object, object]:
+    """``(daily purchases, engine)`` of a log for ``caller``, which returns a small pandas table
+    (``engine`` is ``None`` for a pandas log; an engine log may not ask for ``output=``)."""
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        return _daily(log, customer_col, date_col, amount_col), None
+    if "output" in engine_options:
+        raise TypeError(f"{caller} returns a small pandas table: it takes no output=")
+    daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    return daily, engine
+
+
 def _no_engine_options(options: Mapping[str, object]) -> None:
     if options:
         raise TypeError(f"{sorted(options)}: options for engine logs, not for a pandas DataFrame")
@@ -772,13 +785,7 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
     ['开发期', '成长期']
     """
     rules = rules or StageRules()
-    if isinstance(log, pd.DataFrame):
-        _no_engine_options(engine_options)
-        daily = _daily(log, customer_col, date_col, amount_col)
-    else:
-        if "output" in engine_options:
-            raise TypeError("stage_counts_over_time returns a small pandas table: it takes no output=")
-        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    daily, engine = _small_table_daily(log, customer_col, date_col, amount_col, engine_options, "stage_counts_over_time")
     stamps = [_as_day(d, "dates") for d in dates]
     if not stamps:
         raise ValueError("give at least one date")
@@ -1044,13 +1051,7 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     if not (isinstance(months, (int, np.integer)) and months > 0):
         raise ValueError(f"months must be a whole number > 0, got {months!r}")
     start = at_day - pd.DateOffset(months=int(months))
-    if isinstance(log, pd.DataFrame):
-        _no_engine_options(engine_options)
-        daily = _daily(log, customer_col, date_col, amount_col)
-    else:
-        if "output" in engine_options:
-            raise TypeError("stage_stability returns a small pandas table: it takes no output=")
-        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    daily, engine = _small_table_daily(log, customer_col, date_col, amount_col, engine_options, "stage_stability")
     rows = {}
     for name, rule in rules.items():
         if isinstance(log, pd.DataFrame):
