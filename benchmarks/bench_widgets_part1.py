@@ -57,13 +57,13 @@ def scenarios() -> dict[str, Callable[[], object]]:
         "01 push vs pull + plot":
             lambda: philosophies.plot_supply(philosophies.simulate_supply("push", seed=1), lang="zh"),
         "02 audit + gap analysis (scores from sliders)":
-            lambda: (frameworks.audit_framework(case, "11P", lang="zh"), frameworks.gap_analysis(case, lang="zh")),
+            lambda: (localize(frameworks.audit_framework(case, "11P"), "zh"), localize(frameworks.gap_analysis(case), "zh")),
         "02 radar chart (11P, target ring)":
             lambda: frameworks.plot_radar(case, "11P", lang="zh", target=4.0),
         "02 budget optimum (5 tools, SLSQP)":
             lambda: promotion.optimal_allocation(300.0),
         "02 budget optimum + explanation + bars":
-            lambda: (promotion.plot_allocation(promotion.optimal_allocation(300.0, lang="zh"), lang="zh"),
+            lambda: (promotion.plot_allocation(promotion.optimal_allocation(300.0), lang="zh"),
                      promotion.explain_optimum(promotion.optimal_allocation(300.0), "zh")),
         "02 student's split (allocation table)":
             lambda: promotion.allocation_table(dict.fromkeys(promotion.PROMOTION_TOOLS, 60.0)),

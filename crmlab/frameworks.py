@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .lang import check_lang, label, localize, register
+from .lang import check_lang, label, localize, register, with_display
 
 __all__ = [
     "FRAMEWORKS",
@@ -205,6 +205,10 @@ register(
         "score_4p": {"en": "4P score", "zh": "4P 得分"},
         "score_4c": {"en": "4C score", "zh": "4C 得分"},
         "score_4r": {"en": "4R score", "zh": "4R 得分"},
+        # the headers of gap_analysis's element columns (keys element_4p, ...)
+        "mix_element_4p": {"en": "4P", "zh": "4P 要素"},
+        "mix_element_4c": {"en": "4C", "zh": "4C 要素"},
+        "mix_element_4r": {"en": "4R", "zh": "4R 要素"},
     }
 )
 
@@ -389,18 +393,20 @@ def _scores_for(scores: Mapping[str, float], elements: Sequence[str]) -> np.ndar
     return values
 
 
-def audit_framework(scores: Mapping[str, float], framework: str, target: float = 4.0,
-                    lang: str | None = None) -> pd.DataFrame:
+def audit_framework(scores: Mapping[str, float], framework: str, target: float = 4.0) -> pd.DataFrame:
     """Score, gap to ``target`` and improvement priority of every element of ``framework``.
 
     The gap is ``max(0, target - score)``; priority 1 is the largest gap (ties keep the
-    framework's order). Columns ``element``, ``score``, ``target``, ``gap``, ``priority``;
-    with ``lang`` the element names and headers are shown in that language.
+    framework's order). Columns ``element`` (element keys), ``score``, ``target``, ``gap``,
+    ``priority``; show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
-    >>> audit_framework({"product": 5, "price": 2, "place": 3.5, "promotion": 4}, "4P")["gap"].tolist()
+    >>> audit = audit_framework({"product": 5, "price": 2, "place": 3.5, "promotion": 4}, "4P")
+    >>> audit["gap"].tolist()
     [0.0, 2.0, 0.5, 0.0]
+    >>> localize(audit, "zh")["要素"].tolist()
+    ['产品', '价格', '渠道', '促销']
     """
     if not SCORE_RANGE[0] <= target <= SCORE_RANGE[1]:
         raise ValueError(f"target must be from 0 to 5; got {target!r}")
@@ -412,11 +418,7 @@ def audit_framework(scores: Mapping[str, float], framework: str, target: float =
     priority[order] = np.arange(1, len(elements) + 1)
     table = pd.DataFrame({"element": list(elements), "score": values, "target": float(target),
                           "gap": gaps, "priority": priority})
-    if lang is None:
-        return table
-    check_lang(lang)
-    table["element"] = [label(f"mix_{e}", lang) for e in elements]
-    return table.rename(columns={c: label(f"mix_{c}", lang) for c in table.columns})
+    return with_display(table, prefixes=("mix_",), value_columns=["element"])
 
 
 def framework_scores(scores: Mapping[str, float]) -> pd.Series:
@@ -434,15 +436,15 @@ def framework_scores(scores: Mapping[str, float]) -> pd.Series:
     return pd.Series(means, name="mix_mean_score")
 
 
-def gap_analysis(scores: Mapping[str, float], threshold: float = 1.0, lang: str | None = None) -> pd.DataFrame:
+def gap_analysis(scores: Mapping[str, float], threshold: float = 1.0) -> pd.DataFrame:
     """Compare the firm's view (4P) with the customer's (4C) and the relationship view (4R).
 
     One row per line of :func:`correspondence_table`: the three scores, the 4P score minus
     the 4C score and a reading: ``firm_ahead`` (firm-side strength not felt by customers) when
     4P is ahead by at least ``threshold``, ``customer_ahead`` when 4C is ahead by as much, else
     ``balanced``. Columns ``element_4p``, ``element_4c``, ``element_4r``, ``score_4p``,
-    ``score_4c``, ``score_4r``, ``firm_minus_customer``, ``verdict``; with ``lang`` the names,
-    readings and headers are shown in that language.
+    ``score_4c``, ``score_4r``, ``firm_minus_customer``, ``verdict`` (element and reading keys);
+    show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -450,6 +452,8 @@ def gap_analysis(scores: Mapping[str, float], threshold: float = 1.0, lang: str 
     ...      "convenience": 3.5, "communication": 2, "relevance": 2, "reaction": 3, "relationship": 2, "reward": 3}
     >>> gap_analysis(s)["verdict"].tolist()
     ['firm_ahead', 'balanced', 'balanced', 'firm_ahead']
+    >>> localize(gap_analysis(s), "en").columns[:4].tolist()
+    ['4P', '4C', '4R', '4P score']
     """
     if threshold <= 0:
         raise ValueError(f"threshold must be > 0; got {threshold!r}")
@@ -460,17 +464,8 @@ def gap_analysis(scores: Mapping[str, float], threshold: float = 1.0, lang: str 
         verdict = "firm_ahead" if diff >= threshold else "customer_ahead" if diff <= -threshold else "balanced"
         rows.append({"element_4p": p, "element_4c": c, "element_4r": r, "score_4p": firm, "score_4c": customer,
                      "score_4r": relation, "firm_minus_customer": diff, "verdict": verdict})
-    table = pd.DataFrame(rows)
-    if lang is None:
-        return table
-    check_lang(lang)
-    for column in ("element_4p", "element_4c", "element_4r"):
-        table[column] = [label(f"mix_{e}", lang) for e in table[column]]
-    table["verdict"] = [label(f"mix_{v}", lang) for v in table["verdict"]]
-    return table.rename(columns={"element_4p": "4P", "element_4c": "4C", "element_4r": "4R",
-                                 "firm_minus_customer": label("mix_firm_minus_customer", lang),
-                                 "verdict": label("mix_verdict", lang), "score_4p": label("score_4p", lang),
-                                 "score_4c": label("score_4c", lang), "score_4r": label("score_4r", lang)})
+    return with_display(pd.DataFrame(rows), prefixes=("mix_", ""),
+                        value_columns=["element_4p", "element_4c", "element_4r", "verdict"])
 
 
 def plot_radar(scores: Mapping[str, float] | Mapping[str, Mapping[str, float]], framework: str,

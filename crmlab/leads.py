@@ -44,7 +44,8 @@ import pandas as pd
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
 from .estimators import Estimator
-from .lang import Vocabulary, check_lang, label, register
+from .lang import Vocabulary, check_lang, label, register, with_display
+from .lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 from .logistic import fit_logistic
 from .validation import ValidationError, date_column
 
@@ -484,7 +485,6 @@ def source_report(
     source_col: str = "source",
     cost_col: str = "cost",
     converted_col: str = "converted",
-    lang: str | None = None,
 ) -> pd.DataFrame:
     """Leads, cost, cost per lead, customers won, conversion and cost per customer by source.
 
@@ -498,8 +498,13 @@ def source_report(
         The lead log, one row per lead.
     source_col, cost_col, converted_col
         Column names.
-    lang
-        ``None`` keeps keys (for computing); ``"en"``/``"zh"`` translates headers and sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Keys (show it with :func:`crmlab.lang.localize`, which names the synthetic sources too):
+        ``lead_source``, ``leads``, ``lead_cost``, ``lead_conversions``, ``lead_share``,
+        ``cost_per_lead``, ``lead_conversion_rate``, ``cost_per_customer``.
 
     Examples
     --------
@@ -507,6 +512,8 @@ def source_report(
     ...                     "converted": [1, 0, 0, 0, 1]})
     >>> source_report(log)[["cost_per_lead", "lead_conversion_rate", "cost_per_customer"]].round(3).values.tolist()
     [[5.0, 0.333, 15.0], [20.0, 0.5, 40.0]]
+    >>> localize(source_report(log), "zh").columns[:2].tolist()
+    ['线索来源', '线索数']
     """
     table = validate_leads(leads, lead_col=None, source_col=source_col, created_col=None, cost_col=cost_col,
                            converted_col=converted_col)
@@ -524,11 +531,7 @@ def source_report(
                                             out["lead_cost"] / out["lead_conversions"].clip(lower=1), np.inf)
     out = out.sort_values(["cost_per_customer", "cost_per_lead"], kind="stable")
     out.index.name = "lead_source"
-    out = out.reset_index()
-    if lang is None:
-        return out
-    out["lead_source"] = [f"src_{s}" if f"src_{s}" in _VOCABULARY else s for s in out["lead_source"]]
-    return _localized(out, lang, value_columns=["lead_source"])
+    return with_display(out.reset_index(), prefixes=("lds_src_", "lds_"), value_columns=["lead_source"])
 
 
 RESPONSE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -545,12 +548,13 @@ def response_time_report(
     created_col: str = "created_at",
     first_call_col: str = "first_call_at",
     converted_col: str = "converted",
-    lang: str | None = None,
 ) -> pd.DataFrame:
     """Conversion rate by how long a lead waited for its first call (speed to lead).
 
     Bands: under 1 hour, 1-4 hours, 4-24 hours, 1-3 days, over 3 days (lower bound included),
     and never called (first call missing). Empty bands are kept with 0 leads and conversion 0.
+    Columns ``response_band`` (band keys), ``leads``, ``lead_conversions``, ``lead_conversion_rate``;
+    show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -571,9 +575,7 @@ def response_time_report(
     rows.append(("band_never", int(never.sum()), int(table[converted_col].to_numpy()[never].sum())))
     out = pd.DataFrame(rows, columns=["response_band", "leads", "lead_conversions"])
     out["lead_conversion_rate"] = np.where(out["leads"] > 0, out["lead_conversions"] / out["leads"].clip(lower=1), 0.0)
-    if lang is None:
-        return out
-    return _localized(out, lang, value_columns=["response_band"])
+    return with_display(out, prefixes=("lds_",), value_columns=["response_band"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,14 +653,16 @@ class LeadScorer(Estimator):
         rank = np.searchsorted(self.reference_, prob, side="left")
         return pd.Series(100.0 * rank / len(self.reference_), index=leads.index, name="lead_score")
 
-    def coefficients(self, lang: str | None = None) -> pd.DataFrame:
-        """Coefficient and odds ratio of each signal (the intercept first)."""
+    def coefficients(self) -> pd.DataFrame:
+        """Coefficient and odds ratio of each signal (the intercept first).
+
+        Columns ``lead_signal`` (``intercept`` and the signal columns), ``lead_coefficient``,
+        ``lead_odds_ratio``; show it with :func:`crmlab.lang.localize`.
+        """
         self._check_fitted()
         out = pd.DataFrame({"lead_signal": self.params_.index, "lead_coefficient": self.params_.to_numpy(),
                             "lead_odds_ratio": np.exp(self.params_.to_numpy())})
-        if lang is None:
-            return out
-        return _localized(out, lang, value_columns=["lead_signal"])
+        return with_display(out, prefixes=("lds_",), value_columns=["lead_signal"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,14 +797,15 @@ def handover(
                          "wait_hours": wait, "expected_conversion": expected}, index=leads.index)
 
 
-def handover_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.Series | pd.DataFrame:
+def handover_summary(plan: pd.DataFrame) -> pd.Series:
     """Headline numbers of a hand-over plan made by :func:`handover`.
 
     Returns leads passed, leads called in time, leads returned stale, expected customers,
     conversion of passed leads (expected customers / leads passed, 0 when none passed) and the
     mean wait of the called leads (0 when none called).
 
-    With ``lang`` the numbers come as a two-column table (measure, value) in that language.
+    A Series (index ``handover_measure``, name ``handover_value``) of keys; a lecture shows it with
+    ``crmlab.lang.localize(numbers, lang).reset_index()``, a two-column table (measure, value).
 
     Examples
     --------
@@ -809,6 +814,8 @@ def handover_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.Series |
     ...                      "expected_conversion": [0.3, 0.0, 0.0], "rep": [1, 1, 0]})
     >>> handover_summary(plan).round(3).to_dict()["conversion_of_passed"]
     0.15
+    >>> localize(handover_summary(plan), "zh").reset_index().columns.tolist()
+    ['指标', '数值']
     """
     require_table(plan, "hand-over plan")
     require_columns(plan, ["passed", "called", "returned_stale", "wait_hours", "expected_conversion"], "hand-over plan")
@@ -822,18 +829,17 @@ def handover_summary(plan: pd.DataFrame, lang: str | None = None) -> pd.Series |
         "expected_customers": expected,
         "conversion_of_passed": expected / passed if passed else 0.0,
         "mean_wait_hours": float(plan.loc[plan["called"], "wait_hours"].mean()) if called else 0.0,
-    }, dtype=float)
-    if lang is None:
-        return numbers
-    table = pd.DataFrame({"handover_measure": numbers.index, "handover_value": numbers.to_numpy()})
-    return _localized(table, lang, value_columns=["handover_measure"])
+    }, dtype=float, name="handover_value")
+    numbers.index.name = "handover_measure"
+    return with_display(numbers, prefixes=("lds_",), index=True)
 
 
 def rep_workload(plan: pd.DataFrame, n_reps: int, hours_per_lead: float = 1.0, working_days: float | None = None,
-                 day_hours: float = 8.0, lang: str | None = None) -> pd.DataFrame:
+                 day_hours: float = 8.0) -> pd.DataFrame:
     """Leads called per rep and, with ``working_days``, the share of their working time spent calling.
 
-    Reps without a call are listed with 0.
+    Reps without a call are listed with 0. Columns ``rep``, ``rep_calls`` and (with ``working_days``)
+    ``rep_busy_share``; show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -848,9 +854,7 @@ def rep_workload(plan: pd.DataFrame, n_reps: int, hours_per_lead: float = 1.0, w
     out["rep_calls"] = [int(calls.get(r, 0)) for r in out["rep"]]
     if working_days is not None:
         out["rep_busy_share"] = out["rep_calls"] * hours_per_lead / (working_days * day_hours)
-    if lang is None:
-        return out
-    return _localized(out, lang)
+    return with_display(out, prefixes=("lds_",))
 
 
 HANDOVER_OUTCOMES = ("leads_passed", "leads_called", "leads_returned_stale", "expected_customers")

@@ -37,8 +37,9 @@ from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from . import transactions
-from ._table_checks import as_timestamp, numeric_column, require_lang_or_none
-from .lang import check_lang, label, localize, register, with_display
+from ._table_checks import as_timestamp, numeric_column
+from .lang import check_lang, label, register, with_display
+from .lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 from .migration import segment_migration
 
 __all__ = [
@@ -291,7 +292,7 @@ def stage_table(lang: str = "en") -> pd.DataFrame:
     return table.rename(columns={c: label(c, lang) for c in table.columns})
 
 
-def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None = None) -> pd.DataFrame:
+def lead_funnel(counts: Mapping[str, float] | Sequence[float]) -> pd.DataFrame:
     """A lead funnel: counts per lead stage and the conversion rates between stages.
 
     Parameters
@@ -299,8 +300,6 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
     counts
         Leads that reached each stage of :data:`LEAD_STAGES`, as a mapping by stage key or a
         sequence in stage order. Counts must be >= 0 and must not grow down the funnel.
-    lang
-        Deprecated shortcut for ``crmlab.lang.localize(lead_funnel(counts), lang)``.
 
     Returns
     -------
@@ -317,7 +316,6 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
     >>> localize(funnel, "zh").index[:2].tolist()
     ['待识别客户', '潜在客户']
     """
-    lang = require_lang_or_none(lang)
     if isinstance(counts, Mapping):
         unknown = [k for k in counts if k not in LEAD_STAGES]
         missing = [k for k in LEAD_STAGES if k not in counts]
@@ -340,8 +338,7 @@ def lead_funnel(counts: Mapping[str, float] | Sequence[float], lang: str | None 
         first = values / values[0] if values[0] > 0 else np.full(len(values), np.nan)
     table = pd.DataFrame({"lead_count": values, "conversion_from_previous": previous, "conversion_from_first": first},
                          index=pd.Index(LEAD_STAGES, name="lead_stage"))
-    table = with_display(table, prefixes=("lead_", ""), index=True)
-    return table if lang is None else localize(table, lang)
+    return with_display(table, prefixes=("lead_", ""), index=True)
 
 
 # ---------------------------------------------------------------------------
@@ -467,12 +464,12 @@ def _as_day(value: object, name: str) -> pd.Timestamp:
 
 
 def plot_lead_funnel(funnel: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> Axes:
-    """Horizontal bars of :func:`lead_funnel` (``lang=None`` table), first stage on top, each bar
+    """Horizontal bars of :func:`lead_funnel` (the keyed table), first stage on top, each bar
     annotated with its count and the conversion from the stage before.
 
     Examples
     --------
-    >>> ax = plot_lead_funnel(lead_funnel([1000, 400, 100, 40, 30], lang=None))
+    >>> ax = plot_lead_funnel(lead_funnel([1000, 400, 100, 40, 30]))
     >>> [t.get_text().strip() for t in ax.texts][:2]
     ['30  (75%)', '40  (40%)']
     """
@@ -533,6 +530,19 @@ def lifecycle_features(log: pd.DataFrame, customer_col: str, date_col: str, amou
     _no_engine_options(engine_options)
     daily = _daily(log, customer_col, date_col, amount_col)
     return _features_from_daily(daily, _as_day(at, "at"), int(window_days))
+
+
+def _small_table_daily(log: object, customer_col: str, date_col: str, amount_col: str | None,
+                       engine_options: Mapping[str, object], caller: str) -> tuple[object, object]:
+    """``(daily purchases, engine)`` of a log for ``caller``, which returns a small pandas table
+    (``engine`` is ``None`` for a pandas log; an engine log may not ask for ``output=``)."""
+    if isinstance(log, pd.DataFrame):
+        _no_engine_options(engine_options)
+        return _daily(log, customer_col, date_col, amount_col), None
+    if "output" in engine_options:
+        raise TypeError(f"{caller} returns a small pandas table: it takes no output=")
+    daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    return daily, engine
 
 
 def _no_engine_options(options: Mapping[str, object]) -> None:
@@ -753,7 +763,7 @@ def assign_stages(log: pd.DataFrame, customer_col: str, date_col: str, amount_co
 
 def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None,
                            dates: Sequence[object] | pd.DatetimeIndex, rules: StageRules | None = None,
-                           lang: str | None = None, **engine_options: object) -> pd.DataFrame:
+                           **engine_options: object) -> pd.DataFrame:
     """Customers per stage at each of ``dates`` (e.g. month ends): the lifecycle of the customer base.
 
     A log in an engine (path, DuckDB, Polars, Spark) is staged and counted there (GROUP BY stage);
@@ -762,24 +772,20 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
     Returns
     -------
     pandas.DataFrame
-        Index: the dates; columns: :data:`OBSERVABLE_STAGES` (translated with ``lang``); each row
-        adds up to the customers acquired by that date.
+        Index ``date``: the dates; columns ``lifecycle_stage``: the keys of :data:`OBSERVABLE_STAGES`
+        (show them with :func:`crmlab.lang.localize`); each row adds up to the customers acquired by
+        that date.
 
     Examples
     --------
     >>> log = pd.DataFrame({"c": [1, 2], "d": ["2024-01-10", "2024-03-10"], "a": [1.0, 1.0]})
     >>> stage_counts_over_time(log, "c", "d", "a", ["2024-01-31", "2024-03-31"])["development"].tolist()
     [1, 2]
+    >>> localize(stage_counts_over_time(log, "c", "d", "a", ["2024-01-31"]), "zh").columns[:2].tolist()
+    ['开发期', '成长期']
     """
-    lang = require_lang_or_none(lang)
     rules = rules or StageRules()
-    if isinstance(log, pd.DataFrame):
-        _no_engine_options(engine_options)
-        daily = _daily(log, customer_col, date_col, amount_col)
-    else:
-        if "output" in engine_options:
-            raise TypeError("stage_counts_over_time returns a small pandas table: it takes no output=")
-        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    daily, engine = _small_table_daily(log, customer_col, date_col, amount_col, engine_options, "stage_counts_over_time")
     stamps = [_as_day(d, "dates") for d in dates]
     if not stamps:
         raise ValueError("give at least one date")
@@ -794,10 +800,7 @@ def stage_counts_over_time(log: pd.DataFrame, customer_col: str, date_col: str, 
             rows.append(pd.Series(0, index=list(OBSERVABLE_STAGES)))
     table = pd.DataFrame(rows, index=pd.DatetimeIndex(stamps, name="date")).astype(np.int64)
     table.columns.name = "lifecycle_stage"
-    if lang is not None:
-        table.columns = pd.Index([label(f"stage_{s}", lang) for s in OBSERVABLE_STAGES], name=label("lifecycle_stage", lang))
-        table.index.name = label("date", lang)
-    return table
+    return with_display(table, prefixes=("stage_", ""))
 
 
 # ---------------------------------------------------------------------------
@@ -968,28 +971,28 @@ def _stage_series(stages: pd.Series | pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.Categorical(values, categories=list(OBSERVABLE_STAGES)), index=stages.index)
 
 
-def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.DataFrame, shares: bool = False,
-                    lang: str | None = None) -> pd.DataFrame:
+def stage_migration(before: pd.Series | pd.DataFrame, after: pd.Series | pd.DataFrame,
+                    shares: bool = False) -> pd.DataFrame:
     """Customers by stage at a first date (rows) and a later date (columns).
 
     A thin layer over :func:`crmlab.migration.segment_migration` that keeps the lifecycle
     order of the stages and translates them: customers acquired between the dates form the
     row *new*; with stages from :func:`assign_stages` nobody is *gone* (an ended relationship
     is the stage termination). Keys whatever the language (index ``stage_from``, columns
-    ``stage_to``); show it with :func:`crmlab.lang.localize` (``lang`` is a deprecated shortcut).
+    ``stage_to``); show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> before = pd.Series({"a": "development", "b": "maturity"})
     >>> after = pd.Series({"a": "maturity", "b": "decline", "c": "development"})
-    >>> int(stage_migration(before, after, lang=None).loc["development", "maturity"])
+    >>> int(stage_migration(before, after).loc["development", "maturity"])
     1
+    >>> localize(stage_migration(before, after), "zh").loc["开发期", "成熟期"]
+    np.int64(1)
     """
-    lang = require_lang_or_none(lang)
     table = segment_migration(_stage_series(before, "before"), _stage_series(after, "after"), shares=shares)
     table.index.name, table.columns.name = "stage_from", "stage_to"
-    table = with_display(table, prefixes=("stage_", "migration_", ""), index=True)
-    return table if lang is None else localize(table, lang)
+    return with_display(table, prefixes=("stage_", "migration_", ""), index=True)
 
 
 def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.DataFrame) -> pd.DataFrame:
@@ -1007,7 +1010,7 @@ def transition_matrix(before: pd.Series | pd.DataFrame, after: pd.Series | pd.Da
     >>> transition_matrix(before, after).loc["development", ["development", "maturity"]].tolist()
     [0.5, 0.5]
     """
-    counts = stage_migration(before, after, lang=None).loc[list(OBSERVABLE_STAGES), list(OBSERVABLE_STAGES)]
+    counts = stage_migration(before, after).loc[list(OBSERVABLE_STAGES), list(OBSERVABLE_STAGES)]
     return _transition_from_counts(counts.to_numpy(dtype=float))
 
 
@@ -1048,13 +1051,7 @@ def stage_stability(log: pd.DataFrame, customer_col: str, date_col: str, amount_
     if not (isinstance(months, (int, np.integer)) and months > 0):
         raise ValueError(f"months must be a whole number > 0, got {months!r}")
     start = at_day - pd.DateOffset(months=int(months))
-    if isinstance(log, pd.DataFrame):
-        _no_engine_options(engine_options)
-        daily = _daily(log, customer_col, date_col, amount_col)
-    else:
-        if "output" in engine_options:
-            raise TypeError("stage_stability returns a small pandas table: it takes no output=")
-        daily, engine, _ = _engine_daily(log, customer_col, date_col, amount_col, engine_options)
+    daily, engine = _small_table_daily(log, customer_col, date_col, amount_col, engine_options, "stage_stability")
     rows = {}
     for name, rule in rules.items():
         if isinstance(log, pd.DataFrame):

@@ -38,7 +38,8 @@ from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
 from .validation import ValidationError
-from .lang import Vocabulary, check_lang, label, register
+from .lang import Vocabulary, check_lang, label, register, with_display
+from .lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 from .transactions import validate
 
 __all__ = [
@@ -341,8 +342,11 @@ def delivery_model(value: float, standardisation: float, band: float = 0.25) -> 
 
 
 def classify_delivery(products: pd.DataFrame, value_col: str = "value", standardisation_col: str = "standardisation",
-                      band: float = 0.25, lang: str | None = None) -> pd.Series:
+                      band: float = 0.25) -> pd.Series:
     """:func:`delivery_model` for every row of a product table (a Series named ``delivery_model``).
+
+    The values are model keys; as a column of a table, :func:`crmlab.lang.localize` (or
+    :func:`localize_kpis`) shows them in the reader's language.
 
     Both columns must hold numbers from 0 to 1; an error names the column and the count of bad rows.
 
@@ -351,6 +355,8 @@ def classify_delivery(products: pd.DataFrame, value_col: str = "value", standard
     >>> table = pd.DataFrame({"value": [0.9, 0.2], "standardisation": [0.2, 0.9]})
     >>> classify_delivery(table).tolist()
     ['professional_service', 'process_service']
+    >>> localize(classify_delivery(table).to_frame(), "zh")["交付模式"].tolist()
+    ['专业服务交付', '流程服务交付']
     """
     require_table(products, "product table")
     require_columns(products, [value_col, standardisation_col], "product table")
@@ -366,9 +372,7 @@ def classify_delivery(products: pd.DataFrame, value_col: str = "value", standard
     gap = arrays[value_col] - arrays[standardisation_col]
     models = np.where(gap > band, "professional_service", np.where(gap < -band, "process_service", "general_service"))
     out = pd.Series(models, index=products.index, name="delivery_model")
-    if lang is None:
-        return out
-    return out.map(lambda key: term(key, lang))
+    return with_display(out, prefixes=("ops_",), value_columns=["delivery_model"])
 
 
 _PRODUCTS = (
@@ -401,8 +405,10 @@ def example_products(lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame([{"product": p[i], "value": p[2], "standardisation": p[3]} for p in _PRODUCTS])
 
 
-def delivery_counts(models: pd.Series, lang: str | None = None) -> pd.DataFrame:
+def delivery_counts(models: pd.Series) -> pd.DataFrame:
     """How many products fall into each delivery model (all three listed, 0 when empty).
+
+    Columns ``delivery_model`` (model keys) and ``products``; show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -412,9 +418,7 @@ def delivery_counts(models: pd.Series, lang: str | None = None) -> pd.DataFrame:
     counts = pd.Series(models).value_counts()
     out = pd.DataFrame({"delivery_model": list(DELIVERY_MODELS),
                         "products": [int(counts.get(m, 0)) for m in DELIVERY_MODELS]})
-    if lang is None:
-        return out
-    return _localized(out, lang, value_columns=["delivery_model"])
+    return with_display(out, prefixes=("ops_",), value_columns=["delivery_model"])
 
 
 _REGION_COLOURS = {"professional_service": "#4C72B0", "general_service": "#8C8C8C", "process_service": "#DD8452"}

@@ -32,7 +32,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import optimize
 
-from .lang import check_lang, label, localize, register
+from .lang import check_lang, label, localize, register, with_display
 
 __all__ = [
     "PROMOTION_TOOLS",
@@ -99,6 +99,7 @@ register(
         "promo_spend_share": {"en": "Share of budget", "zh": "预算占比"},
         "promo_response": {"en": "Extra sales (thousand CNY)", "zh": "带来的销售额（千元）"},
         "promo_marginal": {"en": "Extra sales from one more thousand", "zh": "再投一千元带来的销售额"},
+        "promo_marginal_return": {"en": "Extra sales from one more thousand", "zh": "再投一千元带来的销售额"},
         "promo_curve": {"en": "Response curve", "zh": "响应曲线"},
         "promo_optimum": {"en": "Optimal spend", "zh": "最优投入"},
         "promo_your_split": {"en": "Your split", "zh": "你的分配"},
@@ -235,18 +236,21 @@ def total_response(spend: Mapping[str, float], curves: Mapping[str, ResponseCurv
     return float(sum(c.response(v) for c, v in zip(curves.values(), x)))
 
 
-def allocation_table(spend: Mapping[str, float], curves: Mapping[str, ResponseCurve] | None = None,
-                     lang: str | None = None) -> pd.DataFrame:
+def allocation_table(spend: Mapping[str, float], curves: Mapping[str, ResponseCurve] | None = None
+                     ) -> pd.DataFrame:
     """Spend, share, response and marginal return of every tool for a given split.
 
     Columns ``tool``, ``spend``, ``spend_share``, ``response``, ``marginal_return``;
-    ``attrs["total_response"]`` holds the total. With ``lang`` the tool names and headers
-    are shown in that language (for display).
+    ``attrs["total_response"]`` holds the total. Keys whatever the language: show it with
+    :func:`crmlab.lang.localize` (tool names and headers in the reader's language).
 
     Examples
     --------
-    >>> allocation_table({"advertising": 200.0, "personal_selling": 100.0})["spend"].tolist()
+    >>> table = allocation_table({"advertising": 200.0, "personal_selling": 100.0})
+    >>> table["spend"].tolist()
     [200.0, 0.0, 0.0, 100.0, 0.0]
+    >>> localize(table, "zh")["传播工具"].tolist()[:2]
+    ['广告', '销售促进']
     """
     curves = _curves(curves)
     x = _spend_vector(spend, curves)
@@ -261,24 +265,11 @@ def allocation_table(spend: Mapping[str, float], curves: Mapping[str, ResponseCu
         "marginal_return": marginal,
     })
     table.attrs["total_response"] = float(response.sum())
-    return _localize_allocation(table, lang)
-
-
-def _localize_allocation(table: pd.DataFrame, lang: str | None) -> pd.DataFrame:
-    if lang is None:
-        return table
-    check_lang(lang)
-    out = table.copy()
-    out["tool"] = [label(f"promo_{t}", lang) if t in _TOOL_TEXT else t for t in out["tool"]]
-    out = out.rename(columns={"tool": "promo_tool", "spend": "promo_spend", "spend_share": "promo_spend_share",
-                              "response": "promo_response", "marginal_return": "promo_marginal"})
-    out = localize(out, lang)
-    out.attrs = dict(table.attrs)
-    return out
+    return with_display(table, prefixes=("promo_",), value_columns=["tool"])
 
 
 def optimal_allocation(budget: float, curves: Mapping[str, ResponseCurve] | None = None,
-                       min_spend: Mapping[str, float] | None = None, lang: str | None = None) -> pd.DataFrame:
+                       min_spend: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The split of ``budget`` over the tools that maximises total response (scipy SLSQP).
 
     Maximises :math:`\\sum_i R_i(x_i)` subject to :math:`\\sum_i x_i = B` and
@@ -295,8 +286,6 @@ def optimal_allocation(budget: float, curves: Mapping[str, ResponseCurve] | None
         ``{tool: ResponseCurve}``; default :func:`default_curves`.
     min_spend
         Spend a tool must get whatever its return (e.g. a contract already signed).
-    lang
-        ``None`` for machine-readable columns, ``"en"``/``"zh"`` for display (see :func:`allocation_table`).
 
     Returns
     -------
@@ -348,7 +337,7 @@ def optimal_allocation(budget: float, curves: Mapping[str, ResponseCurve] | None
     marginal = table["marginal_return"].to_numpy()
     lam = float(np.median(marginal[funded])) if funded.any() else float(marginal.max())
     table.attrs.update({"marginal_return": lam, "budget": float(budget), "converged": converged})
-    return _localize_allocation(table, lang)
+    return table
 
 
 def water_filling_exponential(budget: float, curves: Mapping[str, ResponseCurve] | None = None

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from crmlab.lang import check_lang, label, register, translate_columns, translate_values
+from crmlab.lang import check_lang, label, register, translate_values, with_display
+from crmlab.lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 from crmlab.transactions import DateLike, TransactionLogError, validate_arrays
 from crmlab.validation import LogColumns, MissingColumnError, ValidationError, as_date
 
@@ -589,7 +590,6 @@ def segment_profile(
     recency_col: str = "recency_days",
     frequency_col: str = "orders",
     monetary_col: str = "total_spend",
-    lang: str | None = None,
 ) -> pd.DataFrame:
     """Size and mean behaviour of each segment, as a table a lecture can show.
 
@@ -601,16 +601,13 @@ def segment_profile(
         Segment of each customer, same index (e.g. from :func:`rfm_segments`).
     recency_col, frequency_col, monetary_col
         Columns to average; ``monetary_col`` is also summed for the revenue share.
-    lang
-        None keeps the keys (segment keys as index, column keys as headers), which
-        is what code and tests read; ``"en"`` or ``"zh"`` gives display labels.
 
     Returns
     -------
     pandas.DataFrame
-        One row per segment that has customers, in the order of the categories:
-        ``customers``, ``customer_share``, ``mean_recency_days``, ``mean_orders``,
-        ``mean_spend``, ``revenue_share``.
+        One row per segment that has customers (index ``segment``: segment keys), in the order of
+        the categories: ``customers``, ``customer_share``, ``mean_recency_days``, ``mean_orders``,
+        ``mean_spend``, ``revenue_share``. Show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -622,9 +619,9 @@ def segment_profile(
     segment                                            
     champions          2        0.666667            0.8
     lost               1        0.333333            0.2
+    >>> localize(segment_profile(summary, segments), "zh").index.tolist()
+    ['冠军客户', '流失客户']
     """
-    if lang is not None:
-        check_lang(lang)
     if not segments.index.equals(summary.index):
         if not segments.index.sort_values().equals(summary.index.sort_values()):
             raise ValueError("segments and the customer table must have the same customers (index)")
@@ -660,10 +657,7 @@ def segment_profile(
     total = profile.pop("revenue")
     profile["revenue_share"] = total / total.sum() if total.sum() != 0 else 0.0
     profile.index = pd.Index([str(v) for v in profile.index], name="segment")
-    if lang is not None:
-        profile.index = pd.Index(translate_values(list(profile.index), lang), name="segment")
-        profile = translate_columns(profile, lang)
-    return profile
+    return with_display(profile, index=True)
 
 
 def segment_grid_counts(scores: pd.DataFrame) -> pd.DataFrame:
@@ -819,7 +813,6 @@ def score_summary(
     recency_col: str = "recency_days",
     frequency_col: str = "orders",
     monetary_col: str = "total_spend",
-    lang: str | None = None,
 ) -> pd.DataFrame:
     """How the scores of one RFM dimension split the customers and the revenue.
 
@@ -834,15 +827,14 @@ def score_summary(
     recency_col, frequency_col, monetary_col
         The column scored for each dimension (as in :func:`rfm_scores`);
         ``monetary_col`` is also summed for the revenue share.
-    lang
-        None keeps column keys; ``"en"``/``"zh"`` gives display headers.
 
     Returns
     -------
     pandas.DataFrame
         One row per score 1..``bins`` (empty scores included, with 0 customers):
         ``customers``, ``customer_share``, ``lowest_value``, ``highest_value`` (of the
-        scored column, NaN for an empty score) and ``revenue_share``.
+        scored column, NaN for an empty score) and ``revenue_share``. Show it with
+        :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -856,8 +848,6 @@ def score_summary(
     """
     if dimension not in DIMENSION_COLUMNS:
         raise ValueError(f"dimension={dimension!r}: use one of {sorted(DIMENSION_COLUMNS)}")
-    if lang is not None:
-        check_lang(lang)
     column = {"recency": recency_col, "frequency": frequency_col, "monetary": monetary_col}[dimension]
     for needed in (column, monetary_col):
         if needed not in summary.columns:
@@ -880,9 +870,7 @@ def score_summary(
     table.insert(1, "customer_share", table["customers"] / len(frame))
     revenue = table.pop("revenue")
     table["revenue_share"] = revenue / revenue.sum() if revenue.sum() != 0 else 0.0
-    if lang is not None:
-        table = translate_columns(table, lang)
-    return table
+    return with_display(table)
 
 
 def plot_score_summary(
@@ -917,14 +905,14 @@ def plot_score_summary(
 def plot_segment_shares(profile: pd.DataFrame, lang: str = "en", ax: "Axes | None" = None) -> "Axes":
     """Horizontal bars of each segment's share of customers and of revenue.
 
-    ``profile`` is :func:`segment_profile` with ``lang=None`` (segment keys as index).
+    ``profile`` is :func:`segment_profile` (segment keys as index, not localized).
     """
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
     check_lang(lang)
     for needed in ("customer_share", "revenue_share"):
         if needed not in profile.columns:
-            raise MissingColumnError(f"profile has no column {needed!r}: make it with segment_profile(..., lang=None)",
+            raise MissingColumnError(f"profile has no column {needed!r}: make it with segment_profile(...)",
                                      column=needed)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5.5))

@@ -37,7 +37,8 @@ from matplotlib.axes import Axes
 
 from ._table_checks import numeric_column, require_columns, require_complete, require_table
 from .validation import ValidationError
-from .lang import check_lang, label, register, translate_values
+from .lang import check_lang, label, register, translate_values, with_display
+from .lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 
 __all__ = [
     "churn_per_exposure",
@@ -303,7 +304,7 @@ def survival_by_group(table: pd.DataFrame, duration_col: str, event_col: str,
 
 
 def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, group_col: str | None = None,
-                     horizon: float | None = None, lang: str | None = None) -> pd.DataFrame:
+                     horizon: float | None = None) -> pd.DataFrame:
     r"""Lifetime figures per group: Kaplan–Meier median and restricted mean, and :math:`1/c`.
 
     Columns: ``customers``, ``events``, ``median_lifetime`` (NaN when more than half are still
@@ -313,6 +314,8 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
     (:math:`1/`churn share: the pitfall), ``churn_per_period`` (leavers per customer-period at
     risk, the maximum-likelihood churn rate of a constant-churn model, :func:`churn_per_exposure`)
     and ``lifetime_constant_churn`` (:math:`1/`that rate, the :math:`T = 1/c` of lecture 07).
+    Index ``group`` (the group values, ``"all"`` without ``group_col``). Keys whatever the
+    language: show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -320,8 +323,9 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
     >>> s = survival_summary(t, "months", "left")
     >>> s.loc["all", ["median_lifetime", "churn_per_period", "lifetime_constant_churn"]].tolist()
     [4.0, 0.1, 10.0]
+    >>> localize(s, "zh").index.name
+    '分组'
     """
-    lang = None if lang is None else check_lang(lang)
     data = _survival_table(table, duration_col, event_col, group_col)
     tau = float(data["duration"].max()) if horizon is None else float(horizon)
     rates = churn_per_exposure(data, "duration", "event", "group")
@@ -343,10 +347,7 @@ def survival_summary(table: pd.DataFrame, duration_col: str, event_col: str, gro
     summary = pd.DataFrame.from_dict(rows, orient="index")
     summary.index.name = "group"
     summary.attrs["horizon"] = tau
-    if lang is not None:
-        summary.index = pd.Index(translate_values([str(g) for g in summary.index], lang), name=label("group", lang))
-        summary = summary.rename(columns={c: label(c, lang) for c in summary.columns})
-    return summary
+    return with_display(summary, index=True)
 
 
 def plot_survival(curves: dict[object, pd.DataFrame], lang: str = "en", ax: Axes | None = None,

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._table_checks import numeric_column, require_columns, require_lang_or_none, require_table
+from ._table_checks import numeric_column, require_columns, require_table
 from .validation import ValidationError
-from .lang import check_lang, label, register, translate_columns, translate_values
+from .lang import check_lang, label, register, translate_columns, with_display
+from .lang import localize  # noqa: F401  (the doctests show the keyed tables with it)
 
 _SEPARATOR = {"en": "; ", "zh": "；"}  # joins several names in one table cell
 
@@ -51,7 +52,7 @@ MARKET_STRATEGIES: tuple[str, ...] = ("unified", "focused", "differentiated")
 
 def target_groups(customers: pd.DataFrame, relationship_col: str, fit_col: str,
                   attractiveness_col: str | None = None, *, fit_threshold: float = 0.5,
-                  attractiveness_threshold: float = 0.0, lang: str | None = None) -> pd.DataFrame:
+                  attractiveness_threshold: float = 0.0) -> pd.DataFrame:
     """Current / winnable / not-now group of each prospect or customer.
 
     Rule, in this order:
@@ -62,16 +63,17 @@ def target_groups(customers: pd.DataFrame, relationship_col: str, fit_col: str,
        is given, ``attractiveness_col >= attractiveness_threshold``;
     3. **not_now** otherwise.
 
-    Returns the index of ``customers`` with ``target_group`` and ``target_reason``
-    (keys with ``lang=None``, display text with ``"en"``/``"zh"``).
+    Returns the index of ``customers`` with ``target_group`` and ``target_reason`` (keys; show
+    them with :func:`crmlab.lang.localize`).
 
     Examples
     --------
     >>> people = pd.DataFrame({"orders": [3, 0, 0], "fit": [0.1, 0.9, 0.9], "value": [0, 500, 20]})
     >>> target_groups(people, "orders", "fit", "value", attractiveness_threshold=100)["target_reason"].tolist()
     ['has_relationship', 'fits_and_attractive', 'not_attractive_enough']
+    >>> localize(target_groups(people, "orders", "fit"), "en").iloc[1].tolist()
+    ['Winnable', 'Fits the offer and is attractive enough']
     """
-    lang = require_lang_or_none(lang)
     require_table(customers)
     needed = [relationship_col, fit_col] + ([attractiveness_col] if attractiveness_col else [])
     require_columns(customers, needed)
@@ -91,15 +93,10 @@ def target_groups(customers: pd.DataFrame, relationship_col: str, fit_col: str,
         "target_group": pd.Categorical.from_codes(group, list(TARGET_GROUPS), ordered=True),
         "target_reason": reason,
     }, index=customers.index)
-    if lang is None:
-        return out
-    out["target_group"] = translate_values(out["target_group"], lang)
-    out["target_reason"] = translate_values(out["target_reason"], lang)
-    return translate_columns(out, lang)
+    return with_display(out, value_columns=["target_group", "target_reason"])
 
 
-def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: float = 0.3,
-                     lang: str | None = None) -> pd.DataFrame:
+def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: float = 0.3) -> pd.DataFrame:
     """Current / winnable / not-now consumers of a *market* (现有 / 可争取 / 暂不争取).
 
     ``current`` flags, for every consumer in the market, whether they are a current customer
@@ -113,7 +110,8 @@ def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: flo
     Returns
     -------
     pandas.DataFrame
-        Index of ``current``: ``penetration`` plus the columns of :func:`target_groups`.
+        Index of ``current``: ``penetration`` plus the columns of :func:`target_groups` (keys; show
+        it with :func:`crmlab.lang.localize`).
 
     Examples
     --------
@@ -133,8 +131,9 @@ def lookalike_groups(current: pd.Series, segments: pd.Series, fit_threshold: flo
         raise ValueError(f"fit_threshold must be from 0 to 1; got {fit_threshold!r}")
     flags = current.astype(bool)
     table = pd.DataFrame({"current": flags, "penetration": flags.astype(float).groupby(segments).transform("mean")})
-    groups = target_groups(table, "current", "penetration", fit_threshold=fit_threshold, lang=lang)
-    return pd.concat([table[["penetration"]], groups], axis=1)
+    groups = target_groups(table, "current", "penetration", fit_threshold=fit_threshold)
+    return with_display(pd.concat([table[["penetration"]], groups], axis=1),
+                        value_columns=["target_group", "target_reason"])
 
 
 def _booleans(customers: pd.DataFrame, column: str) -> np.ndarray:

@@ -996,22 +996,21 @@ lang.register(
 )
 
 
-def cleaning_table(report: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def cleaning_table(report: pd.DataFrame) -> pd.DataFrame:
     """The cleaning report of :func:`clean` as an account: rows in, removed per reason, total, rows kept.
 
     Parameters
     ----------
     report
         The report returned by :func:`clean` (its ``attrs`` hold ``rows_in`` and ``rows_out``).
-    lang
-        None keeps the keys (``reason`` values and headers), ``"en"``/``"zh"`` gives display text.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``reason``, ``rows``, ``share_of_rows`` and, when the report has amounts,
         ``amount``. The first row is ``rows_in_log``, then one row per rule (rows removed),
-        ``total_removed`` and ``rows_kept``; ``rows_in_log - total_removed == rows_kept``.
+        ``total_removed`` and ``rows_kept``; ``rows_in_log - total_removed == rows_kept``. Keys
+        whatever the language: show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
@@ -1041,11 +1040,7 @@ def cleaning_table(report: pd.DataFrame, lang: str | None = None) -> pd.DataFram
         kept["amount"] = np.nan
     table = pd.concat([pd.DataFrame([head]), table, pd.DataFrame([total, kept])], ignore_index=True)
     table.insert(2, "share_of_rows", table["rows"] / rows_in if rows_in else 0.0)
-    if lang is not None:
-        from crmlab.lang import localize  # noqa: PLC0415 - the parameter shadows the module
-
-        table = localize(table, lang, value_columns=["reason"])
-    return table
+    return lang.with_display(table, value_columns=["reason"])
 
 
 # ---------------------------------------------------------------------------

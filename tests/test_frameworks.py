@@ -7,6 +7,7 @@ import re
 import pytest
 from matplotlib.axes import Axes
 
+from crmlab.lang import localize
 from crmlab.frameworks import (
     ELEMENT_KEYS,
     FRAMEWORKS,
@@ -89,7 +90,7 @@ def test_audit_gaps_and_priorities_hand_computed():
     table = audit_framework(scores, "4C", target=4.0)
     assert table["gap"].tolist() == [1.5, 0.0, 3.0, 1.5]
     assert table["priority"].tolist() == [2, 4, 1, 3]
-    zh = audit_framework(scores, "4C", target=4.0, lang="zh")
+    zh = localize(audit_framework(scores, "4C", target=4.0), "zh")
     assert list(zh.columns) == ["要素", "得分（0–5）", "目标分", "与目标的差距", "改进优先级"]
     assert zh.iloc[2, 0] == "便利"
 
@@ -104,8 +105,12 @@ def test_gap_analysis_finds_firm_side_strength_customers_do_not_feel():
     assert (stricter["verdict"] == "balanced").all()
     reverse = dict(case_scores(load_case("home_appliance")), price=1.0)
     assert gap_analysis(reverse)["verdict"][1] == "customer_ahead"
-    zh = gap_analysis(case_scores(load_case("home_appliance")), lang="zh")
+    zh = localize(gap_analysis(case_scores(load_case("home_appliance"))), "zh")
     assert zh.iloc[0, -1] == "企业自认做得好，顾客感受不到"
+    assert zh.columns[:4].tolist() == ["4P 要素", "4C 要素", "4R 要素", "4P 得分"] and zh.iloc[0, 0] == "产品"
+    en = localize(appliance, "en")
+    assert en.columns.tolist() == ["4P", "4C", "4R", "4P score", "4C score", "4R score", "4P score minus 4C score",
+                                   "Reading"]
 
 
 def test_bad_scores_are_named():

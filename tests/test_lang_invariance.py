@@ -1,23 +1,19 @@
 """Compute, then display: a computing function's result does not change with ``lang``.
 
 Every public non-plotting crmlab callable that takes ``lang`` (or computes and took it once) is listed here
-in one group:
+in one of two groups:
 
 * ``COMPUTING``: returns a table of numbers with stable keys (column names, category codes) and takes
   no ``lang``: a lecture shows it with ``crmlab.lang.localize(result, lang)``. Each has a small case below.
 * ``TEXT``: produces what a reader reads (sentences, concept tables of the course's prose, the
   vocabulary and display helpers themselves): its language is its content.
-* ``KEYS_UNLESS_LANG``: older computing functions with ``lang=None`` by default (keys), whose
-  ``lang`` still switches to their own display text; to move to ``localize``.
-* ``LANG_SHORTCUT_LEFT``: computing functions whose deprecated ``lang=`` shortcut is not removed yet.
-* ``NOT_YET``: computing functions that still return display headers by default (issue 10, item 1,
-  not finished): this list may only shrink.
 
 A new callable with ``lang`` that is in no group fails the audit test, so a new function has to be
 classified (and a computing one given keys) when it is added.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -64,6 +60,13 @@ COMPUTING = {
     "concentration.concentration_table",
     "lifecycle.lead_funnel",
     "lifecycle.stage_migration",
+    # keys and no lang (issue 10, item 1, modules B)
+    "frameworks.audit_framework", "frameworks.gap_analysis", "leads.source_report", "leads.response_time_report",
+    "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
+    "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
+    "promotion.allocation_table", "promotion.optimal_allocation", "rfm.segment_profile", "rfm.score_summary",
+    "survival.survival_summary", "targeting.target_groups", "targeting.lookalike_groups",
+    "transactions.cleaning_table",
     "value_matrix.ValueSatisfactionMatrix.thresholds",
     "value_matrix.ValueSatisfactionMatrix.table",
     "value_matrix.ValueSatisfactionMatrix.class_summary",
@@ -107,25 +110,10 @@ TEXT = {
     "frameworks.case_evidence", "site.LectureInfo.title", "first_look.catalog_table",
 }
 
-KEYS_UNLESS_LANG = {
-    "frameworks.audit_framework",
-    "frameworks.gap_analysis", "leads.source_report", "leads.response_time_report",
-    "leads.LeadScorer.coefficients", "leads.handover_summary", "leads.rep_workload",
-    "lifecycle.stage_counts_over_time", "operations.classify_delivery", "operations.delivery_counts",
-    "promotion.allocation_table",
-    "promotion.optimal_allocation", "rfm.segment_profile", "rfm.score_summary", "survival.survival_summary",
-    "targeting.target_groups", "targeting.lookalike_groups", "transactions.cleaning_table",
-}
-
-# computing functions that still have the old ``lang=`` shortcut, on another branch's list (issue 10):
-# empty this set when that branch removes it
-LANG_SHORTCUT_LEFT = {"lifecycle.lead_funnel", "lifecycle.stage_migration"}
-
-NOT_YET: set[str] = set()
 
 
 def test_every_callable_with_lang_is_classified():
-    groups = (COMPUTING, TEXT, KEYS_UNLESS_LANG, NOT_YET)
+    groups = (COMPUTING, TEXT)
     listed = set().union(*groups)
     assert sum(map(len, groups)) == len(listed), "a callable is in two groups"
     non_plotting = {name for name in _lang_callables() if not _is_plotting(name)}
@@ -133,7 +121,7 @@ def test_every_callable_with_lang_is_classified():
     assert not unclassified, f"classify these callables (computing ones must return keys): {unclassified}"
     gone = sorted(listed - COMPUTING - non_plotting)
     assert not gone, f"these no longer take lang (or were renamed): drop them from the lists: {gone}"
-    still = sorted((COMPUTING & non_plotting) - LANG_SHORTCUT_LEFT)
+    still = sorted(COMPUTING & non_plotting)
     assert not still, f"computing functions take no lang (show them with crmlab.lang.localize): {still}"
 
 
@@ -175,16 +163,10 @@ def _case(name: str):
         from crmlab.concentration import concentration_table
         values = _values()
         return lambda: concentration_table(values)
-    if name == "lifecycle.lead_funnel":
-        from crmlab.lifecycle import lead_funnel
-        return lambda: lead_funnel([1000, 400, 100, 40, 30])
-    if name == "lifecycle.stage_migration":
-        from crmlab.lifecycle import stage_migration
-        before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
-        after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
-        return lambda: stage_migration(before, after, shares=True)
     if name in _MORE_CASES:
         return _MORE_CASES[name]()
+    if name in _keyed_cases():
+        return _keyed_cases()[name]
     matrix, customers = _matrix_and_customers()
     method = name.rsplit(".", 1)[1]
     if method == "thresholds":
@@ -274,6 +256,54 @@ _MORE_CASES: dict = {**_relationship_cases(), **_philosophies_cases(), **_cluste
                      "migration.segment_migration": _migration_case}
 
 
+@functools.cache
+def _keyed_cases() -> dict[str, object]:
+    """``{name: compute}`` for the computing functions that take no ``lang`` (small real cases)."""
+    from crmlab import frameworks, leads, lifecycle, operations, promotion, rfm, survival, targeting, transactions
+
+    scores = frameworks.case_scores(frameworks.load_case("home_appliance"))
+    lead_log = leads.simulate_leads(400, seed=1)
+    plan = leads.handover(lead_log.assign(score=leads.LeadScorer().fit(lead_log).score(lead_log)), 50, 24, 2)
+    rng = np.random.default_rng(11)
+    log = pd.DataFrame({"customer": rng.integers(0, 40, 300).astype(str),
+                        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, 300), unit="D"),
+                        "amount": rng.gamma(2.0, 20.0, 300)})
+    summary = rfm.summarize(log, "customer", "date", "amount", observation_end="2024-12-31")
+    people = pd.DataFrame({"orders": [3, 0, 0, 0], "fit": [0.1, 0.9, 0.2, 0.9], "value": [0, 500, 20, 10]})
+    subscribers = pd.DataFrame({"months": [2, 4, 6, 8, 3, 9], "left": [1, 1, 0, 0, 1, 0],
+                                "plan": ["monthly"] * 3 + ["annual"] * 3})
+    products = operations.example_products()
+    dirty = pd.concat([log, log.head(3)], ignore_index=True)
+    before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
+    after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
+    return {
+        "frameworks.audit_framework": lambda: frameworks.audit_framework(scores, "11P"),
+        "frameworks.gap_analysis": lambda: frameworks.gap_analysis(scores),
+        "leads.source_report": lambda: leads.source_report(lead_log),
+        "leads.response_time_report": lambda: leads.response_time_report(lead_log),
+        "leads.LeadScorer.coefficients": lambda: leads.LeadScorer().fit(lead_log).coefficients(),
+        "leads.handover_summary": lambda: leads.handover_summary(plan),
+        "leads.rep_workload": lambda: leads.rep_workload(plan, 2, working_days=30),
+        "lifecycle.lead_funnel": lambda: lifecycle.lead_funnel([1000, 400, 100, 40, 30]),
+        "lifecycle.stage_migration": lambda: lifecycle.stage_migration(before, after, shares=True),
+        "lifecycle.stage_counts_over_time": lambda: lifecycle.stage_counts_over_time(
+            log, "customer", "date", "amount", ["2024-06-30", "2024-12-31"]),
+        "operations.classify_delivery": lambda: operations.classify_delivery(products).to_frame(),
+        "operations.delivery_counts": lambda: operations.delivery_counts(operations.classify_delivery(products)),
+        "promotion.allocation_table": lambda: promotion.allocation_table(dict.fromkeys(promotion.PROMOTION_TOOLS, 60.0)),
+        "promotion.optimal_allocation": lambda: promotion.optimal_allocation(300.0),
+        "rfm.segment_profile": lambda: rfm.segment_profile(summary, rfm.rfm_segments(rfm.rfm_scores(summary))),
+        "rfm.score_summary": lambda: rfm.score_summary(summary, "frequency", bins=3),
+        "survival.survival_summary": lambda: survival.survival_summary(subscribers, "months", "left", "plan"),
+        "targeting.target_groups": lambda: targeting.target_groups(people, "orders", "fit", "value",
+                                                                   attractiveness_threshold=100),
+        "targeting.lookalike_groups": lambda: targeting.lookalike_groups(
+            pd.Series([True, False, False, True, True, False]), pd.Series([1, 1, 1, 2, 2, 2]), 0.5),
+        "transactions.cleaning_table": lambda: transactions.cleaning_table(
+            transactions.clean(dirty, "customer", "date", "amount")[1]),
+    }
+
+
 def _names(frame: pd.DataFrame) -> list[object]:
     names = [*frame.columns, *frame.index.names, *frame.columns.names]
     for axis in (frame.index, frame.columns):
@@ -293,11 +323,18 @@ def test_computing_result_has_keys_and_lang_only_changes_the_display(name):
         again = compute()
     finally:
         use_theme("en")
-    pd.testing.assert_frame_equal(keyed, again)
+    if isinstance(keyed, pd.Series):  # a Series of numbers (handover_summary): checked as its one-column frame
+        pd.testing.assert_series_equal(keyed, again)
+        shown = localize(keyed, "zh").to_frame()
+        keyed = keyed.to_frame()
+    else:
+        pd.testing.assert_frame_equal(keyed, again)
+        shown = localize(keyed, "zh")
     for key in _names(keyed):  # keys are identifiers, not display text (no spaces, no capitals, no Chinese)
         assert isinstance(key, (int, np.integer)) or str(key).isidentifier() and str(key) == str(key).lower() \
             or str(key) in {"A", "B", "C", "D", "E"}, f"{name}: {key!r} is not a key"
-    assert localize(keyed, "zh").columns.tolist() != keyed.columns.tolist(), f"{name}: nothing shown in Chinese"
+    assert [*shown.columns, *shown.index.names] != [*keyed.columns, *keyed.index.names], \
+        f"{name}: nothing shown in Chinese"
 
 
 def test_localize_shows_english_as_the_lectures_printed_it():

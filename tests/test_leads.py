@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from crmlab.lang import localize
 from crmlab.models import NotFittedError
 import statsmodels.api as sm
 from hypothesis import given, settings
@@ -117,7 +118,7 @@ def test_source_report_agrees_with_plain_pandas(leads):
 
 def test_source_report_translates_known_sources_only():
     log = pd.DataFrame({"source": ["referral", "own_fair"], "cost": [1.0, 2.0], "converted": [1, 1]})
-    zh = source_report(log, lang="zh")
+    zh = localize(source_report(log), "zh")
     assert zh.columns[0] == "线索来源"
     assert set(zh["线索来源"]) == {"客户推荐", "own_fair"}
 
@@ -339,10 +340,10 @@ def test_terms_are_bilingual_and_tables_translate(scored):
     assert term("leads_passed", "zh") == "移交销售的线索"
     with pytest.raises(KeyError):
         term("nothing")
-    table = handover_summary(handover(scored.iloc[:200], 50, 24, 1), lang="zh")
+    table = localize(handover_summary(handover(scored.iloc[:200], 50, 24, 1)), "zh").reset_index()
     assert table.columns.tolist() == ["指标", "数值"]
     assert table.iloc[0, 0] == "移交销售的线索"
-    coefficients = LeadScorer().fit(scored).coefficients("zh")
+    coefficients = localize(LeadScorer().fit(scored).coefficients(), "zh")
     assert coefficients.iloc[0, 0] == "截距" and coefficients.shape == (5, 3)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from crmlab import lifecycle as lc
+from crmlab.lang import localize
 from crmlab.migration import segment_migration
 from crmlab.transactions import TransactionLogError
 from tests.conftest import ROOT
@@ -42,11 +43,11 @@ def test_stage_table_has_seven_bilingual_stages_in_order():
 
 def test_lead_funnel_conversion_rates_by_hand():
     funnel = lc.lead_funnel({"to_be_identified": 2000, "potential_customer": 800, "sales_opportunity": 200,
-                             "order_customer": 50, "user": 45}, lang=None)
+                             "order_customer": 50, "user": 45})
     assert np.isnan(funnel["conversion_from_previous"].iloc[0])
     np.testing.assert_allclose(funnel["conversion_from_previous"].iloc[1:], [0.4, 0.25, 0.25, 0.9])
     np.testing.assert_allclose(funnel["conversion_from_first"], [1, 0.4, 0.1, 0.025, 0.0225])
-    zh = lc.lead_funnel([10, 5, 2, 1, 1], lang="zh")
+    zh = localize(lc.lead_funnel([10, 5, 2, 1, 1]), "zh")
     assert zh.index[0] == "待识别客户" and zh.index[3] == "订单客户" and zh.index.name == "线索阶段"
 
 
@@ -215,8 +216,9 @@ def test_stage_counts_add_up_to_the_customers_acquired():
     acquired = [log.loc[log["when"].dt.normalize() <= d, "cust"].nunique() for d in dates]
     assert counts.sum(axis=1).tolist() == acquired
     assert list(counts.columns) == list(lc.OBSERVABLE_STAGES)
-    zh = lc.stage_counts_over_time(log, "cust", "when", "spend", dates[:1], lang="zh")
-    assert "成熟期" in zh.columns
+    zh = localize(lc.stage_counts_over_time(log, "cust", "when", "spend", dates[:1]), "zh")
+    assert "成熟期" in zh.columns and zh.columns.name == "生命周期阶段" and zh.index.name == "日期"
+    assert zh.to_numpy().tolist() == counts.iloc[:1].to_numpy().tolist()
 
 
 def test_bad_logs_are_refused_with_column_and_count():
@@ -285,14 +287,14 @@ def test_cohort_table_by_hand():
 def test_stage_migration_reuses_segment_migration():
     before = pd.Series({"a": "development", "b": "maturity", "c": "maturity", "d": "decline"})
     after = pd.Series({"a": "growth", "b": "maturity", "c": "decline", "d": "termination", "e": "development"})
-    ours = lc.stage_migration(before, after, lang=None)
+    ours = lc.stage_migration(before, after)
     theirs = segment_migration(before, after)
     for s in ["development", "maturity", "decline"]:
         for t in ["growth", "maturity", "decline", "termination"]:
             assert ours.loc[s, t] == theirs.loc[s, t]
     assert ours.index.tolist() == list(lc.OBSERVABLE_STAGES) + ["new"]
     assert ours.loc["new", "development"] == 1 and ours["gone"].sum() == 0
-    zh = lc.stage_migration(before, after, lang="zh")
+    zh = localize(lc.stage_migration(before, after), "zh")
     assert zh.index[0] == "开发期"
     with pytest.raises(ValueError, match="1 value"):
         lc.stage_migration(pd.Series({"a": "loyal"}), after)

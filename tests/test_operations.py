@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmlab import simulate
+from crmlab.lang import localize
 from crmlab.operations import (
     DELIVERY_MODELS,
     classify_delivery,
@@ -115,7 +116,9 @@ def test_classify_delivery_validates_the_product_table():
         classify_delivery(products, value_col="price")
     with pytest.raises(ValueError, match="'standardisation' has 1 missing"):
         classify_delivery(products.assign(standardisation=[np.nan] + [0.5] * 9))
-    assert classify_delivery(products, lang="zh").iloc[0] == "专业服务交付"
+    shown = localize(classify_delivery(products).to_frame(), "zh")
+    assert shown.columns.tolist() == ["交付模式"] and shown.iloc[0, 0] == "专业服务交付"
+    assert localize(delivery_counts(models), "en").iloc[0].tolist() == ["Professional service", 4]
 
 
 def test_delivery_map_draws_every_product_and_the_three_regions():

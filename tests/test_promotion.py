@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
 
+from crmlab.lang import localize
 from crmlab.promotion import (
     PROMOTION_TOOLS,
     ResponseCurve,
@@ -133,7 +134,8 @@ def test_minimum_spend_and_bad_input():
 
 
 def test_display_tables_and_plots_in_chinese():
-    table = optimal_allocation(300.0, lang="zh")
+    table = localize(optimal_allocation(300.0), "zh")
+    assert table.attrs["total_response"] == optimal_allocation(300.0).attrs["total_response"]  # kept for display
     assert list(table.columns) == ["传播工具", "投入（千元）", "预算占比", "带来的销售额（千元）", "再投一千元带来的销售额"]
     assert table.iloc[3, 0] == "人员推销"
     mine = allocation_table(dict.fromkeys(PROMOTION_TOOLS, 60.0))

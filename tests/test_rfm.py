@@ -241,7 +241,7 @@ def test_a_large_random_log_merges_same_day_orders():
 
 # --- RFM scores and named segments ------------------------------------------------------------------
 
-from crmlab.lang import label  # noqa: E402
+from crmlab.lang import label, localize  # noqa: E402
 from crmlab.rfm import (  # noqa: E402
     SEGMENT_GRID,
     SEGMENTS,
@@ -348,9 +348,10 @@ def test_segment_profile_hand_computed():
         "mean_spend": 200.0, "revenue_share": 0.8,
     }
     assert profile["revenue_share"].sum() == pytest.approx(1.0)
-    shown = segment_profile(summary, segments, lang="zh")
+    shown = localize(segment_profile(summary, segments), "zh")
     assert shown.index.tolist() == ["冠军客户", "有流失风险客户", "流失客户"]
-    assert "客户数" in shown.columns
+    assert "客户数" in shown.columns and shown.index.name == "细分群体"
+    assert shown.to_numpy().tolist() == profile.to_numpy().tolist()
 
 
 def test_cdnow_segments_order_by_value(cdnow_log):
@@ -449,7 +450,7 @@ def test_score_summary_shares_add_up_and_headers_translate():
         assert len(result) == bins
         assert result["customers"].sum() == 500
         assert np.isclose(result["customer_share"].sum(), 1) and np.isclose(result["revenue_share"].sum(), 1)
-    zh = score_summary(table, "frequency", lang="zh")
+    zh = localize(score_summary(table, "frequency"), "zh")
     assert zh.index.name == "得分" and "客户数" in zh.columns
     with pytest.raises(ValueError, match="dimension"):
         score_summary(table, "loyalty")

@@ -7,6 +7,7 @@ import pytest
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from crmlab import clv, datasets, first_look, survival  # noqa: F401  (first_look names the Telco contracts)
+from crmlab.lang import localize
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,7 @@ def test_survival_summary_on_telco(telco):
     # longer contracts live longer on every measure
     assert summary["restricted_mean_lifetime"].is_monotonic_increasing
     assert summary["churn_per_period"].is_monotonic_decreasing
-    zh = survival.survival_summary(telco, "tenure", "churn", "contract", lang="zh")
+    zh = localize(survival.survival_summary(telco, "tenure", "churn", "contract"), "zh")
     assert zh.index.tolist()[0] == "按月合约" and "生命周期中位数（期）" in zh.columns
 
 

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crmlab.lang import localize
 from crmlab.targeting import (
     MARKET_CONDITIONS,
     MARKET_STRATEGIES,
@@ -36,7 +37,7 @@ def test_targeting_rule_hand_case():
 
 def test_targeting_accepts_a_boolean_relationship_and_chinese():
     people = PEOPLE.assign(is_customer=PEOPLE["orders_last_year"] > 0)
-    groups = target_groups(people, "is_customer", "fit", fit_threshold=0.85, lang="zh")
+    groups = localize(target_groups(people, "is_customer", "fit", fit_threshold=0.85), "zh")
     assert groups.columns.tolist() == ["目标分组", "依据"]
     assert groups["目标分组"].tolist() == ["现有消费者", "暂不争取消费者", "暂不争取消费者", "可争取消费者",
                                        "现有消费者", "暂不争取消费者"]
@@ -133,6 +134,8 @@ def test_lookalike_groups_on_a_market_are_not_circular():
     groups = lookalike_groups(current, segments, fit_threshold=0.5)
     assert groups["target_group"].tolist() == ["current", "not_now", "not_now", "current", "current", "winnable"]
     assert groups["penetration"].round(3).tolist() == [0.333] * 3 + [0.667] * 3
+    shown = localize(groups, "zh")
+    assert shown.iloc[5, 1:].tolist() == ["可争取消费者", "与产品契合且有足够吸引力"] and shown.iloc[:, 0].equals(groups["penetration"])
     with pytest.raises(ValueError, match="same index"):
         lookalike_groups(current, segments.reset_index(drop=True))
     with pytest.raises(ValueError, match="fit_threshold"):

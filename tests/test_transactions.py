@@ -385,7 +385,7 @@ def test_cleaning_table_accounts_for_every_row_and_translates():
     assert table.loc["total_removed", "rows"] == 4 and table.loc["rows_kept", "rows"] == 2
     assert table.loc["total_removed", "amount"] == pytest.approx(5.0 + 10.0 - 10.0 + 0.0)
     assert table.loc["rows_kept", "share_of_rows"] == pytest.approx(2 / 6)
-    zh = cleaning_table(report, "zh")
+    zh = lang.localize(cleaning_table(report), "zh")
     assert zh.columns.tolist() == ["原因", "行数", "行数占比", "金额"]
     assert zh.iloc[0, 0] == "原始记录行数" and zh.iloc[-1, 0] == "保留行数"
     broken = report.copy()

@@ -75,4 +75,4 @@ def check(summary: dict, params: dict, results: Path) -> None:
         allocation = pd.read_csv(results / "optimal_allocation.csv")
         assert allocation.columns[0] == "传播工具" and allocation.iloc[0, 0] == "广告"
         gap_table = pd.read_csv(results / "gap_analysis.csv")
-        assert gap_table["4P"].tolist() == ["产品", "价格", "渠道", "促销"]
+        assert gap_table["4P 要素"].tolist() == ["产品", "价格", "渠道", "促销"]
