@@ -370,11 +370,11 @@ def _scan_paths(log: Any, connection=None, text_columns: Sequence[str] = ()):
     for path in paths:
         matches = sorted(_glob.glob(path)) if any(ch in path for ch in "*?[") else ([path] if os.path.exists(path) else [])
         if not matches:
-            raise FileNotFoundError(f"no file matches {path!r}")
+            raise MissingFileError(f"no file matches {path!r}", parameter="log")
         found.extend(matches)
     kinds = {("parquet" if p.lower().endswith((".parquet", ".pq")) else "csv") for p in found}
     if len(kinds) > 1:
-        raise ValueError(f"give Parquet or CSV files, not both: {found[:4]}")
+        raise ValidationError(f"give Parquet or CSV files, not both: {found[:4]}", parameter="log")
     con = connection if connection is not None else duckdb_connection()
     if kinds == {"parquet"}:
         return con.read_parquet(found)
@@ -419,6 +419,12 @@ def engine_of(data: object) -> Engine:
     raise WrongTypeError(f"crmlab cannot summarise a {impl} frame; convert it to pandas, Polars or DuckDB")
 
 
+def _not_an_engine(engine: str) -> WrongTypeError:
+    """The error of an engine step given a log no engine step takes (a pandas frame: use the pandas path)."""
+    return WrongTypeError(f"this step runs in DuckDB, Polars or Spark, not on a {engine} log; "
+                          "crmlab.summaries.summarize and crmlab.lifecycle take a pandas log directly", parameter="log")
+
+
 def _lazy(native: Any, engine: Engine) -> nw.LazyFrame:
     nw = _narwhals()
     frame = nw.from_native(native)
@@ -449,7 +455,8 @@ def _java_pattern(date_format: str) -> str:
             out.append(_STRFTIME_TO_JAVA[token])
             i += 2
         elif date_format[i] == "%":
-            raise ValueError(f"date_format {date_format!r}: {token!r} has no Spark equivalent")
+            raise ValidationError(f"date_format {date_format!r}: {token!r} has no Spark equivalent",
+                                  parameter="date_format")
         else:
             ch = date_format[i]
             out.append(f"'{ch}'" if ch.isalpha() else ch)
@@ -542,7 +549,7 @@ def _prepare(native: Any, engine: Engine, date_col: str, amount_col: str | None,
         if amount_col is not None:
             out = out.withColumn(_AMOUNT, F.col(amount_col).try_cast("double"))
         return out
-    raise AssertionError(engine)
+    raise _not_an_engine(engine)
 
 
 def _native_frame(frame: nw.LazyFrame, engine: Engine, like: Any = None) -> Any:
@@ -561,7 +568,7 @@ def _from_pandas(table: pd.DataFrame, engine: Engine, like: Any) -> Any:
         return pl.from_pandas(table).lazy()
     if engine == "spark":
         return like.sparkSession.createDataFrame(table)
-    raise AssertionError(engine)
+    raise _not_an_engine(engine)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -583,11 +590,13 @@ def _check_columns(names: Sequence[str], columns: Sequence[str | None]) -> None:
     if missing:
         raise TransactionLogError(
             f"the transaction log has no column(s) {', '.join(map(repr, missing))}; "
-            f"its columns are {', '.join(map(repr, map(str, names)))}"
+            f"its columns are {', '.join(map(repr, map(str, names)))}",
+            column=missing[0] if len(missing) == 1 else missing,
         )
     duplicated = sorted({c for c in wanted if list(names).count(c) > 1})
     if duplicated:
-        raise TransactionLogError(f"the transaction log has more than one column named {duplicated}")
+        raise TransactionLogError(f"the transaction log has more than one column named {duplicated}",
+                                  column=duplicated[0] if len(duplicated) == 1 else duplicated)
 
 
 def _day_number(day: int | str | pd.Timestamp) -> int:
@@ -600,8 +609,7 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     """Check the log in its engine; return (rows with __crm_day/__crm_amount, end day, notes, rows dropped, native,
     rows kept)."""
     nw = _narwhals()
-    if after_observation_end not in ("error", "drop"):
-        raise ValueError(f"after_observation_end={after_observation_end!r}: use 'error' or 'drop'")
+    _check_options("W", 1, after_observation_end)
     native = _scan_paths(log, connection, [customer_col]) if _is_path(log) else log
     if engine == "polars":
         import polars as pl
@@ -613,10 +621,11 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     _check_columns(list(schema.names()), [customer_col, date_col, amount_col])
     date_kind = _kind(schema[date_col])
     amount_kind = None if amount_col is None else _kind(schema[amount_col])
-    if date_kind == "bool":
-        raise TransactionLogError(f"column {date_col!r} holds booleans, not dates")
-    if amount_kind == "bool":
-        raise TransactionLogError(f"column {amount_col!r} holds booleans, not numbers")
+    for column, kind, what in ((date_col, date_kind, "dates"), (amount_col, amount_kind, "numbers")):
+        if kind == "bool":
+            n = int(_collect_rows(frame.select(nw.len().alias("n")))[0]["n"])
+            raise TransactionLogError(f"column {column!r} holds booleans, not {what} ({_rows(n)})",
+                                      column=column, rows=n, total=n)
     notes: list[str] = []
     prepared = _prepare(native, engine, date_col, amount_col, date_kind, amount_kind, date_format, timezone)
     rows = _lazy(prepared, engine)
@@ -655,26 +664,31 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     found = _collect_rows(rows.select(**checks))[0]
     total = int(found["n"])
     if total == 0:
-        raise TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise")
+        raise TransactionLogError("the transaction log is empty (0 rows): there is nothing to summarise",
+                                  rows=0, total=0)
     if found["missing_id"]:
         raise TransactionLogError(
             f"column {customer_col!r} has no customer id in {_rows(int(found['missing_id']))} "
-            f"of {total:,}; remove them with crmlab.transactions.clean (rule 'missing_customer_id')"
+            f"of {total:,}; remove them with crmlab.transactions.clean (rule 'missing_customer_id')",
+            column=customer_col, rows=int(found["missing_id"]), total=total,
         )
     if found.get("not_yyyymmdd"):
         raise TransactionLogError(
             f"column {date_col!r} holds numbers that are not yyyymmdd dates in {_rows(int(found['not_yyyymmdd']))} "
-            f"(e.g. {_examples_of(rows, not_yyyymmdd, date_col)}); convert them to dates first"
+            f"(e.g. {_examples_of(rows, not_yyyymmdd, date_col)}); convert them to dates first",
+            column=date_col, rows=int(found["not_yyyymmdd"]), total=total,
         )
     if found["unparsed"]:
         if numeric_dates:
             raise TransactionLogError(
                 f"column {date_col!r} has {_rows(int(found['unparsed']))} with dates that cannot be parsed "
-                f"(e.g. {_examples_of(rows, unparsed, date_col)}); pass date_format"
+                f"(e.g. {_examples_of(rows, unparsed, date_col)}); pass date_format",
+                column=date_col, rows=int(found["unparsed"]), total=total,
             )
         raise TransactionLogError(
             f"column {date_col!r} has {_rows(int(found['unparsed']))} whose date cannot be parsed "
-            f"(e.g. {_examples_of(rows, unparsed, date_col)}); fix them or pass date_format"
+            f"(e.g. {_examples_of(rows, unparsed, date_col)}); fix them or pass date_format",
+            column=date_col, rows=int(found["unparsed"]), total=total,
         )
     if numeric_dates:
         notes.append(f"column {date_col!r}: numbers read as dates in the format {date_format or '%Y%m%d'!r}")
@@ -685,27 +699,32 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
     if found["missing_date"]:
         raise TransactionLogError(
             f"column {date_col!r} has no date in {_rows(int(found['missing_date']))} of {total:,}; "
-            "remove them with crmlab.transactions.clean (rule 'missing_date')"
+            "remove them with crmlab.transactions.clean (rule 'missing_date')",
+            column=date_col, rows=int(found["missing_date"]), total=total,
         )
     if amount_col is not None:
         if found["not_number"]:
             raise TransactionLogError(
                 f"column {amount_col!r} has {_rows(int(found['not_number']))} with text that is not a number "
                 f"(e.g. {_examples_of(rows, ~nw.col(amount_col).is_null() & nw.col(_AMOUNT).is_null(), amount_col)}); "
-                "fix them before summarising"
+                "fix them before summarising",
+                column=amount_col, rows=int(found["not_number"]), total=total,
             )
         if found["missing_amount"]:
             raise TransactionLogError(
                 f"column {amount_col!r} has no amount in {_rows(int(found['missing_amount']))} of {total:,}; "
-                "remove them with crmlab.transactions.clean (rule 'missing_amount')"
+                "remove them with crmlab.transactions.clean (rule 'missing_amount')",
+                column=amount_col, rows=int(found["missing_amount"]), total=total,
             )
         if found["infinite"]:
-            raise TransactionLogError(f"column {amount_col!r} has infinite amounts in {_rows(int(found['infinite']))}")
+            raise TransactionLogError(f"column {amount_col!r} has infinite amounts in {_rows(int(found['infinite']))}",
+                                      column=amount_col, rows=int(found["infinite"]), total=total)
         if found["negative"]:
             raise TransactionLogError(
                 f"column {amount_col!r} has negative amounts (returns or cancellations?) in "
                 f"{_rows(int(found['negative']))} (e.g. {_examples_of(rows, nw.col(_AMOUNT) < 0, _AMOUNT)}); "
-                "remove them with crmlab.transactions.clean (rule 'negative_amount') or net them against purchases first"
+                "remove them with crmlab.transactions.clean (rule 'negative_amount') or net them against purchases first",
+                column=amount_col, rows=int(found["negative"]), total=total,
             )
     dropped = 0
     if end_day is None:
@@ -715,11 +734,13 @@ def _validated(log: Any, engine: Engine, customer_col: str, date_col: str, amoun
             raise TransactionLogError(
                 f"column {date_col!r} has {_rows(int(found['after']))} after the observation end "
                 f"{end.date()} (latest {_day_text(int(found['latest_after']))}); pass "
-                "after_observation_end='drop' to leave them out"
+                "after_observation_end='drop' to leave them out",
+                column=date_col, rows=int(found["after"]), total=total, parameter="observation_end",
             )
         dropped = int(found["after"])
         if dropped == total:
-            raise TransactionLogError(f"column {date_col!r}: all {total:,} rows are after the observation end {end.date()}")
+            raise TransactionLogError(f"column {date_col!r}: all {total:,} rows are after the observation end {end.date()}",
+                                      column=date_col, rows=total, total=total, parameter="observation_end")
         rows = rows.filter(~after)
         notes.append(f"{_rows(dropped)} after the observation end {end.date()} left out")
     return rows, end_day, notes, dropped, prepared, total - dropped
@@ -986,7 +1007,8 @@ def pattern_table(customers: Any, columns: Sequence[str] = ("frequency", "recenc
     names = list(frame.collect_schema().names()) if isinstance(frame, nw.LazyFrame) else list(frame.columns)
     missing = [c for c in columns if c not in names]
     if missing:
-        raise ValueError(f"pattern_table: missing column(s) {missing}; the table has {names[:12]}")
+        raise MissingColumnError(f"pattern_table: missing column(s) {missing}; the table has {names[:12]}",
+                                 column=missing[0] if len(missing) == 1 else missing)
     if engine == "polars" and isinstance(frame, nw.DataFrame):
         frame = frame.lazy()
     grouped = frame.group_by(*columns).agg(nw.len().alias(count_col))
@@ -1131,7 +1153,8 @@ def cohort_counts(log: Any, customer_col: str, date_col: str, observation_end: D
     nw = _narwhals()
     engine = engine_of(log)
     if engine == "pandas":
-        raise TypeError("cohort_counts is for engine frames; crmlab.lifecycle.cohort_table takes a pandas log")
+        raise WrongTypeError("cohort_counts is for engine frames; crmlab.lifecycle.cohort_table takes a pandas log",
+                             parameter="log")
     rows, end_day, _, _, _, _ = _validated(log, engine, customer_col, date_col, None, observation_end, None, None,
                                         "error", connection)
     end_month = int(np.datetime64(int(end_day), "D").astype("datetime64[M]").astype(np.int64))
@@ -1160,7 +1183,7 @@ def _as_date_columns(native: Any, engine: Engine, columns: Sequence[str]) -> Any
         for c in columns:
             native = native.withColumn(c, F.date_from_unix_date(F.col(c).cast("int")))
         return native
-    raise AssertionError(engine)
+    raise _not_an_engine(engine)
 
 
 def purchase_days(log: Any, customer_col: str, date_col: str, amount_col: str | None, *,
@@ -1181,6 +1204,8 @@ def purchase_days(log: Any, customer_col: str, date_col: str, amount_col: str | 
     """
     nw = _narwhals()
     engine = engine_of(log)
+    if engine == "pandas":
+        raise _not_an_engine(engine)
     rows, _, _, _, _, _ = _validated(log, engine, customer_col, date_col, amount_col, None, None, None, "error",
                                   connection)
     if amount_col is not None:
