@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crmlab.lang import check_lang, label, localize, register, terms
+from crmlab.lang import check_lang, identifier_terms, label, localize, register, terms
 from crmlab.models import ShiftedBetaGeo
 from crmlab.rfm import TIME_UNIT_DAYS
 from crmlab.transactions import TransactionLogError, validate
@@ -182,29 +182,30 @@ register(
             "zh": "只有一期数据：它给出第 1 期流失的比例（{churn:.1%}），却说明不了流失概率在客户之间有多大差异；"
                   "至少需要 2 期（最好 3 期以上）"},
         "clvplot_sbg_other": {"en": "{reason}", "zh": "模型给出的说明（英文）：{reason}"},
-        # headers and values of this module's tables as the lecture shows them (shown_table): "en" is the raw name
-        "clvplot_hdr_cohort": {"en": "cohort", "zh": "客户群"},
         "clvplot_widget_fit_years": {"en": "fit years", "zh": "拟合年数"},
-        "clvplot_hdr_fit_periods": {"en": "fit_periods", "zh": "拟合年数"},
-        "clvplot_hdr_projected_last": {"en": "projected_last", "zh": "末年外推人数"},
-        "clvplot_hdr_actual_last": {"en": "actual_last", "zh": "末年实际人数"},
-        "clvplot_hdr_error_share": {"en": "error_share", "zh": "外推相对误差"},
-        "clvplot_hdr_boundary": {"en": "boundary", "zh": "触及边界"},
-        "clvplot_hdr_periods": {"en": "periods", "zh": "募捐次数"},
-        "clvplot_hdr_donors": {"en": "donors", "zh": "捐赠者人数"},
-        "clvplot_hdr_actual": {"en": "actual", "zh": "实际值"},
-        "clvplot_hdr_expected": {"en": "expected", "zh": "预期值"},
-        "clvplot_hdr_predicted": {"en": "predicted", "zh": "预测值"},
-        "clvplot_hdr_frequency": {"en": "frequency", "zh": "频次"},
-        "clvplot_sym_alpha": {"en": "alpha", "zh": "α"},
-        "clvplot_sym_beta": {"en": "beta", "zh": "β"},
-        "clvplot_sym_gamma": {"en": "gamma", "zh": "γ"},
-        "clvplot_sym_delta": {"en": "delta", "zh": "δ"},
-        "clvplot_sym_LL": {"en": "LL", "zh": "对数似然"},
+        # values of this module's tables as the lecture shows them (shown_table)
         "clvplot_yes": {"en": "True", "zh": "是"},
         "clvplot_no": {"en": "False", "zh": "否"},
     }
 )
+
+# headers and parameter symbols of this module's tables as the lecture shows them (shown_table): English
+# keeps the raw name
+register(identifier_terms("clvplot_sym_", {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "LL": "对数似然"}))
+register(identifier_terms("clvplot_hdr_", {
+    "cohort": "客户群",
+    "fit_periods": "拟合年数",
+    "projected_last": "末年外推人数",
+    "actual_last": "末年实际人数",
+    "error_share": "外推相对误差",
+    "boundary": "触及边界",
+    "periods": "募捐次数",
+    "donors": "捐赠者人数",
+    "actual": "实际值",
+    "expected": "预期值",
+    "predicted": "预测值",
+    "frequency": "频次",
+}))
 
 
 # ---------------------------------------------------------------------------------------------
