@@ -195,31 +195,11 @@ def _day_stats(codes: np.ndarray, days: np.ndarray, amounts: np.ndarray | None, 
     return result
 
 
-def _summarize_pandas(
-    log: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
-    amount_col: str | None = None,
-    observation_end: DateLike | None = None,
-    time_unit: Literal["D", "W"] = "W",
-    calibration_end: DateLike | None = None,
-    freq_multiplier: float = 1,
-    *,
-    date_format: str | None = None,
-    timezone: str | None = None,
-    after_observation_end: Literal["error", "drop"] = "error",
-) -> pd.DataFrame:
+def _summarize_pandas(log: pd.DataFrame, columns: LogColumns, observation_end: DateLike | None, time_unit: str,
+                      calibration_end: DateLike | None, freq_multiplier: float, after_observation_end: str) -> pd.DataFrame:
     """The pandas path of :func:`summarize` (numpy on integer customer codes; options checked by the caller)."""
-    arrays = validate_arrays(
-        log,
-        customer_col,
-        date_col,
-        amount_col,
-        observation_end,
-        date_format=date_format,
-        timezone=timezone,
-        after_observation_end=after_observation_end,
-    )
+    arrays = validate_arrays(log, columns, observation_end=observation_end, after_observation_end=after_observation_end)
+    customer_col, date_col, timezone = columns.customer, columns.date, columns.timezone
     days = _day_numbers(arrays.date)
     last_day_in_log = int(days.max())
     if observation_end is None:
@@ -895,9 +875,8 @@ def summarize(
         if output == "native":
             raise ValidationError("output='native' is for engine frames; a pandas log gives a pandas table",
                                   parameter="output")
-        return _summarize_pandas(log, customer_col, date_col, amount_col, observation_end, time_unit,
-                                 calibration_end, freq_multiplier, date_format=date_format, timezone=timezone,
-                                 after_observation_end=after_observation_end)
+        return _summarize_pandas(log, columns, observation_end, time_unit, calibration_end, freq_multiplier,
+                                 after_observation_end)
     nw = _narwhals()
     if output is None:
         output = "native" if engine == "spark" else "pandas"
