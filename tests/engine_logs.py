@@ -78,13 +78,15 @@ BAD_LOGS = {
     "bad_time_unit": (lambda: good_log(), dict(time_unit="M")),
     "bad_freq_multiplier": (lambda: good_log(), dict(freq_multiplier=0)),
     "bad_after_observation_end": (lambda: good_log(), dict(after_observation_end="keep")),
+    "bad_date_format": (lambda: good_log(), dict(date_format="%Q/%m/%Y")),
     "boolean_dates": (lambda: good_log().assign(date=[True, False, True, True, False]), {}),
     "boolean_amounts": (lambda: good_log().assign(amount=[True, False, True, True, False]), {}),
 }
 
 #: The cases about a parameter rather than the log's rows.
 PARAMETER_CASES = {"calibration_after_end": "calibration_end", "bad_time_unit": "time_unit",
-                   "bad_freq_multiplier": "freq_multiplier", "bad_after_observation_end": "after_observation_end"}
+                   "bad_freq_multiplier": "freq_multiplier", "bad_after_observation_end": "after_observation_end",
+                   "bad_date_format": "date_format"}
 
 
 def without_examples(text: str) -> str:
