@@ -991,15 +991,19 @@ def pattern_table(customers: Any, columns: Sequence[str] = ("frequency", "recenc
     0        0.0      0.0  9.0      1
     1        2.0      5.0  9.0      2
     """
-    nw = _narwhals()
     columns = list(columns)
     engine = engine_of(customers)
+    if engine == "pandas" and isinstance(customers, pd.DataFrame):  # no narwhals needed
+        _require_pattern_columns(list(customers.columns), columns)
+        counts = customers.groupby(columns, sort=True, dropna=False).size().astype(np.int64)
+        result = counts.rename(count_col).reset_index()
+        result.attrs["weights"] = count_col
+        result.attrs["pattern_table"] = True
+        return result
+    nw = _narwhals()
     frame = nw.from_native(customers)
-    names = list(frame.collect_schema().names()) if isinstance(frame, nw.LazyFrame) else list(frame.columns)
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise MissingColumnError(f"pattern_table: missing column(s) {missing}; the table has {names[:12]}",
-                                 column=missing[0] if len(missing) == 1 else missing)
+    _require_pattern_columns(list(frame.collect_schema().names()) if isinstance(frame, nw.LazyFrame)
+                             else list(frame.columns), columns)
     if engine == "polars" and isinstance(frame, nw.DataFrame):
         frame = frame.lazy()
     grouped = frame.group_by(*columns).agg(nw.len().alias(count_col))
@@ -1012,6 +1016,13 @@ def pattern_table(customers: Any, columns: Sequence[str] = ("frequency", "recenc
     result.attrs["weights"] = count_col
     result.attrs["pattern_table"] = True
     return result
+
+
+def _require_pattern_columns(names: list[str], columns: list[str]) -> None:
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise MissingColumnError(f"pattern_table: missing column(s) {missing}; the table has {names[:12]}",
+                                 column=missing[0] if len(missing) == 1 else missing)
 
 
 def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horizon: float = 52.0,
@@ -1047,7 +1058,6 @@ def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horiz
     >>> score(table, model, horizon=39)["expected_purchases"].round(3).tolist()
     [0.199, 1.253]
     """
-    nw = _narwhals()
     names = {c: (columns or {}).get(c, c) for c in ("frequency", "recency", "T", "monetary_value")}
     engine = engine_of(customers)
     purchase_cols = [names["frequency"], names["recency"], names["T"]]
@@ -1083,10 +1093,11 @@ def score(customers: Any, purchase_model: Any, *, spend_model: Any = None, horiz
             frame = frame.join(_lazy(_from_pandas(table, engine, customers), engine), on=keys, how="left")
         result = frame
     if spend_model is not None and clv_periods is not None:
-        clv = nw.col("__crm_discounted_purchases") * nw.col("expected_spend") * margin
         if engine == "pandas":
             result["clv"] = result.pop("__crm_discounted_purchases") * result["expected_spend"] * margin
         else:
+            nw = _narwhals()
+            clv = nw.col("__crm_discounted_purchases") * nw.col("expected_spend") * margin
             result = result.with_columns(clv.alias("clv")).drop("__crm_discounted_purchases")
     if engine == "pandas":
         return result

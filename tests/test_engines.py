@@ -223,6 +223,16 @@ def test_pattern_table_fit_equals_full_fit(cdnow_summary, model_class, engine):
     _assert_same_fit(full, model_class().fit(patterns))  # the count column is recognised
 
 
+def test_pattern_table_of_a_pandas_table_equals_the_engines(cdnow_summary):
+    """pandas counts its patterns without narwhals: the same table (order, dtypes, attrs) as DuckDB and Polars."""
+    for columns in (("frequency", "recency", "T"), ("frequency", "monetary_value")):
+        expected = pattern_table(cdnow_summary, columns)
+        assert list(expected.columns) == [*columns, "count"] and expected["count"].dtype == np.int64
+        assert int(expected["count"].sum()) == len(cdnow_summary)
+        for engine in ("duckdb", "polars"):
+            pd.testing.assert_frame_equal(pattern_table(to_engine(cdnow_summary.reset_index(), engine), columns), expected)
+
+
 def test_gamma_gamma_from_sufficient_statistics(cdnow_summary):
     repeat = cdnow_summary[(cdnow_summary["frequency"] > 0) & (cdnow_summary["monetary_value"] > 0)]
     patterns = pattern_table(to_engine(repeat.reset_index(drop=True), "duckdb"), ("frequency", "monetary_value"))

@@ -33,7 +33,8 @@ def test_rfm_summarize_is_the_summaries_function():
 
 def test_a_pandas_log_needs_no_narwhals():
     """In a fresh interpreter where narwhals cannot be imported: rfm and summaries import, a pandas log is
-    summarised, and an engine frame gets an error of the family that says what to install."""
+    summarised and its pattern table counted, and an engine frame gets an error of the family that says what
+    to install. (The models need narwhals anyway: scikit-learn 1.9 depends on it.)"""
     code = textwrap.dedent("""
         import sys
         sys.modules["narwhals"] = None          # import narwhals now raises ImportError
@@ -41,7 +42,9 @@ def test_a_pandas_log_needs_no_narwhals():
         from crmlab import rfm, summaries
         from crmlab.validation import WrongTypeError
         log = pd.DataFrame({"c": [1, 1, 2], "d": ["2024-01-01", "2024-01-08", "2024-01-02"]})
-        print(summaries.summarize(log, "c", "d", time_unit="D")["frequency"].tolist())
+        table = summaries.summarize(log, "c", "d", time_unit="D")
+        print(table["frequency"].tolist())
+        print(summaries.pattern_table(table)["count"].tolist())
         try:
             summaries.summarize(object(), "c", "d")
         except WrongTypeError as error:
@@ -49,7 +52,7 @@ def test_a_pandas_log_needs_no_narwhals():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["[1.0, 0.0]", "WrongTypeError True"]
+    assert done.stdout.split("\n")[:3] == ["[1.0, 0.0]", "[1, 1]", "WrongTypeError True"]
 
 
 def _raised_names(tree: ast.Module) -> list[tuple[int, str]]:
