@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crmlab.lang import check_lang, label, localize, register, terms
+from crmlab.lang import check_lang, identifier_terms, label, localize, register, terms
 from crmlab.models import ShiftedBetaGeo
 from crmlab.rfm import TIME_UNIT_DAYS
 from crmlab.transactions import TransactionLogError, validate
@@ -181,30 +182,47 @@ register(
             "en": "one observed period gives the share who churned ({churn:.1%}) but not how churn differs",
             "zh": "只有一期数据：它给出第 1 期流失的比例（{churn:.1%}），却说明不了流失概率在客户之间有多大差异；"
                   "至少需要 2 期（最好 3 期以上）"},
-        "clvplot_sbg_other": {"en": "{reason}", "zh": "模型给出的说明（英文）：{reason}"},
-        # headers and values of this module's tables as the lecture shows them (shown_table): "en" is the raw name
-        "clvplot_hdr_cohort": {"en": "cohort", "zh": "客户群"},
+        "clvplot_sbg_refused_other": {
+            "en": "the observed retention rates ({rates}) hold no estimate of churn and how it differs",
+            "zh": "观测到的保留率（{rates}）既估计不了流失概率，也估计不了它在客户之间的差异"},
+        # the models' other warnings, by key: the optimiser's own (English) message stays in the warnings column
+        "clvplot_warn_not_converged": {
+            "en": "the optimiser stopped without converging after {iterations} iterations (largest gradient {gradient})",
+            "zh": "优化器迭代 {iterations} 次后停止，没有收敛（梯度最大值 {gradient}）"},
+        "clvplot_warn_not_converged_edge": {
+            "en": "the optimiser stopped without converging after {iterations} iterations (largest gradient "
+                  "{gradient}), with a parameter at the edge of the search range: the optimum may not exist",
+            "zh": "优化器迭代 {iterations} 次后停止，没有收敛（梯度最大值 {gradient}），且有参数到了搜索范围的边缘："
+                  "最优解可能不存在"},
+        "clvplot_warn_no_standard_errors": {
+            "en": "the log-likelihood is not curved at the estimate (Hessian not positive definite): no standard errors",
+            "zh": "对数似然在估计值处不是向下弯曲的（黑塞矩阵不正定）：没有标准误"},
+        "clvplot_warn_other": {"en": "a {category} (its text is in the table's warnings column)",
+                               "zh": "一条 {category}（原文见表格的 warnings 列）"},
         "clvplot_widget_fit_years": {"en": "fit years", "zh": "拟合年数"},
-        "clvplot_hdr_fit_periods": {"en": "fit_periods", "zh": "拟合年数"},
-        "clvplot_hdr_projected_last": {"en": "projected_last", "zh": "末年外推人数"},
-        "clvplot_hdr_actual_last": {"en": "actual_last", "zh": "末年实际人数"},
-        "clvplot_hdr_error_share": {"en": "error_share", "zh": "外推相对误差"},
-        "clvplot_hdr_boundary": {"en": "boundary", "zh": "触及边界"},
-        "clvplot_hdr_periods": {"en": "periods", "zh": "募捐次数"},
-        "clvplot_hdr_donors": {"en": "donors", "zh": "捐赠者人数"},
-        "clvplot_hdr_actual": {"en": "actual", "zh": "实际值"},
-        "clvplot_hdr_expected": {"en": "expected", "zh": "预期值"},
-        "clvplot_hdr_predicted": {"en": "predicted", "zh": "预测值"},
-        "clvplot_hdr_frequency": {"en": "frequency", "zh": "频次"},
-        "clvplot_sym_alpha": {"en": "alpha", "zh": "α"},
-        "clvplot_sym_beta": {"en": "beta", "zh": "β"},
-        "clvplot_sym_gamma": {"en": "gamma", "zh": "γ"},
-        "clvplot_sym_delta": {"en": "delta", "zh": "δ"},
-        "clvplot_sym_LL": {"en": "LL", "zh": "对数似然"},
+        # values of this module's tables as the lecture shows them (shown_table)
         "clvplot_yes": {"en": "True", "zh": "是"},
         "clvplot_no": {"en": "False", "zh": "否"},
     }
 )
+
+# headers and parameter symbols of this module's tables as the lecture shows them (shown_table): English
+# keeps the raw name
+register(identifier_terms("clvplot_sym_", {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "LL": "对数似然"}))
+register(identifier_terms("clvplot_hdr_", {
+    "cohort": "客户群",
+    "fit_periods": "拟合年数",
+    "projected_last": "末年外推人数",
+    "actual_last": "末年实际人数",
+    "error_share": "外推相对误差",
+    "boundary": "触及边界",
+    "periods": "募捐次数",
+    "donors": "捐赠者人数",
+    "actual": "实际值",
+    "expected": "预期值",
+    "predicted": "预测值",
+    "frequency": "频次",
+}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,14 +365,39 @@ def _sbg_reason(alpha: float, beta: float, values: np.ndarray, lang: str) -> str
     return label("clvplot_sbg_collapsed", lang).format(total=alpha + beta, limit=SBG_BOUNDARY, churn=churn)
 
 
+_NOT_CONVERGED = re.compile(r"the fit did not converge \((?P<optimizer>.*); largest gradient of -LL/n (?P<gradient>\S+) "
+                            r"after (?P<iterations>\d+) iterations\)")
+
+
+def _warning_text(recorded: str, lang: str) -> str:
+    """A warning recorded by :func:`sbg_fit_lengths` (``"Category: message"``) as a sentence in ``lang``, by key.
+
+    The models' convergence warnings are recognised and told from their numbers; the optimiser's own
+    message (scipy's, in English) is not repeated. Another warning is named by its category.
+
+    >>> _warning_text("ConvergenceWarning: sBG: the fit did not converge (ABNORMAL: ; largest gradient of "
+    ...               "-LL/n 4.60e-05 after 27 iterations). Try other initial_params or a larger max_iter.", "zh")
+    '优化器迭代 27 次后停止，没有收敛（梯度最大值 4.60e-05）'
+    """
+    category = recorded.split(":", 1)[0]
+    found = _NOT_CONVERGED.search(recorded)
+    if category == "ConvergenceWarning" and found:
+        key = ("clvplot_warn_not_converged_edge" if "edge of the search range" in found["optimizer"]
+               else "clvplot_warn_not_converged")
+        return label(key, lang).format(iterations=int(found["iterations"]), gradient=found["gradient"])
+    if category == "ConvergenceWarning" and "Hessian" in recorded and "not positive definite" in recorded:
+        return label("clvplot_warn_no_standard_errors", lang)
+    return label("clvplot_warn_other", lang).format(category=category)
+
+
 def describe_sbg_fit(row: pd.Series, cohort: str, fit_periods: int,
                      survivors: Sequence[float] | np.ndarray | pd.Series, lang: str = "en") -> str:
     """The lines lecture 08 prints for a flagged fit of :func:`sbg_fit_lengths` (see :func:`sbg_fit_flagged`).
 
     In English: the fit's parameters, then the warnings and the model's own diagnosis as recorded.
     In Chinese: the same parameters, then the reason in Chinese, rebuilt from the fit's numbers
-    (alpha, beta and the retention rates of the ``fit_periods`` periods of ``survivors``); a warning
-    other than the model's ``DegenerateFitWarning`` is quoted as recorded.
+    (alpha, beta and the retention rates of the ``fit_periods`` periods of ``survivors``); the other
+    warnings (the optimiser's) are told by key from their numbers, never quoted in English.
 
     Examples
     --------
@@ -385,7 +428,8 @@ def describe_sbg_fit(row: pd.Series, cohort: str, fit_periods: int,
         lost = -np.diff(values)
         reason = (label("clvplot_sbg_refused_no_churn", lang).format(n=values.size - 1) if not np.any(lost > 0)
                   else label("clvplot_sbg_refused_one_period", lang).format(churn=lost[0] / values[0])
-                  if values.size == 2 else label("clvplot_sbg_other", lang).format(reason=degenerate))
+                  if values.size == 2 else label("clvplot_sbg_refused_other", lang).format(
+                      rates="、".join(f"{rate:.1%}" for rate in values[1:] / values[:-1])))
         lines.append("   " + label("clvplot_sbg_refused", lang).format(error="DegenerateFitError", reason=reason))
     elif model_warning or (isinstance(degenerate, str) and degenerate):
         lines.append(label("clvplot_sbg_diagnosis", lang).format(warning="DegenerateFitWarning",
@@ -393,7 +437,8 @@ def describe_sbg_fit(row: pd.Series, cohort: str, fit_periods: int,
     elif bool(row["boundary"]):
         lines.append(label("clvplot_sbg_check", lang).format(reason=_sbg_reason(alpha, beta, values, lang)))
     if others:
-        lines.append(label("clvplot_sbg_other_warnings", lang).format(warnings="; ".join(others)))
+        lines.append(label("clvplot_sbg_other_warnings", lang).format(
+            warnings=("；" if lang == "zh" else "; ").join(_warning_text(warning, lang) for warning in others)))
     return "\n".join(lines)
 
 

@@ -20,6 +20,8 @@ import shutil
 import subprocess
 from typing import Any
 
+from crmlab.validation import ValidationError
+
 __all__ = ["write_synthetic_log", "java_version", "local_spark"]
 
 
@@ -57,7 +59,8 @@ def write_synthetic_log(path: str | os.PathLike, n_lines: int, n_customers: int,
     import duckdb
 
     if not n_lines >= n_customers >= 1:
-        raise ValueError(f"need n_lines >= n_customers >= 1, got n_lines={n_lines}, n_customers={n_customers}")
+        raise ValidationError(f"need n_lines >= n_customers >= 1, got n_lines={n_lines}, n_customers={n_customers}",
+                              parameter="n_customers" if n_customers < 1 else "n_lines")
     con = connection or duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     if connection is None:

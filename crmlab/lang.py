@@ -24,6 +24,7 @@ __all__ = [
     "check_lang",
     "label",
     "register",
+    "identifier_terms",
     "terms",
     "translate_columns",
     "translate_values",
@@ -61,6 +62,18 @@ def register(new_terms: Mapping[str, Mapping[str, str]]) -> None:
         if key in _TERMS and _TERMS[key] != clean:
             raise ValueError(f"term {key!r} is registered already with other text: {_TERMS[key]}")
         _TERMS[key] = clean
+
+
+def identifier_terms(prefix: str, chinese: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Terms for identifiers English shows as they are (column names, codes, symbols), for :func:`register`.
+
+    ``{prefix + name: {"en": name, "zh": text}}``: the English text cannot drift from the identifier.
+    :func:`with_display` / :func:`localize` find them with ``prefixes=(prefix,)``.
+
+    >>> identifier_terms("demo_hdr_", {"ci_low": "置信区间下限"})
+    {'demo_hdr_ci_low': {'en': 'ci_low', 'zh': '置信区间下限'}}
+    """
+    return {prefix + name: {"en": name, "zh": text} for name, text in chinese.items()}
 
 
 def terms() -> dict[str, dict[str, str]]:

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .lang import check_lang, label, localize, register, with_display
+from .lang import check_lang, identifier_terms, label, localize, register, with_display
 from .validation import MissingColumnError, ValidationError, WrongTypeError, as_date, date_column, missing_columns
 
 __all__ = [
@@ -191,25 +191,28 @@ register({
     "rel_corr_r": {"en": "correlation r", "zh": "相关系数 r"},
     "rel_stayed_satisfied": {"en": "stayed, satisfied", "zh": "满意客户中留下的比例"},
     "rel_stayed_not_satisfied": {"en": "stayed, not satisfied", "zh": "不满意客户中留下的比例"},
-    "rel_ci_low": {"en": "ci_low", "zh": "置信区间下限"},
-    "rel_ci_high": {"en": "ci_high", "zh": "置信区间上限"},
-    "rel_p_value": {"en": "p_value", "zh": "p 值"},
-    "rel_months_since_purchase": {"en": "months_since_purchase", "zh": "距上次购买（月）"},
-    # headers and outcomes of the e-mail test tables (lecture 03): English keeps the identifier
-    "rel_treated": {"en": "treated", "zh": "发邮件组（处理组）"},
-    "rel_control": {"en": "control", "zh": "未发邮件组（对照组）"},
-    "rel_difference": {"en": "difference", "zh": "差值"},
-    "rel_treated_rate": {"en": "treated_rate", "zh": "发邮件组转化率"},
-    "rel_control_rate": {"en": "control_rate", "zh": "未发邮件组转化率"},
-    "rel_uplift": {"en": "uplift", "zh": "增量响应"},
-    "rel_outcome": {"en": "outcome", "zh": "结果指标"},
-    "rel_visit": {"en": "visit", "zh": "访问网站"},
-    "rel_conversion": {"en": "conversion", "zh": "购买转化"},
-    "rel_spend": {"en": "spend", "zh": "消费额（美元）"},
     "rel_switch_header": {"en": "{name} = {value:g}", "zh": "假设开关 {name} = {value:g}"},
     "rel_answer_true": {"en": "True", "zh": "正确"},
     "rel_answer_false": {"en": "False", "zh": "错误"},
 })
+
+# headers and outcomes of the tables lecture 03 shows (e-mail test, correlations): English keeps the identifier
+register(identifier_terms("rel_", {
+    "ci_low": "置信区间下限",
+    "ci_high": "置信区间上限",
+    "p_value": "p 值",
+    "months_since_purchase": "距上次购买（月）",
+    "treated": "发邮件组（处理组）",
+    "control": "未发邮件组（对照组）",
+    "difference": "差值",
+    "treated_rate": "发邮件组转化率",
+    "control_rate": "未发邮件组转化率",
+    "uplift": "增量响应",
+    "outcome": "结果指标",
+    "visit": "访问网站",
+    "conversion": "购买转化",
+    "spend": "消费额（美元）",
+}))
 
 # ---------------------------------------------------------------------------------------------
 # concepts as data

@@ -286,8 +286,8 @@ def _parse_dates(
     elif pd.api.types.is_datetime64_dtype(dtype):
         parsed = values
     elif pd.api.types.is_bool_dtype(dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not dates",  # as crmlab.summaries says
-                                  column=column, rows=len(values), total=len(values))
+        raise TransactionLogError(f"column {column!r} holds booleans, not dates ({_rows(len(values))})",
+                                  column=column, rows=len(values), total=len(values))  # as crmlab.summaries says
     elif pd.api.types.is_numeric_dtype(dtype):
         # integers like 19970101 (CDNOW); anything else is ambiguous (epoch seconds? days?)
         numbers = values.dropna()
@@ -365,8 +365,8 @@ def _parse_dates(
 def _parse_numbers(values: pd.Series, column: str) -> np.ndarray:
     """Numeric column to float64; raise naming the column if any entry is text."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        raise TransactionLogError(f"column {column!r} holds booleans, not numbers",  # as crmlab.summaries says
-                                  column=column, rows=len(values), total=len(values))
+        raise TransactionLogError(f"column {column!r} holds booleans, not numbers ({_rows(len(values))})",
+                                  column=column, rows=len(values), total=len(values))  # as crmlab.summaries says
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)
     numbers = pd.to_numeric(values, errors="coerce")

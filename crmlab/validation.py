@@ -6,7 +6,8 @@ the helpers here, so bad input fails the same way everywhere:
 * **One exception family.** Every input error is a :class:`ValidationError` (a ``ValueError``)
   that carries the ``column`` (or ``parameter``) it is about and, when rows are wrong, how many
   (``rows``, of ``total``). Subclasses are also the built-in type callers already catch:
-  :class:`MissingColumnError` is a ``KeyError``, :class:`WrongTypeError` a ``TypeError``.
+  :class:`MissingColumnError` is a ``KeyError``, :class:`WrongTypeError` a ``TypeError``,
+  :class:`MissingFileError` a ``FileNotFoundError``.
   ``crmlab.transactions.TransactionLogError``, ``crmlab.reader.DataFileError`` and
   ``crmlab.params.ParameterError`` belong to the family.
 * **One date coercer**, :func:`as_date`, for every date given as a parameter
@@ -45,6 +46,7 @@ __all__ = [
     "ValidationError",
     "MissingColumnError",
     "WrongTypeError",
+    "MissingFileError",
     "DateLike",
     "rows_text",
     "as_date",
@@ -101,6 +103,15 @@ class MissingColumnError(ValidationError, KeyError):
 class WrongTypeError(ValidationError, TypeError):
     """A value of the wrong kind: not a DataFrame, text or true/false where numbers belong
     (also a ``TypeError`` and a ``ValueError``)."""
+
+
+class MissingFileError(ValidationError, FileNotFoundError):
+    """A path or glob the caller gave matches no file (also a ``FileNotFoundError`` and a ``ValueError``).
+
+    >>> error = MissingFileError("no file matches 'logs/*.parquet'", parameter="log")
+    >>> isinstance(error, FileNotFoundError), isinstance(error, ValueError), str(error)
+    (True, True, "no file matches 'logs/*.parquet'")
+    """
 
 
 def rows_text(n: int) -> str:

@@ -1,6 +1,8 @@
 """The model-checking views of lecture 08 (crmlab.clv_plots) against hand computations."""
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -239,10 +241,37 @@ def test_boundary_only_refused_and_other_warnings_are_explained_in_chinese():
     refused = pd.Series({"alpha": np.nan, "beta": np.nan, "boundary": True,
                          "warnings": "DegenerateFitError: sBG: no customer churned", "degenerate": "no customer churned"})
     assert "模型拒绝拟合" in clv_plots.describe_sbg_fit(refused, "regular", 2, [1000, 1000, 1000], "zh")
+    refused_other = refused.copy()
+    refused_other["warnings"] = refused_other["degenerate"] = "DegenerateFitError: sBG: another reason"
+    text = clv_plots.describe_sbg_fit(refused_other, "regular", 3, [1000, 900, 800, 700], "zh")
+    assert "模型拒绝拟合" in text and "90.0%、88.9%、87.5%" in text and "another reason" not in text
     noisy = collapsed.copy()
-    noisy["warnings"] = "ConvergenceWarning: did not converge"
-    assert "其他警告：ConvergenceWarning: did not converge" in clv_plots.describe_sbg_fit(noisy, "regular", 3,
-                                                                                       [1000, 850, 720, 610], "zh")
+    noisy["warnings"] = "ConvergenceWarning: did not converge"  # a text no model writes: named by its category only
+    assert "其他警告：一条 ConvergenceWarning（原文见表格的 warnings 列）" in clv_plots.describe_sbg_fit(
+        noisy, "regular", 3, [1000, 850, 720, 610], "zh")
+
+
+def test_the_optimisers_warnings_are_told_in_chinese_by_key_not_quoted():
+    """A real fit that does not converge: scipy's English message stays in the table, the Chinese line tells
+    the iterations, the gradient and the missing standard errors in Chinese."""
+    import warnings
+
+    survivors = [1000, 999, 998, 500, 499, 498]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = clv_plots.sbg_fit_lengths(survivors, (3, 5))
+    recorded = table.loc[3, "warnings"]
+    assert "the fit did not converge" in recorded and "Hessian" in recorded
+    iterations = re.search(r"after (\d+) iterations", recorded).group(1)
+    gradient = re.search(r"-LL/n (\S+) after", recorded).group(1)
+    chinese = clv_plots.describe_sbg_fit(table.loc[3], "regular", 3, survivors, "zh")
+    other = chinese.splitlines()[-1]
+    assert other == (f"   其他警告：优化器迭代 {iterations} 次后停止，没有收敛（梯度最大值 {gradient}），且有参数到了搜索范围的"
+                     "边缘：最优解可能不存在；对数似然在估计值处不是向下弯曲的（黑塞矩阵不正定）：没有标准误")
+    ascii_words = re.findall(r"[A-Za-z]{2,}", chinese)
+    assert ascii_words == ["DegenerateFitWarning"], ascii_words  # no English sentence of the optimiser
+    english = clv_plots.describe_sbg_fit(table.loc[3], "regular", 3, survivors, "en")
+    assert recorded in english  # English prints the warnings as recorded, as before
 
 
 def test_printed_sentences_keep_their_english_text():

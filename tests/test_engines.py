@@ -2,7 +2,6 @@
 pattern-table fits equal full fits; scoring joined back in the engine; loaders and models fit together."""
 from __future__ import annotations
 
-import re
 import warnings
 
 import numpy as np
@@ -18,23 +17,15 @@ from crmlab.models import BetaGeo, BetaGeoBetaBinom, GammaGamma, ParetoNBD, Shif
 from crmlab.models.base import MissingWeightsWarning  # noqa: E402
 from crmlab.rfm import summarize as rfm_summarize  # noqa: E402
 from crmlab.summaries import engine_of, pattern_table, score, summarize  # noqa: E402
-from crmlab.transactions import TransactionLogError  # noqa: E402
+from crmlab.validation import MissingColumnError, MissingFileError, ValidationError, WrongTypeError  # noqa: E402
+from tests.engine_logs import BAD_LOGS, PARAMETER_CASES, assert_same_error, good_log, to_engine  # noqa: E402
+from tests.engine_logs import other_log as make_other_log  # noqa: E402
 
 ENGINES = ["duckdb", "polars", "polars_lazy"]
 
 
 def tolerance(engine: str) -> float:
     return 4e-16 if engine.startswith("polars") else 0.0
-
-
-def to_engine(log: pd.DataFrame, engine: str):
-    if engine == "duckdb":
-        return duckdb.connect().from_df(log)
-    if engine == "polars":
-        return pl.from_pandas(log)
-    if engine == "polars_lazy":
-        return pl.from_pandas(log).lazy()
-    raise AssertionError(engine)
 
 
 def assert_same_table(got: pd.DataFrame, expected: pd.DataFrame, *, times_rtol: float = 0.0) -> None:
@@ -62,18 +53,7 @@ def cdnow() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def other_log() -> pd.DataFrame:
-    """Other column names, text ids with leading zeros, ISO text dates with times, text amounts."""
-    rng = np.random.default_rng(16)
-    n = 3_000
-    ids = rng.integers(0, 400, n)
-    days = pd.Timestamp("2023-03-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D") \
-        + pd.to_timedelta(rng.integers(0, 86_400, n), unit="s")
-    return pd.DataFrame({
-        "Kunde": [f"{i:05d}" for i in ids],
-        "Zeitpunkt": days.strftime("%Y-%m-%d %H:%M:%S"),
-        "Betrag": np.round(rng.gamma(2.0, 20.0, n), 2),
-        "Filiale": rng.integers(1, 5, n),
-    })
+    return make_other_log(seed=16, n=3_000, customers=400, start="2023-03-01", days=300, text_amounts=False)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -137,37 +117,6 @@ def test_native_output_is_the_engines_frame(other_log):
 # bad logs: the same error (type, column, count of bad rows) as the pandas path
 # ---------------------------------------------------------------------------------------------
 
-def _good() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer": ["a", "a", "b", "c", "c"],
-        "date": ["2024-01-01", "2024-01-08", "2024-01-03", "2024-01-05", "2024-02-01"],
-        "amount": [10.0, 5.0, 7.5, 3.0, 4.0],
-    })
-
-
-BAD_LOGS = {
-    "missing_column": (lambda: _good(), dict(customer_col="client")),
-    "missing_amount_column": (lambda: _good(), dict(amount_col="amout")),
-    "empty": (lambda: _good().iloc[:0], {}),
-    "missing_id": (lambda: _good().assign(customer=["a", None, "b", None, "c"]), {}),
-    "blank_id": (lambda: _good().assign(customer=["a", " ", "b", "", "c"]), {}),
-    "bad_dates": (lambda: _good().assign(date=["2024-01-01", "not a date", "2024-01-03", "31.02.2024", "2024-02-01"]), {}),
-    "missing_date": (lambda: _good().assign(date=["2024-01-01", None, "2024-01-03", "2024-01-05", None]), {}),
-    "numbers_not_yyyymmdd": (lambda: _good().assign(date=[20240101, 20240108, 5, 20240105, 20240201]), {}),
-    "numbers_bad_day": (lambda: _good().assign(date=[20240101, 20240108, 20240230, 20240105, 20240201]), {}),
-    "text_amount": (lambda: _good().assign(amount=["10", "5,50", "7.5", "x", "4"]), {}),
-    "missing_amount": (lambda: _good().assign(amount=[10.0, np.nan, 7.5, 3.0, np.nan]), {}),
-    "infinite_amount": (lambda: _good().assign(amount=[10.0, np.inf, 7.5, 3.0, 4.0]), {}),
-    "negative_amount": (lambda: _good().assign(amount=[10.0, -5.0, 7.5, -3.0, 4.0]), {}),
-    "after_observation_end": (lambda: _good(), dict(observation_end="2024-01-06")),
-    "all_after_observation_end": (lambda: _good(), dict(observation_end="2023-12-01", after_observation_end="drop")),
-    "calibration_after_end": (lambda: _good(), dict(calibration_end="2024-03-01")),
-    "no_purchase_in_calibration": (lambda: _good(), dict(calibration_end="2023-12-01")),
-    "bad_time_unit": (lambda: _good(), dict(time_unit="M")),
-    "boolean_dates": (lambda: _good().assign(date=[True, False, True, True, False]), {}),
-}
-
-
 def _call(log, options):
     options = dict(options)
     args = dict(customer_col=options.pop("customer_col", "customer"), date_col="date",
@@ -177,7 +126,7 @@ def _call(log, options):
 
 
 def _error(log, options) -> BaseException:
-    with pytest.raises((TransactionLogError, ValueError)) as info:
+    with pytest.raises(ValidationError) as info:
         _call(log, options)
     return info.value
 
@@ -185,25 +134,60 @@ def _error(log, options) -> BaseException:
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", sorted(BAD_LOGS))
 def test_bad_logs_raise_the_pandas_error(case, engine):
+    """The same error in every engine: type, message (column, count of bad rows, remedy), attributes."""
     make, options = BAD_LOGS[case]
     expected = _error(make(), options)
     got = _error(to_engine(make(), engine), options)
-    assert type(got) is type(expected)
-    # the same message: the column, the count of bad rows and the remedy (the examples may come in another order)
-    strip = lambda text: re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text)  # noqa: E731
-    assert strip(str(got)) == strip(str(expected))
+    assert_same_error(got, expected, f"{case} on {engine}")
+    if case in PARAMETER_CASES:
+        assert expected.parameter == PARAMETER_CASES[case]
+    else:  # about the log: names the column (an empty log has none) and counts the bad rows (a missing column: none)
+        assert expected.column is not None or case == "empty", case
+        assert expected.rows is not None or "column" in case, case
+        if expected.rows:
+            assert f"{expected.rows:,} row" in str(expected), case
+
+
+def test_every_error_of_the_engine_module_is_of_the_family(tmp_path, other_log):
+    with pytest.raises(MissingFileError, match="no file matches") as info:
+        summarize(str(tmp_path / "missing*.parquet"), "Kunde", "Zeitpunkt")
+    assert isinstance(info.value, FileNotFoundError) and info.value.parameter == "log"
+    other_log.iloc[:5].to_parquet(tmp_path / "a.parquet")
+    other_log.iloc[5:].to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(ValidationError, match="Parquet or CSV files, not both"):
+        summarize([str(tmp_path / "a.parquet"), str(tmp_path / "b.csv")], "Kunde", "Zeitpunkt")
+    with pytest.raises(ValidationError, match="output='native' is for engine frames") as info:
+        summarize(other_log, "Kunde", "Zeitpunkt", output="native")
+    assert info.value.parameter == "output"
+    with pytest.raises(ValidationError, match="use 'pandas' or 'native'"):
+        summarize(to_engine(other_log, "polars"), "Kunde", "Zeitpunkt", output="arrow")
+    with pytest.raises(MissingColumnError, match=r"missing column\(s\) \['recency'\]") as info:
+        pattern_table(to_engine(pd.DataFrame({"frequency": [1.0], "T": [2.0]}), "duckdb"))
+    assert info.value.column == "recency" and isinstance(info.value, KeyError)
+    with pytest.raises(WrongTypeError, match="must be a pandas DataFrame, a path"):
+        engine_of(42)
+    from crmlab.summaries import cohort_counts, purchase_days
+
+    for call in (cohort_counts, purchase_days):
+        with pytest.raises(WrongTypeError, match="takes? a pandas log") as info:
+            call(other_log, "Kunde", "Zeitpunkt", *([None] if call is purchase_days else []))
+        assert info.value.parameter == "log"
+    with pytest.raises(ValidationError, match="n_lines >= n_customers") as info:
+        write_synthetic_log(tmp_path / "x.parquet", n_lines=5, n_customers=10)
+    assert info.value.parameter == "n_lines"
 
 
 def test_spark_pattern_for_strftime():
     from crmlab.summaries import _java_pattern
 
     assert _java_pattern("%d/%m/%Y %H:%M") == "dd/MM/yyyy HH:mm"
-    with pytest.raises(ValueError, match="no Spark equivalent"):
+    with pytest.raises(ValidationError, match="no Spark equivalent") as info:
         _java_pattern("%j")
+    assert info.value.parameter == "date_format"
 
 
 def test_date_format_in_the_engines():
-    log = _good().assign(date=["01/01/2024", "08/01/2024", "03/01/2024", "05/01/2024", "01/02/2024"])
+    log = good_log().assign(date=["01/01/2024", "08/01/2024", "03/01/2024", "05/01/2024", "01/02/2024"])
     expected = rfm_summarize(log, "customer", "date", "amount", date_format="%d/%m/%Y")
     for engine in ENGINES:
         assert_same_table(summarize(to_engine(log, engine), "customer", "date", "amount", date_format="%d/%m/%Y"),
@@ -237,6 +221,16 @@ def test_pattern_table_fit_equals_full_fit(cdnow_summary, model_class, engine):
     full = model_class().fit(table)
     _assert_same_fit(full, model_class().fit(patterns, weights="count"))
     _assert_same_fit(full, model_class().fit(patterns))  # the count column is recognised
+
+
+def test_pattern_table_of_a_pandas_table_equals_the_engines(cdnow_summary):
+    """pandas counts its patterns without narwhals: the same table (order, dtypes, attrs) as DuckDB and Polars."""
+    for columns in (("frequency", "recency", "T"), ("frequency", "monetary_value")):
+        expected = pattern_table(cdnow_summary, columns)
+        assert list(expected.columns) == [*columns, "count"] and expected["count"].dtype == np.int64
+        assert int(expected["count"].sum()) == len(cdnow_summary)
+        for engine in ("duckdb", "polars"):
+            pd.testing.assert_frame_equal(pattern_table(to_engine(cdnow_summary.reset_index(), engine), columns), expected)
 
 
 def test_gamma_gamma_from_sufficient_statistics(cdnow_summary):

@@ -11,12 +11,12 @@ import pytest
 duckdb = pytest.importorskip("duckdb")
 pl = pytest.importorskip("polars")
 
-from test_engines import BAD_LOGS  # noqa: E402  (the bad-log corpus of the summaries)
-
 from crmlab import datasets  # noqa: E402
 from crmlab import lifecycle as lc  # noqa: E402
 from crmlab.summaries import cohort_counts, engine_of  # noqa: E402
 from crmlab.transactions import TransactionLogError  # noqa: E402
+from tests.engine_logs import BAD_LOGS, PARAMETER_CASES, to_engine  # noqa: E402
+from tests.engine_logs import other_log as make_other_log  # noqa: E402
 
 ENGINES = ["duckdb", "polars", "polars_lazy", "parquet"]
 LEAN = lc.StageRules(growth_days=None, trend_alpha=None)  # the spend-ratio rule: every test fires
@@ -29,38 +29,12 @@ def cdnow() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def other_log() -> pd.DataFrame:
-    """Other column names, text ids with leading zeros, ISO text dates with times, text amounts."""
-    rng = np.random.default_rng(9)
-    n = 4_000
-    ids = rng.integers(0, 300, n)
-    days = pd.Timestamp("2022-11-01") + pd.to_timedelta(rng.integers(0, 500, n), unit="D") \
-        + pd.to_timedelta(rng.integers(0, 86_400, n), unit="s")
-    return pd.DataFrame({
-        "Kunde": [f"{i:05d}" for i in ids],
-        "Zeitpunkt": days.strftime("%Y-%m-%d %H:%M:%S"),
-        "Betrag": [f"{v:.2f}" for v in rng.gamma(2.0, 20.0, n)],
-        "Filiale": rng.integers(1, 5, n),
-    })
+    return make_other_log(seed=9, n=4_000, customers=300, start="2022-11-01", days=500, text_amounts=True)
 
 
 @pytest.fixture(scope="module")
 def tmp_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("engines_lifecycle")
-
-
-def to_engine(log: pd.DataFrame, engine: str, tmp_dir=None):
-    if engine == "duckdb":
-        return duckdb.connect().from_df(log)
-    if engine == "polars":
-        return pl.from_pandas(log)
-    if engine == "polars_lazy":
-        return pl.from_pandas(log).lazy()
-    if engine == "parquet":
-        path = tmp_dir / f"log_{abs(pd.util.hash_pandas_object(log).sum())}.parquet"
-        if not path.exists():
-            log.to_parquet(path)
-        return str(path)
-    raise AssertionError(engine)
 
 
 def assert_same_features(got: pd.DataFrame, expected: pd.DataFrame) -> None:
@@ -184,8 +158,8 @@ def test_native_output_is_the_engines_frame(other_log):
 # bad logs: the same error (type, column, count of bad rows) as the pandas path
 # ---------------------------------------------------------------------------------------------
 
-LOG_CASES = sorted(case for case in BAD_LOGS if case not in {"calibration_after_end", "no_purchase_in_calibration",
-                                                             "bad_time_unit", "all_after_observation_end"})
+LOG_CASES = sorted(case for case in BAD_LOGS if case not in {*PARAMETER_CASES, "no_purchase_in_calibration",
+                                                             "all_after_observation_end"})
 
 
 def _error(call):

@@ -19,6 +19,8 @@ from crmlab.models import BetaGeo, GammaGamma  # noqa: E402
 from crmlab.rfm import summarize as rfm_summarize  # noqa: E402
 from crmlab.summaries import engine_of, pattern_table, score, summarize  # noqa: E402
 from crmlab.transactions import TransactionLogError  # noqa: E402
+from crmlab.validation import ValidationError  # noqa: E402
+from tests.engine_logs import BAD_LOGS, assert_same_error  # noqa: E402
 
 _JAVA = java_version()
 pytestmark = [
@@ -99,27 +101,19 @@ def test_spark_text_dates_other_names_and_scores(spark):
     np.testing.assert_allclose(scored["expected_spend"], spend.expected_spend(expected), rtol=1e-12)
 
 
-@pytest.mark.parametrize("case", ["missing_column", "bad_dates", "negative_amount", "after_observation_end"])
+@pytest.mark.parametrize("case", ["missing_column", "bad_dates", "negative_amount", "after_observation_end",
+                                  "missing_id", "text_amount", "no_purchase_in_calibration"])
 def test_spark_raises_the_pandas_error(spark, case):
-    log = pd.DataFrame({"customer": ["a", "a", "b", "c"],
-                        "date": ["2024-01-01", "2024-01-08", "2024-01-03", "2024-02-01"],
-                        "amount": [10.0, 5.0, 7.5, 4.0]})
-    options: dict = {}
-    customer = "customer"
-    if case == "missing_column":
-        customer = "client"
-    elif case == "bad_dates":
-        log["date"] = ["2024-01-01", "soon", "2024-01-03", "2024-13-01"]
-    elif case == "negative_amount":
-        log["amount"] = [10.0, -5.0, 7.5, 4.0]
-    else:
-        options["observation_end"] = "2024-01-05"
-    with pytest.raises(TransactionLogError) as expected:
-        rfm_summarize(log, customer, "date", "amount", **options)
-    with pytest.raises(TransactionLogError) as got:
-        summarize(_spark_frame(spark, log), customer, "date", "amount", **options)
-    strip = lambda text: re.sub(r"\(e\.g\. [^)]*\)", "(e.g. ...)", text)  # noqa: E731
-    assert strip(str(got.value)) == strip(str(expected.value))
+    """The bad-log corpus of test_engines.py: the same type, message, column, count of bad rows, parameter."""
+    make, options = BAD_LOGS[case]
+    options = dict(options)
+    args = dict(customer_col=options.pop("customer_col", "customer"), date_col="date",
+                amount_col=options.pop("amount_col", "amount"))
+    with pytest.raises(ValidationError) as expected:
+        rfm_summarize(make(), **args, **options)
+    with pytest.raises(ValidationError) as got:
+        summarize(_spark_frame(spark, make()), **args, **options)
+    assert_same_error(got.value, expected.value, case)
 
 
 # ---------------------------------------------------------------------------------------------
