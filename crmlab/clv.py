@@ -360,8 +360,11 @@ def retention_clv(
         if int(horizon) != horizon or horizon < 0:
             raise ValueError(f"horizon must be a whole number of periods >= 0, got {horizon!r}")
         q_safe = np.where(q < 1, q, 0.5)
-        with np.errstate(divide="ignore"):
-            series = np.where(q < 1, -np.expm1(horizon * np.log(q_safe)) / (1 - q_safe), float(horizon))
+        if horizon == 0:                                   # no margin counted (0 * log(0) would be nan when r = 0)
+            series = np.zeros_like(q_safe, dtype=float)
+        else:
+            with np.errstate(divide="ignore"):
+                series = np.where(q < 1, -np.expm1(horizon * np.log(q_safe)) / (1 - q_safe), float(horizon))
         total = m * first * series
     return _out(total - ac)
 

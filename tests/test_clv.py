@@ -396,3 +396,18 @@ def test_retention_clv_calculator_with_its_declared_range_redraws_only_the_data(
             assert live.last_redraw == "data only", (control.description, value)
             control.value = start
     np.testing.assert_allclose(live.ax.get_ylim(), y_range)
+
+
+def test_retention_clv_with_no_retention_counts_nothing_and_plots_flat_bars_without_warnings():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    assert clv.retention_clv(100, 0.0, 0.1, horizon=0) == 0.0
+    assert clv.retention_clv(100, 0.0, 0.1, horizon=0, acquisition_cost=150) == -150.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # the calculator's retention slider at 0
+        ax = clv.plot_retention_clv(100, 0.0, 0.1, 10, 150)
+    assert [bar.get_height() for bar in ax.patches] == [0.0] * 10
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), -150.0)
+    plt.close(ax.figure)
