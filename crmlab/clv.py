@@ -56,6 +56,7 @@ __all__ = [
     "customer_lifetime_value",
     "segment_lifetimes",
     "plot_retention_clv",
+    "retention_clv_range",
     "plot_tornado",
     "describe_worksheet",
     "describe_retention_clv",
@@ -359,8 +360,11 @@ def retention_clv(
         if int(horizon) != horizon or horizon < 0:
             raise ValueError(f"horizon must be a whole number of periods >= 0, got {horizon!r}")
         q_safe = np.where(q < 1, q, 0.5)
-        with np.errstate(divide="ignore"):
-            series = np.where(q < 1, -np.expm1(horizon * np.log(q_safe)) / (1 - q_safe), float(horizon))
+        if horizon == 0:                                   # no margin counted (0 * log(0) would be nan when r = 0)
+            series = np.zeros_like(q_safe, dtype=float)
+        else:
+            with np.errstate(divide="ignore"):
+                series = np.where(q < 1, -np.expm1(horizon * np.log(q_safe)) / (1 - q_safe), float(horizon))
         total = m * first * series
     return _out(total - ac)
 
@@ -728,6 +732,49 @@ def plot_retention_clv(
     ax.set_ylabel(_label("clv", lang_code))
     ax.legend(loc="best", fontsize="small")
     return ax
+
+
+RETENTION_CLV_INPUTS = ("margin", "retention_rate", "discount_rate", "horizon", "acquisition_cost")
+
+
+def retention_clv_range(setting: Mapping[str, float], spans: Mapping[str, tuple[float, float]],
+                        pad: float = 0.05) -> tuple[float, float]:
+    """The money range :func:`plot_retention_clv` shows while one input at a time moves across its span.
+
+    ``setting`` gives every input of :func:`plot_retention_clv` (``margin``, ``retention_rate``,
+    ``discount_rate``, ``horizon``, ``acquisition_cost``); ``spans`` a ``(low, high)`` range for
+    some of them (a calculator's sliders). Each bar, the running CLV and the infinite-horizon line
+    grow with margin, retention and horizon and fall with the discount rate and the acquisition cost,
+    so the ends of each span bound what it can show; ``pad`` adds matplotlib's 5% on each side.
+    Settings where several inputs sit at their extremes together may go beyond this range.
+
+    Examples
+    --------
+    >>> at = dict(margin=100, retention_rate=0.8, discount_rate=0.1, horizon=10, acquisition_cost=150)
+    >>> tuple(round(v, 1) for v in retention_clv_range(at, {}, pad=0))   # the first year's CLV, the infinite CLV
+    (-77.3, 116.7)
+    >>> tuple(round(v, 1) for v in retention_clv_range(at, {"margin": (0, 500)}, pad=0))
+    (-150.0, 1183.3)
+    """
+    unknown = sorted(set(setting) ^ set(RETENTION_CLV_INPUTS)) + sorted(set(spans) - set(RETENTION_CLV_INPUTS))
+    if unknown:
+        raise ValidationError(f"retention_clv_range: setting takes exactly {list(RETENTION_CLV_INPUTS)} and spans "
+                              f"some of them; {len(unknown)} wrong: {unknown}")
+    for name, span in spans.items():
+        if len(span) != 2 or not span[0] <= span[1]:
+            raise ValidationError(f"retention_clv_range: span of {name!r} must be (low, high), got {span!r}")
+    settings = [dict(setting)] + [{**setting, name: end} for name, span in spans.items() for end in span]
+    low, high = 0.0, 0.0                                     # the bars start at zero
+    for s in settings:
+        m, r, d, cost = s["margin"], s["retention_rate"], s["discount_rate"], s["acquisition_cost"]
+        first = float(retention_clv(m, r, d, horizon=1))     # the tallest bar; the running CLV starts at first - cost
+        last = float(retention_clv(m, r, d, horizon=int(s["horizon"]), acquisition_cost=cost))
+        values = [first, first - cost, last]
+        if r < 1 or d > 0:
+            values.append(float(retention_clv(m, r, d, acquisition_cost=cost)))
+        low, high = min(low, *values), max(high, *values)
+    room = pad * (high - low)
+    return low - room, high + room
 
 
 def _label(key: str, lang_code: str) -> str:

@@ -160,11 +160,15 @@ def _moves_only(setting: Mapping[str, Any], menus: Sequence[str], controls: Mapp
 TITLE_PLACES = ("left", "center", "right")
 
 
-def titles_with_the_data(axes: Sequence[Any], before: Mapping[tuple[int, str], str] | None = None) -> None:
+def titles_with_the_data(axes: Sequence[Any], before: Mapping[tuple[int, str], str] | None = None,
+                         heights: Mapping[tuple[int, str], float] | None = None) -> dict[tuple[int, str], Any]:
     """Write each title of ``axes`` as a text drawn with the data; the title itself keeps only its room.
 
     With ``before`` (``{(id(ax), place): title}`` taken before drawing) only the titles that the
-    drawing set are moved; a title of the background stays where it is.
+    drawing set are moved; a title of the background stays where it is. ``heights``
+    (``{(id(ax), place): y}``, axes coordinates) puts each emptied title back where the last full
+    drawing put it (above a polar chart's labels, say): ``set_title`` resets it, and a kept
+    background is not drawn again to move it. Returns the emptied titles, ``{(id(ax), place): title}``.
 
     A title that changes with the controls (a share, a CLV) would otherwise change the figure's
     background; the text has the title's font, colour, alignment and place, so the picture is the
@@ -175,19 +179,27 @@ def titles_with_the_data(axes: Sequence[Any], before: Mapping[tuple[int, str], s
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> _ = ax.set_title("Class A: 20% of customers")
-    >>> titles_with_the_data([ax])
+    >>> emptied = titles_with_the_data([ax])
     >>> repr(ax.get_title()), ax.texts[-1].get_text()
     ("' '", 'Class A: 20% of customers')
     """
+    emptied = {}
     for ax in axes:
         for place in TITLE_PLACES:
             text = ax.get_title(place)
             if not text.strip() or (before is not None and before.get((id(ax), place)) == text):
                 continue
-            title = ax.set_title("\n".join(" " for _ in text.split("\n")), loc=place)   # same room, no text
-            note = ax.text(*title.get_position(), text, transform=title.get_transform())
+            pad = ax.titleOffsetTrans.get_matrix()[1, 2] * 72 / ax.figure.dpi     # the drawing's pad, in points
+            title = ax.set_title("\n".join(" " for _ in text.split("\n")), loc=place, pad=pad)   # same room, no text
+            if heights and (id(ax), place) in heights:
+                title.set_y(heights[(id(ax), place)])
+            emptied[(id(ax), place)] = title
+            # pinned to the empty title's box: where matplotlib puts the title (above a polar chart's labels)
+            note = ax.annotate(text, xy=(TITLE_PLACES.index(place) / 2, 0), xycoords=title, annotation_clip=False)
             note.update_from(title)
+            note.set_verticalalignment("bottom")
             note.set_clip_on(False)
+    return emptied
 
 
 def _declare_spans(live: LiveFigure, spans: Mapping[int, tuple]) -> None:
@@ -254,10 +266,14 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
     if background is not None:
         background(drawing_axes)                           # may add axes (a colour bar): they stay background
 
+    emptied_titles: dict[tuple[int, str], Any] = {}
+
     def draw_only(**values: Any) -> Any:
         before = {(id(ax), place): ax.get_title(place) for ax in live.axes for place in TITLE_PLACES}
+        heights = {key: title.get_position()[1] for key, title in emptied_titles.items()}
         result = draw(drawing_axes, **values)
-        titles_with_the_data(live.axes, before)             # a background's title stays in the background
+        # a background's title stays in the background
+        emptied_titles.update(titles_with_the_data(live.axes, before, heights))
         return result
 
     menus = [name for name, control in controls.items() if _is_menu(control)]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from crmlab import clv
 from crmlab.models import BetaGeo, BetaGeoBetaBinom, GammaGamma, ParetoNBD
+from crmlab.validation import ValidationError
 
 BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
@@ -328,3 +329,85 @@ def test_describe_retention_clv_and_lifetime_check_match_the_old_lines():
     assert clv.describe_lifetime_check(1234.5, 5.0, lang="zh") == "模拟队列的平均生命周期为 1234.50 期；1/流失率 = 5.00 期"
     with pytest.raises(ValueError, match="lang"):
         clv.describe_lifetime_check(4.9, 5.0, lang="fr")
+
+
+def _drawn_money(setting):
+    """Every y value plot_retention_clv draws for a setting (bars, running CLV, infinite line)."""
+    import matplotlib.pyplot as plt
+
+    ax = clv.plot_retention_clv(setting["margin"], setting["retention_rate"], setting["discount_rate"],
+                                setting["horizon"], setting["acquisition_cost"])
+    values = [0.0] + [bar.get_height() for bar in ax.patches]
+    for line in ax.lines:
+        values.extend(float(v) for v in line.get_ydata())
+    plt.close(ax.figure)
+    return min(values), max(values)
+
+
+def test_retention_clv_range_holds_every_input_moved_alone_and_is_tight():
+    at = dict(margin=100, retention_rate=0.8, discount_rate=0.1, horizon=10, acquisition_cost=150)
+    spans = dict(margin=(0, 500), retention_rate=(0, 0.99), discount_rate=(0, 0.3), horizon=(1, 30),
+                 acquisition_cost=(0, 500))
+    low, high = clv.retention_clv_range(at, spans, pad=0)
+    rng = np.random.default_rng(0)
+    seen_low, seen_high = 0.0, 0.0
+    for name, (a, b) in spans.items():
+        for value in [a, b, *rng.uniform(a, b, size=4)]:
+            setting = {**at, name: int(round(value)) if name == "horizon" else float(value)}
+            drawn_low, drawn_high = _drawn_money(setting)
+            assert low - 1e-9 <= drawn_low and drawn_high <= high + 1e-9, (name, value)
+            seen_low, seen_high = min(seen_low, drawn_low), max(seen_high, drawn_high)
+    np.testing.assert_allclose([low, high], [seen_low, seen_high])   # reached, not just bounded
+    padded = clv.retention_clv_range(at, spans)
+    np.testing.assert_allclose(padded, [low - 0.05 * (high - low), high + 0.05 * (high - low)])
+
+
+def test_retention_clv_range_names_wrong_inputs():
+    at = dict(margin=100, retention_rate=0.8, discount_rate=0.1, horizon=10, acquisition_cost=150)
+    with pytest.raises(ValidationError, match="1 wrong.*'retention'"):
+        clv.retention_clv_range(at, {"retention": (0, 1)})
+    with pytest.raises(ValidationError, match="'margin'"):
+        clv.retention_clv_range(at, {"margin": (500, 0)})
+    with pytest.raises(ValidationError, match="'horizon'"):
+        clv.retention_clv_range({k: v for k, v in at.items() if k != "horizon"}, {})
+
+
+def test_retention_clv_calculator_with_its_declared_range_redraws_only_the_data():
+    import ipywidgets as widgets
+
+    from crmlab.widgets import scenario
+
+    at = dict(margin=100, retention_rate=0.8, discount_rate=0.1, horizon=10, acquisition_cost=150)
+    spans = dict(margin=(0, 500), retention_rate=(0, 0.99), acquisition_cost=(0, 500))
+    y_range = clv.retention_clv_range(at, spans)
+
+    def draw(ax, margin, retention_rate, acquisition_cost):
+        clv.plot_retention_clv(margin, retention_rate, 0.1, 10, acquisition_cost, ax=ax)
+        ax.legend(loc="lower right")
+
+    controls = {name: widgets.FloatSlider(value=at[name], min=a, max=b, step=0.01 if name == "retention_rate" else 10)
+                for name, (a, b) in spans.items()}
+    widget = scenario(draw, controls, axes={"x": (0, 11), "y": y_range}, show=False)
+    live = widget.live_figure
+    for control in widget.children[:3]:
+        for value in (control.max, control.min, control.value):
+            start = control.value
+            control.value = value
+            assert live.last_redraw == "data only", (control.description, value)
+            control.value = start
+    np.testing.assert_allclose(live.ax.get_ylim(), y_range)
+
+
+def test_retention_clv_with_no_retention_counts_nothing_and_plots_flat_bars_without_warnings():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    assert clv.retention_clv(100, 0.0, 0.1, horizon=0) == 0.0
+    assert clv.retention_clv(100, 0.0, 0.1, horizon=0, acquisition_cost=150) == -150.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # the calculator's retention slider at 0
+        ax = clv.plot_retention_clv(100, 0.0, 0.1, 10, 150)
+    assert [bar.get_height() for bar in ax.patches] == [0.0] * 10
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), -150.0)
+    plt.close(ax.figure)

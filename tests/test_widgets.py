@@ -219,3 +219,28 @@ def test_a_title_drawn_by_the_background_stays_at_every_update():
     for x in (0.1, 0.9):
         widget.children[0].value = x
         assert live.ax.get_title() == "Delivery model" and live.last_redraw == "data only"
+
+
+def test_a_title_drawn_with_the_data_sits_where_matplotlib_puts_it_above_a_polar_chart():
+    angles = np.linspace(0, 2 * np.pi, 5)
+
+    def draw(ax, score):
+        ax.plot(angles, [score, 3, 4, 2, score])
+        ax.set_xticks(angles[:-1], ["Product", "Price", "Place", "Promotion"])
+        ax.set_ylim(0, 5)
+        ax.set_title(f"4P: {score:.1f}", pad=18)
+
+    widget = scenario(draw, {"score": widgets.FloatSlider(value=2, min=0, max=5, step=0.5)}, axes=None,
+                      subplot_kw={"projection": "polar"}, figsize=(4, 4), show=False)
+    live = widget.live_figure
+    widget.children[0].value = 4.5
+    assert live.last_redraw == "data only"
+    fresh = Figure(figsize=live.fig.get_size_inches(), layout="constrained")
+    FigureCanvasAgg(fresh)
+    axes = fresh.subplots(subplot_kw={"projection": "polar"})
+    draw(axes, 4.5)
+    fresh.set_layout_engine("none")
+    axes.set_position(live.ax.get_position())
+    fresh.canvas.draw()
+    picture = np.asarray(fresh.canvas.buffer_rgba())[..., :3].astype(int)
+    assert np.abs(_pixels(live.png) - picture).mean() < 0.05
