@@ -74,6 +74,7 @@ _TOOL_TEXT = {
 }
 
 register({f"promo_{key}": {"en": text[0], "zh": text[1]} for key, text in _TOOL_TEXT.items()})
+register({f"imc_spend_{key}": {"en": text[0], "zh": text[1]} for key, text in _TOOL_TEXT.items()})  # imc_comparison
 register(
     {
         "imc_equal_split": {"en": "Equal split", "zh": "平均分配"},
@@ -543,13 +544,15 @@ def imc_comparison(budget: float, synergy: float, curves: Mapping[str, ResponseC
     Rows ``equal_split`` (each tool gets the same), ``tool_by_tool`` (the optimum when tools are
     planned separately, :func:`optimal_allocation`) and ``integrated`` (:func:`integrated_allocation`);
     columns ``response_integrated`` (one message, synergy ``synergy``), ``response_separate`` (no
-    synergy) and the spend of each tool.
+    synergy) and the spend of each tool (``spend_advertising`` ...); show it with :func:`crmlab.lang.localize`.
 
     Examples
     --------
     >>> table = imc_comparison(300.0, synergy=0.2)
     >>> bool(table.loc["integrated", "response_integrated"] >= table.loc["tool_by_tool", "response_integrated"])
     True
+    >>> localize(table, "en").columns[:3].tolist()
+    ['Extra sales, one message', 'Extra sales, separate messages', 'Advertising']
     """
     curves = _curves(curves)
     separate = dict(zip(curves, optimal_allocation(budget, curves)["spend"]))
@@ -560,4 +563,4 @@ def imc_comparison(budget: float, synergy: float, curves: Mapping[str, ResponseC
                    **{f"spend_{t}": float(v) for t, v in plan.items()}} for name, plan in plans.items()}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "plan"
-    return out
+    return with_display(out, prefixes=("imc_",), index=True)
