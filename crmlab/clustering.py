@@ -44,7 +44,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from sklearn.cluster import KMeans
 from sklearn.compose import ColumnTransformer
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.pipeline import make_pipeline
@@ -62,6 +62,7 @@ __all__ = [
     "customer_features",
     "CustomerSegmentation",
     "choose_n_segments",
+    "TrialSegmentations",
     "plot_n_segments",
     "segment_profiles",
     "mixed_membership",
@@ -332,6 +333,41 @@ def choose_n_segments(customers: pd.DataFrame, columns: Sequence[str], k_values:
         rows.append({"n_segments": k, "inertia": model.inertia_, "silhouette": silhouette, "bic": model.bic_,
                      "smallest_segment": int(model.sizes_.min())})
     return pd.DataFrame(rows).set_index("n_segments")
+
+
+class TrialSegmentations:
+    """Segmentations of one customer table on any choice of variables and k, each fitted once.
+
+    A reader trying variable sets (a widget) goes back and forth between choices; each
+    ``(variables, k)`` is fitted on the first request (:class:`CustomerSegmentation`, k-means,
+    ``n_init`` starts) and kept. With ``truth`` (known personas of a synthetic base) each trial
+    also gives its adjusted Rand index against them, else ``None``.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"x": [0, 0.1, 0.2, 5, 5.1, 5.2], "y": [1, 2, 1, 2, 1, 2]})
+    >>> trials = TrialSegmentations(customers, truth=pd.Series([0, 0, 0, 1, 1, 1]), seed=0)
+    >>> model, ari = trials(["x"], 2)
+    >>> model.sizes_.tolist(), ari, trials(("x",), 2)[0] is model
+    ([3, 3], 1.0, True)
+    """
+
+    def __init__(self, customers: pd.DataFrame, *, log_columns: Sequence[str] = (), truth: pd.Series | None = None,
+                 seed: int = 0, n_init: int = 2) -> None:
+        self.customers, self.log_columns, self.truth = customers, tuple(log_columns), truth
+        self.seed, self.n_init = seed, n_init
+        self._fitted: dict[tuple[tuple[str, ...], int], tuple[CustomerSegmentation, float | None]] = {}
+
+    def __call__(self, variables: Sequence[str], k: int) -> tuple[CustomerSegmentation, float | None]:
+        """The segmentation on ``variables`` with ``k`` segments and its agreement with ``truth``."""
+        key = (tuple(variables), int(k))
+        if key not in self._fitted:
+            chosen = list(key[0])
+            model = CustomerSegmentation(chosen, key[1], log_columns=[c for c in self.log_columns if c in chosen],
+                                         seed=self.seed, n_init=self.n_init).fit(self.customers)
+            ari = None if self.truth is None else float(adjusted_rand_score(self.truth, model.labels_))
+            self._fitted[key] = (model, ari)
+        return self._fitted[key]
 
 
 def plot_n_segments(table: pd.DataFrame, lang: str = "en", ax: Axes | None = None) -> Axes:

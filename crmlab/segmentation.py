@@ -34,6 +34,7 @@ from .abc_classes import ABC_CLASSES, ABC_SERVICES, abc_classes, abc_summary, pl
 from .clustering import (
     METHODS,
     CustomerSegmentation,
+    TrialSegmentations,
     choose_n_segments,
     customer_features,
     feature_label,
@@ -86,7 +87,7 @@ __all__ = [
     # ABC
     "ABC_CLASSES", "ABC_SERVICES", "abc_classes", "abc_summary", "plot_pareto",
     # clustering
-    "METHODS", "customer_features", "CustomerSegmentation", "choose_n_segments", "plot_n_segments",
+    "METHODS", "customer_features", "CustomerSegmentation", "TrialSegmentations", "choose_n_segments", "plot_n_segments",
     "segment_profiles", "mixed_membership", "feature_label", "plot_segment_profiles", "profile_colour_scale",
     "variable_overview", "plot_membership",
     # targeting
