@@ -250,7 +250,8 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
         a matplotlib figure made beforehand, with nothing drawn yet.
     twinx
         Give the first axes a twin with a second y axis on the right (a cumulative line over
-        bars); ``draw`` then gets ``[ax, twin, ...]``.
+        bars); ``draw`` then gets ``[ax, twin, ...]``. The twin draws no grid of its own (it would
+        cross the bars; the first axes' grid serves both).
     background
         Draws what never changes, once: ``background(ax)`` (a colour scale, regions, axis labels).
     show
@@ -259,7 +260,7 @@ def scenario(draw: Callable[..., Any], controls: Mapping[str, Any], *, axes: Axe
     live = (LiveFigure.subplots(nrows, ncols, figsize=figsize, **subplots) if figure is None
             else LiveFigure(figure))
     if twinx:
-        live.axes[0].twinx()
+        live.axes[0].twinx().grid(False)
         live = LiveFigure(live.fig)
     live.show = show
     drawing_axes = live.axes[0] if len(live.axes) == 1 else list(live.axes)
