@@ -179,6 +179,18 @@ def _bank_marketing() -> Glance:
     return Glance("bank_marketing", facts, draw)
 
 
+def _bars(values: pd.Series, colour: str, dataset: str, x_key: str, y_key: str):
+    """A glance's drawing: one bar per category of ``values`` (category keys shown in the reader's language)."""
+    def draw(lang: str, ax: Axes) -> None:
+        shown = values.copy()
+        shown.index = translate_values(list(shown.index), lang)
+        shown.plot.bar(ax=ax, color=colour, rot=0)
+        ax.set_title(f"{dataset} — {label(y_key, lang)}")
+        ax.set_xlabel(label(x_key, lang))
+        ax.set_ylabel(label(y_key, lang))
+    return draw
+
+
 def _hillstrom() -> Glance:
     mail = datasets.load_hillstrom()
     rates = mail.groupby("segment", observed=True)[["visit", "conversion"]].mean() * 100
@@ -186,14 +198,7 @@ def _hillstrom() -> Glance:
         (f"conversion_pct: {segment}", round(float(rates.loc[segment, "conversion"]), 2)) for segment in rates.index
     ])
 
-    def draw(lang: str, ax: Axes) -> None:
-        visits = rates["visit"].copy()
-        visits.index = translate_values(list(visits.index), lang)
-        visits.plot.bar(ax=ax, color="C4", rot=0)
-        ax.set_title(f"Hillstrom — {label('visit_pct', lang)}")
-        ax.set_xlabel(label("treatment_group", lang))
-        ax.set_ylabel(label("visit_pct", lang))
-    return Glance("hillstrom", facts, draw)
+    return Glance("hillstrom", facts, _bars(rates["visit"], "C4", "Hillstrom", "treatment_group", "visit_pct"))
 
 
 def _telco_churn() -> Glance:
@@ -205,14 +210,7 @@ def _telco_churn() -> Glance:
     ])
     by_contract = churned.groupby(telco["contract"], observed=True).mean() * 100
 
-    def draw(lang: str, ax: Axes) -> None:
-        shown = by_contract.copy()
-        shown.index = translate_values(list(shown.index), lang)
-        shown.plot.bar(ax=ax, color="C3", rot=0)
-        ax.set_title(f"Telco — {label('churned_pct', lang)}")
-        ax.set_xlabel(label("contract", lang))
-        ax.set_ylabel(label("churned_pct", lang))
-    return Glance("telco_churn", facts, draw)
+    return Glance("telco_churn", facts, _bars(by_contract, "C3", "Telco", "contract", "churned_pct"))
 
 
 def _retention() -> Glance:
