@@ -547,7 +547,11 @@ def _small_table_daily(log: object, customer_col: str, date_col: str, amount_col
 
 def _no_engine_options(options: Mapping[str, object]) -> None:
     if options:
-        raise TypeError(f"{sorted(options)}: options for engine logs, not for a pandas DataFrame")
+        from .validation import WrongTypeError
+
+        raise WrongTypeError(f"{sorted(options)}: options for engine logs (a path, DuckDB, Polars, Spark), not for a "
+                             "pandas DataFrame: parse its dates first (crmlab.transactions.validate)",
+                             parameter=sorted(options)[0])
 
 
 def _engine_daily(log: object, customer_col: str, date_col: str, amount_col: str | None,

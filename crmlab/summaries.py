@@ -71,7 +71,6 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -80,7 +79,8 @@ import pandas as pd
 
 from crmlab.lang import register
 from crmlab.transactions import DateLike, TransactionLogError, _examples, _rows, validate_arrays
-from crmlab.validation import LogColumns, MissingColumnError, MissingFileError, ValidationError, WrongTypeError, as_date
+from crmlab.validation import (LogColumns, MissingColumnError, MissingFileError, ValidationError, WrongTypeError, as_date,
+                               check_date_format)
 
 if TYPE_CHECKING:  # pragma: no cover
     import narwhals as nw
@@ -130,20 +130,10 @@ def _narwhals() -> Any:
     return narwhals
 
 
-#: The directives of Python's ``strptime`` (what pandas reads); an engine may support fewer.
-_DATE_DIRECTIVES = frozenset("aAwdbBmyYHIpMSfzZjUWcxXGuV%:")
-
-
 def _check_options(time_unit: object, freq_multiplier: object, after_observation_end: object,
                    output: object = None, date_format: object = None) -> None:
     """The options every engine shares, checked once (a :class:`ValidationError` naming the parameter)."""
-    if date_format is not None:
-        directives = re.findall(r"%(.?)", date_format) if isinstance(date_format, str) else None
-        unknown = None if directives is None else [d for d in directives if d not in _DATE_DIRECTIVES]
-        if directives is None or unknown:
-            raise ValidationError(f"date_format={date_format!r} is not a strptime format such as '%d/%m/%Y'"
-                                  + (f" (unknown directive(s) {', '.join('%' + d for d in unknown)})" if unknown else ""),
-                                  parameter="date_format")
+    check_date_format(date_format)
     if time_unit not in TIME_UNIT_DAYS:
         raise ValidationError(f"time_unit={time_unit!r} is not supported: use one of {sorted(TIME_UNIT_DAYS)}",
                               parameter="time_unit")

@@ -35,6 +35,7 @@ region | the customer table lacks column(s) ['region']; it has ['customer', 'spe
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Union
@@ -50,6 +51,7 @@ __all__ = [
     "DateLike",
     "rows_text",
     "as_date",
+    "check_date_format",
     "date_column",
     "column_list",
     "missing_columns",
@@ -360,6 +362,31 @@ def numeric_column(table: pd.DataFrame, column: str, *, non_negative: bool = Fal
 # the columns of a transaction log
 
 
+#: The directives of Python's ``strptime`` (what pandas reads); an engine may support fewer.
+DATE_DIRECTIVES = frozenset("aAwdbBmyYHIpMSfzZjUWcxXGuV%:")
+
+
+def check_date_format(date_format: object) -> None:
+    """Refuse a ``date_format`` that is not a ``strptime`` format, naming the parameter (``None`` is fine).
+
+    Examples
+    --------
+    >>> check_date_format("%d/%m/%Y")
+    >>> check_date_format("%d/%q/%Y")
+    Traceback (most recent call last):
+    ...
+    crmlab.validation.ValidationError: date_format='%d/%q/%Y' is not a strptime format such as '%d/%m/%Y' (unknown directive(s) %q)
+    """
+    if date_format is None:
+        return
+    directives = re.findall(r"%(.?)", date_format) if isinstance(date_format, str) else None
+    unknown = None if directives is None else [d for d in directives if d not in DATE_DIRECTIVES]
+    if directives is None or unknown:
+        raise ValidationError(f"date_format={date_format!r} is not a strptime format such as '%d/%m/%Y'"
+                              + (f" (unknown directive(s) {', '.join('%' + d for d in unknown)})" if unknown else ""),
+                              parameter="date_format")
+
+
 @dataclass(frozen=True)
 class LogColumns:
     """Which columns of a transaction log hold what, and how its dates are written.
@@ -389,6 +416,7 @@ class LogColumns:
         for field in ("customer", "date"):
             if getattr(self, field) is None:
                 raise WrongTypeError(f"LogColumns.{field} must be a column name, got None", parameter=f"{field}_col")
+        check_date_format(self.date_format)
 
     def names(self) -> list[str]:
         """The column names, customer, date and (when given) amount."""

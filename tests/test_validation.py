@@ -309,3 +309,21 @@ def test_converted_modules_raise_no_bare_error_about_a_column(module):
         if "column" in text and not any(allowed in text for allowed in ALLOWED):
             offenders.append(f"line {node.lineno}: {text[:100]}")
     assert not offenders, f"{module} raises bare errors about columns (use crmlab.validation): {offenders}"
+
+
+def test_a_date_format_with_an_unknown_directive_is_named_on_the_pandas_path_too():
+    from crmlab import lifecycle, transactions
+    from crmlab.summaries import summarize
+    from crmlab.validation import check_date_format
+
+    log = pd.DataFrame({"client": ["a", "b"], "day": ["01/02/2024", "03/02/2024"], "total": [1.0, 2.0]})
+    calls = [lambda: transactions.validate(log, "client", "day", "total", date_format="%d/%q/%Y"),
+             lambda: summarize(log, "client", "day", "total", date_format="%d/%q/%Y"),
+             lambda: check_date_format(7)]
+    for call in calls:
+        with pytest.raises(ValidationError, match="date_format") as raised:
+            call()
+        assert raised.value.parameter == "date_format"
+    with pytest.raises(WrongTypeError, match="options for engine logs") as raised:   # a pandas log has no such option
+        lifecycle.stage_counts_over_time(log, "client", "day", "total", ["2024-02-28"], date_format="%d/%m/%Y")
+    assert raised.value.parameter == "date_format"
