@@ -212,7 +212,8 @@ def markdown(lang: str = "zh") -> str:
     lines.append("`crmlab.lang` 词汇表中的全部词条（表头、类别和图中文字）。" if zh else
                  "Every entry of the `crmlab.lang` vocabulary (table headers, categories and plot text).")
     lines += ["", "| English | 中文 |", "|---|---|"]
-    lines += [f"| {_cell(row['en'])} | {_cell(row['zh'])} |" for row in vocabulary()]
+    pairs = dict.fromkeys((_cell(row["en"]), _cell(row["zh"])) for row in vocabulary())   # one line per pair
+    lines += [f"| {en} | {zh} |" for en, zh in pairs]
     return "\n".join(lines) + "\n"
 
 
